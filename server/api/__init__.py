@@ -1,0 +1,14 @@
+"""The JSON API under ``/api``: one blueprint per resource, registered by :func:`register`."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from server.api import health, reviews
+
+BLUEPRINTS = (health.bp, reviews.bp)
+
+
+def register(app: Flask) -> None:
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint, url_prefix="/api")

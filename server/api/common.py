@@ -1,0 +1,60 @@
+"""Helpers every API blueprint uses: the request's JSON body, query arguments, success responses."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import current_app, g, jsonify, request
+
+from server.errors import ApiError
+from server.storage import Store
+
+
+def store() -> Store:
+    """This request's database connection (closed when the request ends)."""
+    if "store" not in g:
+        g.store = Store.connect(current_app.config["DATABASE"])
+    return g.store
+
+
+def close_store(_exc: BaseException | None = None) -> None:
+    opened = g.pop("store", None)
+    if opened is not None:
+        opened.close()
+
+
+def ok(status: int = 200, **data: Any):
+    response = jsonify({"ok": True, **data})
+    response.status_code = status
+    return response
+
+
+def json_body() -> Any:
+    """The request body parsed as JSON, or a 400/415 that says what is wrong with it."""
+    if not request.mimetype or request.mimetype != "application/json":
+        raise ApiError(415, "unsupported_media_type", "Send the body as JSON with 'Content-Type: application/json'.")
+    raw = request.get_data(cache=False)
+    if not raw.strip():
+        raise ApiError(400, "bad_json", "The request body is empty; send a JSON object.")
+    try:
+        return json.loads(raw)
+    except UnicodeDecodeError:
+        raise ApiError(400, "bad_json", "The request body is not UTF-8 text; send JSON encoded as UTF-8.") from None
+    except json.JSONDecodeError as exc:
+        raise ApiError(
+            400, "bad_json", f"The request body is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})."
+        ) from None
+
+
+def int_arg(name: str, default: int | None, *, minimum: int, maximum: int) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not minimum <= value <= maximum:
+        raise ApiError(400, "invalid_parameter", f"'{name}' must be a whole number from {minimum} to {maximum}, got {raw!r}.")
+    return value

@@ -1,0 +1,25 @@
+"""``GET /api/health``: the server's version and whether its database is usable."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from server import __version__
+from server.api.common import ok, store
+from server.errors import error_response
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/health")
+def health():
+    database = store().health()
+    if not database["ok"]:
+        return error_response(
+            503,
+            "database_unhealthy",
+            f"The database failed its check (integrity: {database['integrity']}, pending migrations: "
+            f"{', '.join(database['pending_migrations']) or 'none'}). Restart the server; if that does not help, "
+            "restore the latest 'reviewdesk backup'.",
+        )
+    return ok(version=__version__, database=database)

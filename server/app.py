@@ -1,0 +1,42 @@
+"""The application factory: settings, storage, security, the API and the dashboard."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from server import api, dashboard, security
+from server.api.common import close_store
+from server.config import ConfigFile, ensure_private_dir, load_settings, resolve_data_dir
+from server.errors import register_error_handlers
+from server.storage import initialise
+
+log = logging.getLogger(__name__)
+
+
+def create_app(test_config: dict | None = None, *, data_dir: str | os.PathLike | None = None) -> Flask:
+    """Build the ReviewDesk server for the data directory ``data_dir`` (see :mod:`server.config`).
+
+    ``test_config`` overrides every other setting; its ``DATA_DIR`` (if any) picks the data directory.
+    """
+    chosen_dir = resolve_data_dir((test_config or {}).get("DATA_DIR") or data_dir)
+    ensure_private_dir(chosen_dir)
+    config_file = ConfigFile(chosen_dir)
+
+    app = Flask(__name__)
+    app.config.update(load_settings(chosen_dir, config_file, test_config))
+    app.extensions["reviewdesk.config_file"] = config_file
+    app.json.sort_keys = False
+
+    initialise(Path(app.config["DATABASE"]))
+    app.teardown_appcontext(close_store)
+
+    register_error_handlers(app)
+    security.init_app(app)
+    api.register(app)
+    app.register_blueprint(dashboard.bp)
+    log.debug("ReviewDesk app created for %s", chosen_dir)
+    return app

@@ -1,0 +1,154 @@
+"""The ``reviewdesk`` command: serve the API and dashboard, show or rotate the token, back up."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from server import __version__
+from server.config import DATABASE_FILENAME, ConfigError, ConfigFile, resolve_data_dir
+from server.security import LOOPBACK_HOSTS, host_name
+from server.storage import Store
+
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder with the database and config (default: $REVIEWDESK_DATA_DIR, else your user data folder).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reviewdesk")
+def cli() -> None:
+    """ReviewDesk: answer your practice's online reviews calmly, promptly and without disclosing health information."""
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+@cli.command()
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port to listen on (default 5151).")
+@click.option("--allow-network", is_flag=True, help="Allow listening on an address other machines can reach. Not recommended.")
+@data_dir_option
+def serve(host: str | None, port: int | None, allow_network: bool, data_dir: Path | None) -> None:
+    """Serve the API for the toolbar and the dashboard on this computer."""
+    import waitress
+
+    from server.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    overrides = {}
+    if host is not None:
+        overrides["HOST"] = host
+    if port is not None:
+        overrides["PORT"] = port
+    try:
+        app = create_app(data_dir=data_dir, test_config=overrides or None)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+    host, port = app.config["HOST"], app.config["PORT"]
+    if host_name(host) not in LOOPBACK_HOSTS:
+        if not allow_network:
+            raise click.ClickException(
+                f"Refusing to listen on {host}: other machines could reach patient data there. "
+                "Use the default 127.0.0.1, or add --allow-network if you really mean it."
+            )
+        click.secho(
+            f"WARNING: listening on {host}, which other machines may reach. Keep the pairing token secret "
+            "and prefer 127.0.0.1.", fg="red", err=True,
+        )
+    try:
+        server = waitress.create_server(
+            app,
+            host=host,
+            port=port,
+            threads=app.config["THREADS"],
+            # waitress refuses far larger bodies itself; Flask answers the rest with the JSON 413.
+            max_request_body_size=4 * app.config["MAX_CONTENT_LENGTH"],
+            ident="ReviewDesk",
+        )
+    except OSError as error:
+        raise click.ClickException(
+            f"Cannot listen on {host}:{port} ({error.strerror}). Is ReviewDesk already running? "
+            "Stop it, or choose another port with --port."
+        ) from None
+    base_url = f"http://{_url_host(host)}:{port}"
+    token = app.extensions["reviewdesk.config_file"].token()
+    click.echo(f"ReviewDesk {__version__} is running.")
+    click.echo(f"  Data directory:  {app.config['DATA_DIR']}")
+    click.echo(f"  Dashboard:       {base_url}/  (sign in with the pairing token)")
+    click.echo(f"  Pair the toolbar: in its options set the server to {base_url} and paste the pairing token:")
+    click.echo(f"      {token}")
+    click.echo("  ('reviewdesk token' prints it again; 'reviewdesk token --rotate' makes a new one.)")
+    click.echo("Press Ctrl+C to stop.")
+    sys.stdout.flush()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("ReviewDesk stopped.")
+    finally:
+        server.close()
+
+
+@cli.command()
+@click.option("--rotate", is_flag=True, help="Make a new token; the old one stops working at once.")
+@data_dir_option
+def token(rotate: bool, data_dir: Path | None) -> None:
+    """Print the pairing token for the toolbar and the dashboard."""
+    config_file = ConfigFile(resolve_data_dir(data_dir))
+    try:
+        value = config_file.rotate_token() if rotate else config_file.token()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(value)
+    if rotate:
+        click.echo(
+            "New token made. Paste it into the toolbar's options; the old token and dashboard sessions no longer work.",
+            err=True,
+        )
+
+
+@cli.command()
+@click.argument("dest", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite DEST if it exists.")
+@data_dir_option
+def backup(dest: Path, force: bool, data_dir: Path | None) -> None:
+    """Copy the database to DEST (a file, or a folder to put a dated copy in), safely while the server runs."""
+    database = resolve_data_dir(data_dir) / DATABASE_FILENAME
+    if not database.exists():
+        raise click.ClickException(f"There is no ReviewDesk database at {database}; check --data-dir.")
+    if dest.is_dir():
+        dest = dest / f"reviewdesk-backup-{datetime.now().strftime('%Y%m%d-%H%M%S')}.sqlite3"
+    if dest.exists() and not force:
+        raise click.ClickException(f"{dest} already exists; choose another name or add --force to overwrite it.")
+    if not dest.parent.is_dir():
+        raise click.ClickException(f"The folder {dest.parent} does not exist; create it first.")
+    if dest.exists():
+        dest.unlink()
+    try:
+        with Store.connect(database) as store:
+            store.backup_to(dest)
+        with Store.connect(dest) as copy:
+            health = copy.health()
+            reviews = copy.count_reviews()
+    except sqlite3.Error as error:
+        raise click.ClickException(f"The backup failed ({error}); {dest} may be incomplete, do not rely on it.") from None
+    if health["integrity"] != "ok":
+        raise click.ClickException(f"The copy at {dest} failed its integrity check ({health['integrity']}); do not rely on it.")
+    click.echo(f"Backed up {reviews} reviews to {dest} (integrity check ok).")
+
+
+def main() -> None:
+    cli(prog_name="reviewdesk")
+
+
+if __name__ == "__main__":
+    main()

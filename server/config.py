@@ -1,0 +1,195 @@
+"""Settings of a ReviewDesk server: defaults, the data directory's config file, environment, tests.
+
+Precedence (later wins): DEFAULTS, then ``config.json`` in the data directory, then ``REVIEWDESK_*``
+environment variables, then the test config given to ``create_app``. The config file also holds the
+pairing token and the session secret; it is created readable by its owner only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import threading
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "ReviewDesk"
+CONFIG_FILENAME = "config.json"
+DATABASE_FILENAME = "reviewdesk.sqlite3"
+ENV_PREFIX = "REVIEWDESK_"
+
+DEFAULTS: dict[str, Any] = {
+    "HOST": "127.0.0.1",
+    "PORT": 5151,
+    "THREADS": 8,
+    # A captured page of 200 reviews is about 2 MB; 10 MB leaves room and refuses the absurd.
+    "MAX_BODY_MB": 10,
+    # Extension ids allowed to call the API (Chrome: the 32-letter id; Firefox: the internal UUID of
+    # moz-extension://<uuid>). Empty: any extension origin, never a web page.
+    "EXTENSION_IDS": [],
+    # Host names besides the loopback names that requests may carry (only for --allow-network).
+    "ALLOWED_HOSTS": [],
+}
+
+# Keys of the config file that are secrets, not settings.
+SECRET_KEYS = ("token", "secret_key")
+
+
+class ConfigError(Exception):
+    """A setting has a value ReviewDesk cannot use; the message says which and how to fix it."""
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def resolve_data_dir(explicit: str | os.PathLike | None = None) -> Path:
+    """``--data-dir``, else ``REVIEWDESK_DATA_DIR``, else the platform's user data directory."""
+    chosen = explicit or os.environ.get(ENV_PREFIX + "DATA_DIR") or default_data_dir()
+    return Path(chosen).expanduser().resolve()
+
+
+def ensure_private_dir(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+def write_private_file(path: Path, data: str) -> None:
+    """Write ``data`` to ``path`` atomically, readable and writable by the owner only."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class ConfigFile:
+    """The data directory's ``config.json``: settings the owner may edit, the token and the secret.
+
+    The server re-reads it when it changes on disk, so ``reviewdesk token --rotate`` takes effect
+    while the server runs.
+    """
+
+    def __init__(self, data_dir: Path):
+        self.path = data_dir / CONFIG_FILENAME
+        self._lock = threading.Lock()
+        self._mtime_ns: int | None = None
+        self._values: dict[str, Any] = {}
+
+    def load(self) -> dict[str, Any]:
+        """The file's values, creating the file (with a fresh token and secret) when missing."""
+        with self._lock:
+            try:
+                mtime_ns = self.path.stat().st_mtime_ns
+            except FileNotFoundError:
+                self._create()
+                mtime_ns = self.path.stat().st_mtime_ns
+            if mtime_ns != self._mtime_ns:
+                self._values = self._read()
+                self._mtime_ns = mtime_ns
+            return dict(self._values)
+
+    def token(self) -> str:
+        return self.load()["token"]
+
+    def rotate_token(self) -> str:
+        values = self.load()
+        values["token"] = new_token()
+        self._write(values)
+        return values["token"]
+
+    def _create(self) -> None:
+        ensure_private_dir(self.path.parent)
+        self._write({"token": new_token(), "secret_key": secrets.token_hex(32)})
+        log.info("created %s with a new pairing token", self.path)
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            values = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ConfigError(
+                f"Cannot read {self.path}: {exc}. Fix the file, or move it away and ReviewDesk "
+                "will create a new one (with a new pairing token)."
+            ) from exc
+        if not isinstance(values, dict):
+            raise ConfigError(f"{self.path} must hold a JSON object; move it away to start afresh.")
+        changed = False
+        for key, make in (("token", new_token), ("secret_key", lambda: secrets.token_hex(32))):
+            if not isinstance(values.get(key), str) or len(values[key]) < 16:
+                values[key] = make()
+                changed = True
+        if changed:
+            self._write(values)
+        return values
+
+    def _write(self, values: dict[str, Any]) -> None:
+        write_private_file(self.path, json.dumps(values, indent=2, sort_keys=True) + "\n")
+        self._mtime_ns = None
+
+
+def _coerce(key: str, raw: Any, default: Any, source: str) -> Any:
+    """Give ``raw`` (from a file or the environment) the type of the default value."""
+    try:
+        if isinstance(default, bool):
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in ("1", "true", "yes", "on"):
+                return True
+            if text in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
+        if isinstance(default, int):
+            if isinstance(raw, bool):
+                raise ValueError(raw)
+            return int(raw)
+        if isinstance(default, list):
+            if isinstance(raw, list):
+                return [str(item).strip() for item in raw if str(item).strip()]
+            return [part.strip() for part in str(raw).split(",") if part.strip()]
+        return str(raw)
+    except (TypeError, ValueError):
+        kind = type(default).__name__
+        raise ConfigError(f"{source}: {key} must be a {kind}, got {raw!r}.") from None
+
+
+def load_settings(data_dir: Path, config_file: ConfigFile, test_config: dict | None) -> dict[str, Any]:
+    """Merge defaults, the config file, the environment and the test config into Flask config."""
+    settings = dict(DEFAULTS)
+    file_values = config_file.load()
+    for key, value in file_values.items():
+        upper = key.upper()
+        if key in SECRET_KEYS:
+            continue
+        if upper not in DEFAULTS:
+            log.warning("%s: unknown setting %r ignored", config_file.path, key)
+            continue
+        settings[upper] = _coerce(upper, value, DEFAULTS[upper], str(config_file.path))
+    for upper, default in DEFAULTS.items():
+        raw = os.environ.get(ENV_PREFIX + upper)
+        if raw is not None:
+            settings[upper] = _coerce(upper, raw, default, f"environment {ENV_PREFIX}{upper}")
+    settings["SECRET_KEY"] = file_values["secret_key"]
+    settings["DATA_DIR"] = str(data_dir)
+    settings["DATABASE"] = str(data_dir / DATABASE_FILENAME)
+    if test_config:
+        settings.update(test_config)
+    if settings["MAX_BODY_MB"] <= 0:
+        raise ConfigError("MAX_BODY_MB must be a positive number of megabytes.")
+    settings["MAX_CONTENT_LENGTH"] = settings["MAX_BODY_MB"] * 1024 * 1024
+    return settings

@@ -1,0 +1,148 @@
+"""Validate the reviews the toolbar or an import sends (``POST /api/reviews``) into :class:`Review` records."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from parsers.review import PLATFORMS, UNKNOWN, OwnerReply, Review
+from server.errors import ApiError
+
+MAX_REVIEWS_PER_REQUEST = 5_000
+MAX_TEXT_CHARS = 50_000
+MAX_SHORT_CHARS = 2_000
+
+
+class Problem(Exception):
+    """One invalid field of one review: ``missing`` (400) or ``invalid`` (422)."""
+
+    def __init__(self, kind: str, field: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+        self.field = field
+        self.message = message
+
+
+def _string(item: dict, name: str, *, required: bool = False, allow_empty: bool = True, limit: int = MAX_SHORT_CHARS) -> str | None:
+    if name not in item or item[name] is None:
+        if required:
+            raise Problem("missing", name, f"'{name}' is required")
+        return None
+    value = item[name]
+    if not isinstance(value, str):
+        raise Problem("invalid", name, f"'{name}' must be a string, got {type(value).__name__}")
+    value = value.strip()
+    if not value and not allow_empty:
+        raise Problem("invalid", name, f"'{name}' must not be empty")
+    if len(value) > limit:
+        raise Problem("invalid", name, f"'{name}' is longer than {limit} characters")
+    return value
+
+
+def parse_timestamp(value: Any, name: str) -> str | None:
+    """An ISO 8601 date or date-time; date-times are stored in UTC (``...Z``)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise Problem("invalid", name, f"'{name}' must be an ISO 8601 date or date-time such as 2026-11-05T14:30:00Z")
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return datetime.strptime(text, "%Y-%m-%d").date().isoformat()
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise Problem(
+            "invalid", name, f"'{name}' must be an ISO 8601 date or date-time such as 2026-11-05T14:30:00Z, got {value!r}"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _rating(item: dict) -> int | None:
+    value = item.get("rating")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or not 1 <= value <= 5:
+        raise Problem("invalid", "rating", f"'rating' must be a whole number of stars from 1 to 5, got {value!r}")
+    return int(value)
+
+
+def _recommends(item: dict) -> bool | None:
+    value = item.get("recommends")
+    if value is None or isinstance(value, bool):
+        return value
+    raise Problem("invalid", "recommends", f"'recommends' must be true or false, got {value!r}")
+
+
+def _owner_reply(item: dict) -> OwnerReply | None | object:
+    if "owner_reply" not in item:
+        return UNKNOWN
+    value = item["owner_reply"]
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = {"text": value}
+    if not isinstance(value, dict):
+        raise Problem("invalid", "owner_reply", "'owner_reply' must be null, a string or an object with 'text'")
+    text = _string(value, "text", required=True, allow_empty=False, limit=MAX_TEXT_CHARS)
+    return OwnerReply(
+        text=text,
+        date_text=_string(value, "date_text"),
+        created_at=parse_timestamp(value.get("created_at"), "owner_reply.created_at"),
+    )
+
+
+def review_from_json(item: Any) -> Review:
+    if not isinstance(item, dict):
+        raise Problem("invalid", "review", "each review must be a JSON object")
+    platform = _string(item, "platform", required=True)
+    if platform not in PLATFORMS:
+        raise Problem("invalid", "platform", f"'platform' must be one of {', '.join(PLATFORMS)}, got {platform!r}")
+    return Review(
+        platform=platform,
+        platform_review_id=_string(item, "platform_review_id", limit=500) or None,
+        reviewer_name=_string(item, "reviewer_name", required=True, allow_empty=False, limit=300),
+        reviewer_url=_string(item, "reviewer_url"),
+        rating=_rating(item),
+        recommends=_recommends(item),
+        text=_string(item, "text", required=True, limit=MAX_TEXT_CHARS),
+        date_text=_string(item, "date_text", limit=200),
+        created_at=parse_timestamp(item.get("created_at"), "created_at"),
+        url=_string(item, "url"),
+        place=_string(item, "place", limit=500),
+        owner_reply=_owner_reply(item),
+    )
+
+
+def _describe(index: int, item: Any) -> str:
+    label = f"reviews[{index}]"
+    if isinstance(item, dict):
+        name = item.get("platform_review_id") or item.get("reviewer_name")
+        if isinstance(name, str) and name.strip():
+            label += f" ({name.strip()[:60]})"
+    return label
+
+
+def reviews_from_payload(payload: Any) -> list[Review]:
+    """All reviews of a request, or an ApiError naming every invalid review and field."""
+    if not isinstance(payload, dict) or "reviews" not in payload:
+        raise ApiError(400, "missing_field", "Send a JSON object with a 'reviews' list: {\"reviews\": [{...}, ...]}.")
+    items = payload["reviews"]
+    if not isinstance(items, list):
+        raise ApiError(422, "invalid_value", "'reviews' must be a list of review objects.")
+    if len(items) > MAX_REVIEWS_PER_REQUEST:
+        raise ApiError(413, "payload_too_large", f"Send at most {MAX_REVIEWS_PER_REQUEST} reviews per request, in several requests.")
+    reviews, problems = [], []
+    for index, item in enumerate(items):
+        try:
+            reviews.append(review_from_json(item))
+        except Problem as problem:
+            problems.append({"review": index, "field": problem.field, "kind": problem.kind,
+                             "message": f"{_describe(index, item)}: {problem.message}"})
+    if problems:
+        status, code = (400, "missing_field") if problems[0]["kind"] == "missing" else (422, "invalid_value")
+        others = len(problems) - 1
+        more = f" ({others} more problem{'s' if others > 1 else ''} listed in 'details')" if others else ""
+        raise ApiError(status, code, f"{problems[0]['message']}{more}. Nothing was stored; fix the reviews and send them again.", problems)
+    return reviews

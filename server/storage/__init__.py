@@ -1,0 +1,376 @@
+"""The only code that knows SQLite: connections, transactions, and every query ReviewDesk makes.
+
+Tables and indexes are declared in :mod:`server.storage.schema` as migrations. Everything else asks
+this module's :class:`Store` for records and hands it records to write.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from parsers.review import UNKNOWN, OwnerReply, Review
+from server.storage import schema
+
+BUSY_TIMEOUT_MS = 15_000
+
+# Fields whose change makes a new version of a review (and a review_updated event).
+VERSIONED_FIELDS = ("rating", "recommends", "text", "owner_reply_text")
+
+
+def utc_now() -> str:
+    return format_time(datetime.now(timezone.utc))
+
+
+def format_time(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+@dataclass
+class IngestResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    review_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReviewFilter:
+    platform: str | None = None
+    q: str | None = None
+    rating: int | None = None
+    has_owner_reply: bool | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path`` (if missing) readable by its owner only; SQLite gives -wal/-shm the same mode."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def initialise(path: str | Path) -> None:
+    """Create the database file if needed, owner-only, in WAL mode, with every migration applied."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    create_private_file(path)
+    with Store.connect(path) as store:
+        store.db.enable_wal()
+        schema.apply(store.db)
+
+
+class Store:
+    """One connection to the ReviewDesk database. Not shared between threads."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    @classmethod
+    def connect(cls, path: str | Path) -> "Store":
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        return cls(Database(conn))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        """A write transaction that takes the write lock up front (no deadlock between writers)."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        return self.db.conn.execute(sql, tuple(params)).fetchall()
+
+    # -- health -------------------------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        """Whether the database answers, is intact and has every migration applied."""
+        quick_check = self.db.conn.execute("PRAGMA quick_check").fetchone()[0]
+        pending = schema.pending(self.db)
+        return {
+            "ok": quick_check == "ok" and not pending,
+            "integrity": quick_check,
+            "schema": schema.applied_migration(self.db),
+            "pending_migrations": pending,
+            "journal_mode": self.db.conn.execute("PRAGMA journal_mode").fetchone()[0],
+        }
+
+    def backup_to(self, destination: str | Path) -> None:
+        """Copy the whole database to ``destination`` as one consistent snapshot (SQLite online backup)."""
+        destination = Path(destination)
+        create_private_file(destination)
+        target = sqlite3.connect(str(destination))
+        try:
+            self.db.conn.backup(target)
+        finally:
+            target.close()
+
+    # -- reviews ------------------------------------------------------------------------------
+
+    def ingest_reviews(self, reviews: Iterable[Review], seen_at: str | None = None) -> IngestResult:
+        """Insert new reviews and update known ones, in one transaction.
+
+        A changed rating, recommendation, text or owner reply keeps the old version in
+        ``review_versions`` and appends a ``review_updated`` event with old and new values. Other
+        shown details (display name, date text, URL) are refreshed without a new version.
+        """
+        seen_at = seen_at or utc_now()
+        result = IngestResult()
+        with self.write():
+            for review in reviews:
+                existing = self._find_review(review)
+                if existing is None:
+                    result.review_ids.append(self._insert_review(review, seen_at))
+                    result.created += 1
+                elif self._update_review(existing, review, seen_at):
+                    result.review_ids.append(existing["id"])
+                    result.updated += 1
+                else:
+                    result.review_ids.append(existing["id"])
+                    result.unchanged += 1
+        return result
+
+    def _find_review(self, review: Review) -> sqlite3.Row | None:
+        if review.platform_review_id is not None:
+            rows = self._rows(
+                "SELECT * FROM reviews WHERE platform = ? AND platform_review_id = ?",
+                (review.platform, review.platform_review_id),
+            )
+            if rows:
+                return rows[0]
+            # The same review captured earlier from a layout without ids: adopt it.
+            rows = self._rows(
+                "SELECT * FROM reviews WHERE platform = ? AND fingerprint = ? AND platform_review_id IS NULL",
+                (review.platform, review.fingerprint),
+            )
+            return rows[0] if rows else None
+        rows = self._rows(
+            "SELECT * FROM reviews WHERE platform = ? AND fingerprint = ? "
+            "ORDER BY platform_review_id IS NOT NULL, id",
+            (review.platform, review.fingerprint),
+        )
+        # Without an id, only an unambiguous fingerprint identifies the review.
+        if rows and (rows[0]["platform_review_id"] is None or len(rows) == 1):
+            return rows[0]
+        return None
+
+    @staticmethod
+    def _shown_fields(review: Review) -> dict[str, Any]:
+        return {
+            "reviewer_name": review.reviewer_name,
+            "reviewer_url": review.reviewer_url,
+            "date_text": review.date_text,
+            "created_at": review.created_at,
+            "url": review.url,
+            "place": review.place,
+        }
+
+    @staticmethod
+    def _versioned_fields(review: Review, existing: sqlite3.Row | None) -> dict[str, Any]:
+        """Versioned values from ``review``; what it does not show keeps the stored value."""
+
+        def keep(name: str, value: Any) -> Any:
+            return existing[name] if value is None and existing is not None else value
+
+        values = {
+            "rating": keep("rating", review.rating),
+            "recommends": keep("recommends", None if review.recommends is None else int(review.recommends)),
+            "text": review.text,
+        }
+        reply = review.owner_reply
+        if reply is UNKNOWN:
+            for name in ("owner_reply_text", "owner_reply_date_text", "owner_reply_at"):
+                values[name] = existing[name] if existing is not None else None
+        else:
+            values["owner_reply_text"] = reply.text if reply else None
+            values["owner_reply_date_text"] = reply.date_text if reply else None
+            values["owner_reply_at"] = reply.created_at if reply else None
+        return values
+
+    def _insert_review(self, review: Review, seen_at: str) -> int:
+        row = {
+            "platform": review.platform,
+            "platform_review_id": review.platform_review_id,
+            "fingerprint": review.fingerprint,
+            **self._shown_fields(review),
+            **self._versioned_fields(review, None),
+            "version": 1,
+            "first_seen_at": seen_at,
+            "last_seen_at": seen_at,
+            "changed_at": seen_at,
+        }
+        columns = ", ".join(row)
+        placeholders = ", ".join("?" for _ in row)
+        cursor = self.db.conn.execute(f"INSERT INTO reviews ({columns}) VALUES ({placeholders})", tuple(row.values()))
+        return cursor.lastrowid
+
+    def _update_review(self, existing: sqlite3.Row, review: Review, seen_at: str) -> bool:
+        """Refresh a stored review; returns whether a versioned field changed."""
+        shown = {k: v for k, v in self._shown_fields(review).items() if v is not None}
+        versioned = self._versioned_fields(review, existing)
+        changes = {
+            name: {"old": existing[name], "new": versioned[name]}
+            for name in VERSIONED_FIELDS
+            if existing[name] != versioned[name]
+        }
+        updates: dict[str, Any] = {**shown, "last_seen_at": seen_at}
+        if existing["platform_review_id"] is None and review.platform_review_id is not None:
+            updates["platform_review_id"] = review.platform_review_id
+        if changes or versioned["owner_reply_date_text"] != existing["owner_reply_date_text"]:
+            updates.update(versioned)
+        if changes:
+            self.db.conn.execute(
+                "INSERT INTO review_versions (review_id, version, rating, recommends, text, owner_reply_text, "
+                "owner_reply_date_text, owner_reply_at, seen_from, replaced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    existing["id"], existing["version"], existing["rating"], existing["recommends"], existing["text"],
+                    existing["owner_reply_text"], existing["owner_reply_date_text"], existing["owner_reply_at"],
+                    existing["changed_at"], seen_at,
+                ),
+            )
+            updates.update(version=existing["version"] + 1, changed_at=seen_at)
+            self.append_event(existing["id"], "review_updated", at=seen_at, data={"changes": changes})
+        assignments = ", ".join(f"{name} = ?" for name in updates)
+        self.db.conn.execute(f"UPDATE reviews SET {assignments} WHERE id = ?", (*updates.values(), existing["id"]))
+        return bool(changes)
+
+    def list_reviews(self, query: ReviewFilter) -> tuple[list[dict[str, Any]], int]:
+        clauses, params = [], []
+        if query.platform:
+            clauses.append("platform = ?")
+            params.append(query.platform)
+        if query.rating is not None:
+            clauses.append("rating = ?")
+            params.append(query.rating)
+        if query.has_owner_reply is not None:
+            clauses.append("owner_reply_text IS NOT NULL" if query.has_owner_reply else "owner_reply_text IS NULL")
+        if query.q:
+            clauses.append("(reviewer_name LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\')")
+            pattern = "%" + query.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            params += [pattern, pattern]
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        total = self.db.conn.execute(f"SELECT count(*) FROM reviews {where}", params).fetchone()[0]
+        rows = self._rows(
+            f"SELECT * FROM reviews {where} ORDER BY first_seen_at DESC, id DESC LIMIT ? OFFSET ?",
+            (*params, query.limit, query.offset),
+        )
+        return [review_json(row) for row in rows], total
+
+    def get_review(self, review_id: int) -> dict[str, Any] | None:
+        rows = self._rows("SELECT * FROM reviews WHERE id = ?", (review_id,))
+        return review_json(rows[0]) if rows else None
+
+    def review_history(self, review_id: int) -> list[dict[str, Any]]:
+        rows = self._rows("SELECT * FROM review_versions WHERE review_id = ? ORDER BY version", (review_id,))
+        return [
+            {
+                "version": row["version"],
+                "rating": row["rating"],
+                "recommends": _bool_or_none(row["recommends"]),
+                "text": row["text"],
+                "owner_reply": _owner_reply_json(row),
+                "seen_from": row["seen_from"],
+                "replaced_at": row["replaced_at"],
+            }
+            for row in rows
+        ]
+
+    def count_reviews(self) -> int:
+        return self.db.conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
+
+    # -- events -------------------------------------------------------------------------------
+
+    def append_event(
+        self,
+        review_id: int | None,
+        event_type: str,
+        *,
+        at: str,
+        data: dict[str, Any] | None = None,
+        staff: str | None = None,
+        contact_id: int | None = None,
+    ) -> int:
+        cursor = self.db.conn.execute(
+            "INSERT INTO events (review_id, contact_id, type, at, recorded_at, staff, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (review_id, contact_id, event_type, at, utc_now(), staff, json.dumps(data or {}, ensure_ascii=False)),
+        )
+        return cursor.lastrowid
+
+    def review_events(self, review_id: int) -> list[dict[str, Any]]:
+        rows = self._rows("SELECT * FROM events WHERE review_id = ? ORDER BY at, id", (review_id,))
+        return [
+            {
+                "id": row["id"],
+                "type": row["type"],
+                "at": row["at"],
+                "recorded_at": row["recorded_at"],
+                "staff": row["staff"],
+                **json.loads(row["data"]),
+            }
+            for row in rows
+        ]
+
+
+def _bool_or_none(value: int | None) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _owner_reply_json(row: sqlite3.Row) -> dict[str, Any] | None:
+    if row["owner_reply_text"] is None:
+        return None
+    return {"text": row["owner_reply_text"], "date_text": row["owner_reply_date_text"], "created_at": row["owner_reply_at"]}
+
+
+def review_json(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "platform": row["platform"],
+        "platform_review_id": row["platform_review_id"],
+        "fingerprint": row["fingerprint"],
+        "place": row["place"],
+        "reviewer_name": row["reviewer_name"],
+        "reviewer_url": row["reviewer_url"],
+        "rating": row["rating"],
+        "recommends": _bool_or_none(row["recommends"]),
+        "text": row["text"],
+        "date_text": row["date_text"],
+        "created_at": row["created_at"],
+        "url": row["url"],
+        "owner_reply": _owner_reply_json(row),
+        "version": row["version"],
+        "first_seen_at": row["first_seen_at"],
+        "last_seen_at": row["last_seen_at"],
+        "changed_at": row["changed_at"],
+    }
+
+
+__all__ = ["IngestResult", "OwnerReply", "ReviewFilter", "Store", "format_time", "initialise", "utc_now"]

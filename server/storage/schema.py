@@ -1,0 +1,197 @@
+"""Every table and index of the ReviewDesk database, as ordered, recorded migrations.
+
+Migrations are applied in the order they are declared and recorded in ``_sqlite_migrations``; a
+released migration is never edited: change the schema by adding a new one at the end.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "reviewdesk"
+migrations = Migrations(MIGRATION_SET)
+
+APPEND_ONLY_TABLES = ("events", "review_versions")
+
+
+@migrations()
+def m001_reviews(db: Database) -> None:
+    """Reviews as last seen, one row per review on a platform."""
+    db.execute(
+        """
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL CHECK (platform IN ('google', 'yelp', 'facebook')),
+            platform_review_id TEXT,
+            fingerprint TEXT NOT NULL,
+            place TEXT,
+            reviewer_name TEXT NOT NULL,
+            reviewer_url TEXT,
+            rating INTEGER CHECK (rating BETWEEN 1 AND 5),
+            recommends INTEGER CHECK (recommends IN (0, 1)),
+            text TEXT NOT NULL DEFAULT '',
+            date_text TEXT,
+            created_at TEXT,
+            url TEXT,
+            owner_reply_text TEXT,
+            owner_reply_date_text TEXT,
+            owner_reply_at TEXT,
+            version INTEGER NOT NULL DEFAULT 1,
+            first_seen_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            changed_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX reviews_platform_id ON reviews (platform, platform_review_id) "
+        "WHERE platform_review_id IS NOT NULL"
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX reviews_platform_fingerprint_without_id ON reviews (platform, fingerprint) "
+        "WHERE platform_review_id IS NULL"
+    )
+    db.execute("CREATE INDEX reviews_fingerprint ON reviews (platform, fingerprint)")
+    db.execute("CREATE INDEX reviews_first_seen ON reviews (first_seen_at)")
+
+
+@migrations()
+def m002_review_versions(db: Database) -> None:
+    """Earlier versions of a review, kept when its rating, text or owner reply changes."""
+    db.execute(
+        """
+        CREATE TABLE review_versions (
+            id INTEGER PRIMARY KEY,
+            review_id INTEGER NOT NULL REFERENCES reviews (id),
+            version INTEGER NOT NULL,
+            rating INTEGER,
+            recommends INTEGER,
+            text TEXT NOT NULL,
+            owner_reply_text TEXT,
+            owner_reply_date_text TEXT,
+            owner_reply_at TEXT,
+            seen_from TEXT NOT NULL,
+            replaced_at TEXT NOT NULL,
+            UNIQUE (review_id, version)
+        )
+        """
+    )
+
+
+@migrations()
+def m003_contacts_and_activities(db: Database) -> None:
+    """The practice's imported contacts (only what the workflow needs) and their activities."""
+    db.execute(
+        """
+        CREATE TABLE contacts (
+            id INTEGER PRIMARY KEY,
+            external_id TEXT,
+            name TEXT NOT NULL,
+            first_name TEXT,
+            last_name TEXT,
+            preferred_name TEXT,
+            phone TEXT,
+            email TEXT,
+            last_seen_at TEXT,
+            opted_out INTEGER NOT NULL DEFAULT 0 CHECK (opted_out IN (0, 1)),
+            imported_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX contacts_external_id ON contacts (external_id) WHERE external_id IS NOT NULL"
+    )
+    db.execute("CREATE INDEX contacts_email ON contacts (email)")
+    db.execute("CREATE INDEX contacts_phone ON contacts (phone)")
+    db.execute(
+        """
+        CREATE TABLE activities (
+            id INTEGER PRIMARY KEY,
+            contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+            type TEXT NOT NULL,
+            at TEXT,
+            summary TEXT,
+            staff TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX activities_contact ON activities (contact_id, at)")
+
+
+@migrations()
+def m004_events(db: Database) -> None:
+    """The append-only log of what happened to a review (and to a contact's review requests)."""
+    db.execute(
+        """
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            review_id INTEGER REFERENCES reviews (id),
+            contact_id INTEGER REFERENCES contacts (id),
+            type TEXT NOT NULL,
+            at TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            staff TEXT,
+            data TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(data))
+        )
+        """
+    )
+    db.execute("CREATE INDEX events_review ON events (review_id, at)")
+    db.execute("CREATE INDEX events_contact ON events (contact_id, at)")
+    db.execute("CREATE INDEX events_type ON events (type, at)")
+    for table in APPEND_ONLY_TABLES:
+        for action in ("UPDATE", "DELETE"):
+            db.execute(
+                f"""
+                CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table}
+                BEGIN
+                    SELECT RAISE(ABORT, '{table} are append-only: record a correction instead');
+                END
+                """
+            )
+
+
+@migrations()
+def m005_match_decisions(db: Database) -> None:
+    """Staff decisions on reviewer-to-contact candidates: confirmed or rejected, remembered."""
+    db.execute(
+        """
+        CREATE TABLE match_decisions (
+            id INTEGER PRIMARY KEY,
+            review_id INTEGER NOT NULL REFERENCES reviews (id),
+            contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+            decision TEXT NOT NULL CHECK (decision IN ('confirm', 'reject')),
+            decided_at TEXT NOT NULL,
+            staff TEXT,
+            UNIQUE (review_id, contact_id)
+        )
+        """
+    )
+
+
+@migrations()
+def m006_settings(db: Database) -> None:
+    """Practice settings edited in the dashboard (name, contact line, ...), one JSON value per key."""
+    db.execute(
+        """
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL CHECK (json_valid(value)),
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+
+
+def apply(db: Database) -> None:
+    migrations.apply(db)
+
+
+def pending(db: Database) -> list[str]:
+    return [migration.name for migration in migrations.pending(db)]
+
+
+def applied_migration(db: Database) -> str | None:
+    applied = migrations.applied(db)
+    return applied[-1].name if applied else None
