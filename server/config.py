@@ -164,7 +164,7 @@ def _coerce(key: str, raw: Any, default: Any, source: str) -> Any:
             return [part.strip() for part in str(raw).split(",") if part.strip()]
         return str(raw)
     except (TypeError, ValueError):
-        kind = type(default).__name__
+        kind = {bool: "true or false", int: "whole number", list: "comma-separated list"}.get(type(default), "text")
         raise ConfigError(f"{source}: {key} must be a {kind}, got {raw!r}.") from None
 
 
