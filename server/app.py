@@ -9,10 +9,10 @@ from pathlib import Path
 from flask import Flask
 
 from server import api, dashboard, security
-from server.api.common import close_store
+from server.api.common import release_store
 from server.config import ConfigFile, ensure_private_dir, load_settings, resolve_data_dir
 from server.errors import register_error_handlers
-from server.storage import initialise
+from server.storage import StorePool, initialise
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,8 @@ def create_app(test_config: dict | None = None, *, data_dir: str | os.PathLike |
     app.json.sort_keys = False
 
     initialise(Path(app.config["DATABASE"]))
-    app.teardown_appcontext(close_store)
+    app.extensions["reviewdesk.store_pool"] = StorePool(app.config["DATABASE"], keep=app.config["THREADS"])
+    app.teardown_appcontext(release_store)
 
     register_error_handlers(app)
     security.init_app(app)

@@ -178,7 +178,8 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def add_security_headers(response):
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # "no-referrer" would make Chromium send "Origin: null" on the dashboard's own form posts.
+        response.headers["Referrer-Policy"] = "same-origin"
         if response.mimetype == "text/html":
             response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
             response.headers["X-Frame-Options"] = "DENY"

@@ -106,3 +106,31 @@ def review(**fields) -> dict:
     }
     base.update(fields)
     return {k: v for k, v in base.items() if v is not ...}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (Playwright's own browser download does not work here)."""
+    from tests.browser import LAUNCH_ARGS, chromium_path, why_missing
+
+    path = chromium_path()
+    if path is None:
+        pytest.skip(why_missing())
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=path, headless=True, args=LAUNCH_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    opened = context.new_page()
+    try:
+        yield opened
+    finally:
+        context.close()

@@ -12,16 +12,16 @@ from server.storage import Store
 
 
 def store() -> Store:
-    """This request's database connection (closed when the request ends)."""
+    """This request's database connection (back to the pool when the request ends)."""
     if "store" not in g:
-        g.store = Store.connect(current_app.config["DATABASE"])
+        g.store = current_app.extensions["reviewdesk.store_pool"].acquire()
     return g.store
 
 
-def close_store(_exc: BaseException | None = None) -> None:
-    opened = g.pop("store", None)
-    if opened is not None:
-        opened.close()
+def release_store(_exc: BaseException | None = None) -> None:
+    used = g.pop("store", None)
+    if used is not None:
+        current_app.extensions["reviewdesk.store_pool"].release(used)
 
 
 def ok(status: int = 200, **data: Any):

@@ -18,8 +18,7 @@ def health():
         return error_response(
             503,
             "database_unhealthy",
-            f"The database failed its check (integrity: {database['integrity']}, pending migrations: "
-            f"{', '.join(database['pending_migrations']) or 'none'}). Restart the server; if that does not help, "
-            "restore the latest 'reviewdesk backup'.",
+            f"The database is missing migrations ({', '.join(database['pending_migrations'])}). "
+            "Restart the server to apply them; if that does not help, restore the latest 'reviewdesk backup'.",
         )
     return ok(version=__version__, database=database)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -22,6 +23,9 @@ from parsers.review import UNKNOWN, OwnerReply, Review
 from server.storage import schema
 
 BUSY_TIMEOUT_MS = 15_000
+
+# The search index matches substrings of at least this many characters; shorter ones are scanned.
+TRIGRAM = 3
 
 # Fields whose change makes a new version of a review (and a review_updated event).
 VERSIONED_FIELDS = ("rating", "recommends", "text", "owner_reply_text")
@@ -70,6 +74,29 @@ def initialise(path: str | Path) -> None:
         schema.apply(store.db)
 
 
+class StorePool:
+    """Open connections kept for the next request, so a request does not pay for opening one."""
+
+    def __init__(self, path: str | Path, keep: int = 16):
+        self.path = path
+        self.keep = keep
+        self._idle: queue.LifoQueue[Store] = queue.LifoQueue()
+
+    def acquire(self) -> "Store":
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            return Store.connect(self.path)
+
+    def release(self, store: "Store") -> None:
+        if store.db.conn.in_transaction:
+            store.db.conn.execute("ROLLBACK")
+        if self._idle.qsize() < self.keep:
+            self._idle.put(store)
+        else:
+            store.close()
+
+
 class Store:
     """One connection to the ReviewDesk database. Not shared between threads."""
 
@@ -78,7 +105,8 @@ class Store:
 
     @classmethod
     def connect(cls, path: str | Path) -> "Store":
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        # check_same_thread=False: a pooled connection serves one request at a time, on any thread.
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -113,16 +141,19 @@ class Store:
     # -- health -------------------------------------------------------------------------------
 
     def health(self) -> dict[str, Any]:
-        """Whether the database answers, is intact and has every migration applied."""
-        quick_check = self.db.conn.execute("PRAGMA quick_check").fetchone()[0]
+        """Whether the database answers and has every migration applied (cheap: the toolbar polls it)."""
         pending = schema.pending(self.db)
         return {
-            "ok": quick_check == "ok" and not pending,
-            "integrity": quick_check,
+            "ok": not pending,
             "schema": schema.applied_migration(self.db),
             "pending_migrations": pending,
             "journal_mode": self.db.conn.execute("PRAGMA journal_mode").fetchone()[0],
+            "reviews": self.count_reviews(),
         }
+
+    def integrity(self) -> str:
+        """SQLite's full integrity check: ``"ok"`` or the first problems found (reads the whole file)."""
+        return self.db.conn.execute("PRAGMA integrity_check").fetchone()[0]
 
     def backup_to(self, destination: str | Path) -> None:
         """Copy the whole database to ``destination`` as one consistent snapshot (SQLite online backup)."""
@@ -274,16 +305,23 @@ class Store:
         if query.has_owner_reply is not None:
             clauses.append("owner_reply_text IS NOT NULL" if query.has_owner_reply else "owner_reply_text IS NULL")
         if query.q:
-            clauses.append("(reviewer_name LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\')")
-            pattern = "%" + query.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            params += [pattern, pattern]
+            if len(query.q) >= TRIGRAM and self._has_search_index():
+                clauses.append("id IN (SELECT rowid FROM reviews_search WHERE reviews_search MATCH ?)")
+                params.append('"' + query.q.replace('"', '""') + '"')
+            else:
+                clauses.append("(reviewer_name LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\')")
+                pattern = "%" + query.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                params += [pattern, pattern]
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         total = self.db.conn.execute(f"SELECT count(*) FROM reviews {where}", params).fetchone()[0]
         rows = self._rows(
-            f"SELECT * FROM reviews {where} ORDER BY first_seen_at DESC, id DESC LIMIT ? OFFSET ?",
+            f"SELECT * FROM reviews {where} ORDER BY id DESC LIMIT ? OFFSET ?",
             (*params, query.limit, query.offset),
         )
         return [review_json(row) for row in rows], total
+
+    def _has_search_index(self) -> bool:
+        return self.db["reviews_search"].exists()
 
     def get_review(self, review_id: int) -> dict[str, Any] | None:
         rows = self._rows("SELECT * FROM reviews WHERE id = ?", (review_id,))
@@ -373,4 +411,4 @@ def review_json(row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
-__all__ = ["IngestResult", "OwnerReply", "ReviewFilter", "Store", "format_time", "initialise", "utc_now"]
+__all__ = ["IngestResult", "OwnerReply", "ReviewFilter", "Store", "StorePool", "format_time", "initialise", "utc_now"]

@@ -6,6 +6,8 @@ released migration is never edited: change the schema by adding a new one at the
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -180,6 +182,46 @@ def m006_settings(db: Database) -> None:
             value TEXT NOT NULL CHECK (json_valid(value)),
             updated_at TEXT NOT NULL
         )
+        """
+    )
+
+
+@migrations()
+def m007_review_search(db: Database) -> None:
+    """A trigram full-text index of reviewer names and review text, for substring search in the inbox.
+
+    SQLite older than 3.34 has no trigram tokenizer; the inbox search then scans with LIKE instead.
+    """
+    try:
+        db.execute(
+            "CREATE VIRTUAL TABLE reviews_search USING fts5(reviewer_name, text, "
+            "content='reviews', content_rowid='id', tokenize='trigram')"
+        )
+    except sqlite3.OperationalError:
+        return
+    db.execute("INSERT INTO reviews_search (rowid, reviewer_name, text) SELECT id, reviewer_name, text FROM reviews")
+    db.execute(
+        """
+        CREATE TRIGGER reviews_search_insert AFTER INSERT ON reviews BEGIN
+            INSERT INTO reviews_search (rowid, reviewer_name, text) VALUES (new.id, new.reviewer_name, new.text);
+        END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER reviews_search_delete AFTER DELETE ON reviews BEGIN
+            INSERT INTO reviews_search (reviews_search, rowid, reviewer_name, text)
+            VALUES ('delete', old.id, old.reviewer_name, old.text);
+        END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER reviews_search_update AFTER UPDATE OF reviewer_name, text ON reviews BEGIN
+            INSERT INTO reviews_search (reviews_search, rowid, reviewer_name, text)
+            VALUES ('delete', old.id, old.reviewer_name, old.text);
+            INSERT INTO reviews_search (rowid, reviewer_name, text) VALUES (new.id, new.reviewer_name, new.text);
+        END
         """
     )
 
