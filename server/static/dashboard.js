@@ -36,6 +36,14 @@ function ratingText(review) {
   return "";
 }
 
+const PLATFORM_NAMES = { google: "Google", yelp: "Yelp", facebook: "Facebook" };
+
+function localTime(iso) {
+  if (!iso) return "";
+  const moment = new Date(iso);
+  return Number.isNaN(moment.getTime()) ? iso : moment.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+}
+
 function shortText(text, limit = 160) {
   return text.length > limit ? text.slice(0, limit - 1) + "…" : text;
 }
@@ -65,13 +73,13 @@ async function loadReviews() {
     const row = document.createElement("tr");
     row.dataset.reviewId = review.id;
     row.tabIndex = 0;
-    cell(row, review.platform);
+    cell(row, PLATFORM_NAMES[review.platform] || review.platform);
     cell(row, review.reviewer_name, "reviewer");
     cell(row, ratingText(review), "rating");
     cell(row, review.date_text || review.created_at || "");
     cell(row, shortText(review.text), "text").title = review.text;
     cell(row, review.owner_reply ? "Replied" : "—");
-    cell(row, review.first_seen_at);
+    cell(row, localTime(review.first_seen_at));
     row.addEventListener("click", () => showReview(review.id));
     row.addEventListener("keydown", (event) => { if (event.key === "Enter") showReview(review.id); });
     tbody.appendChild(row);
@@ -101,20 +109,20 @@ async function showReview(reviewId) {
   document.getElementById("detail").hidden = false;
   document.getElementById("detail-title").textContent = review.reviewer_name;
   document.getElementById("detail-meta").textContent =
-    [review.platform, ratingText(review), review.date_text, `version ${review.version}`].filter(Boolean).join(" · ");
+    [PLATFORM_NAMES[review.platform], ratingText(review), review.date_text, `version ${review.version}`].filter(Boolean).join(" · ");
   document.getElementById("detail-text").textContent = review.text || "(rating only, no text)";
   const reply = document.getElementById("detail-reply");
   reply.textContent = review.owner_reply ? `Owner reply: ${review.owner_reply.text}` : "No owner reply yet.";
   const historyList = document.getElementById("detail-history");
   historyList.replaceChildren();
   for (const version of history) {
-    listItem(historyList, `Version ${version.version} (${version.seen_from} to ${version.replaced_at}): ${ratingText(version)} ${version.text}`);
+    listItem(historyList, `Version ${version.version}, ${localTime(version.seen_from)} to ${localTime(version.replaced_at)}: ${ratingText(version)} ${version.text}`);
   }
-  if (!history.length) listItem(historyList, "None.");
+  if (!history.length) listItem(historyList, "None: the review has not changed since it was first seen.");
   const eventList = document.getElementById("detail-events");
   eventList.replaceChildren();
-  for (const event of events) listItem(eventList, `${event.at} ${event.type}`);
-  if (!events.length) listItem(eventList, "None.");
+  for (const event of events) listItem(eventList, `${localTime(event.at)}: ${event.type.replace("_", " ")}`);
+  if (!events.length) listItem(eventList, "Nothing logged yet.");
 }
 
 document.getElementById("filters").addEventListener("submit", (event) => {
