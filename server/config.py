@@ -93,19 +93,26 @@ class ConfigFile:
 
     def load(self) -> dict[str, Any]:
         """The file's values, creating the file (with a fresh token and secret) when missing."""
+        return dict(self._current())
+
+    def _current(self) -> dict[str, Any]:
+        try:
+            mtime_ns = self.path.stat().st_mtime_ns
+        except FileNotFoundError:
+            mtime_ns = None
+        if mtime_ns is not None and mtime_ns == self._mtime_ns:
+            return self._values  # the fast path of every request: one stat, no lock
         with self._lock:
-            try:
-                mtime_ns = self.path.stat().st_mtime_ns
-            except FileNotFoundError:
+            if not self.path.exists():
                 self._create()
-                mtime_ns = self.path.stat().st_mtime_ns
+            mtime_ns = self.path.stat().st_mtime_ns
             if mtime_ns != self._mtime_ns:
                 self._values = self._read()
                 self._mtime_ns = mtime_ns
-            return dict(self._values)
+            return self._values
 
     def token(self) -> str:
-        return self.load()["token"]
+        return self._current()["token"]
 
     def rotate_token(self) -> str:
         values = self.load()

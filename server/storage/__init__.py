@@ -102,6 +102,7 @@ class Store:
 
     def __init__(self, db: Database):
         self.db = db
+        self._search_index: bool | None = None
 
     @classmethod
     def connect(cls, path: str | Path) -> "Store":
@@ -314,14 +315,13 @@ class Store:
                 params += [pattern, pattern]
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         total = self.db.conn.execute(f"SELECT count(*) FROM reviews {where}", params).fetchone()[0]
-        rows = self._rows(
-            f"SELECT * FROM reviews {where} ORDER BY id DESC LIMIT ? OFFSET ?",
-            (*params, query.limit, query.offset),
-        )
+        rows = self._rows(f"SELECT * FROM reviews {where} ORDER BY id DESC LIMIT ? OFFSET ?", (*params, query.limit, query.offset))
         return [review_json(row) for row in rows], total
 
     def _has_search_index(self) -> bool:
-        return self.db["reviews_search"].exists()
+        if self._search_index is None:
+            self._search_index = self.db["reviews_search"].exists()
+        return self._search_index
 
     def get_review(self, review_id: int) -> dict[str, Any] | None:
         rows = self._rows("SELECT * FROM reviews WHERE id = ?", (review_id,))
