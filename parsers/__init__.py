@@ -4,6 +4,9 @@ No Flask and no database here: captured pages and platform exports become :class
 contact exports become contacts and activities.
 """
 
+from parsers.page import PageResult
+from parsers.registry import UnsupportedSite, parse_page, parser_for
 from parsers.review import PLATFORMS, UNKNOWN, OwnerReply, Review, ReviewError
 
-__all__ = ["PLATFORMS", "UNKNOWN", "OwnerReply", "Review", "ReviewError"]
+__all__ = ["PLATFORMS", "UNKNOWN", "OwnerReply", "PageResult", "Review", "ReviewError", "UnsupportedSite",
+           "parse_page", "parser_for"]

@@ -45,6 +45,8 @@ class OwnerReply:
     text: str
     date_text: str | None = None
     created_at: str | None = None
+    date_min: str | None = None
+    date_max: str | None = None
 
 
 @dataclass
@@ -68,6 +70,15 @@ class Review:
     reviewer_url: str | None = None
     place: str | None = None
     owner_reply: OwnerReply | None | _Unknown = field(default=UNKNOWN)
+    # When it was written: a range from the shown date (see parsers.dates), ISO 8601 UTC.
+    date_min: str | None = None
+    date_max: str | None = None
+    date_precision: str | None = None
+    edited: bool | None = None
+    # The page showed a shortened text ("…" with a More button) and not the full one.
+    text_truncated: bool = False
+    # The language of the original text, when the page says (e.g. Google Maps' lang attribute).
+    language: str | None = None
 
     @property
     def fingerprint(self) -> str:

@@ -1,0 +1,147 @@
+"""Facebook page reviews ("recommendations").
+
+Facebook's markup is atomic CSS, useless as anchors. The stable parts are the rendering roles: the
+header ``profile_name`` reads "<Name> recommends <Page>" or "<Name> doesn't recommend <Page>" (the
+recommendation comes from that header, never from the review text), ``story_message`` holds the text,
+and ``aria-posinset`` marks feed items.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from parsers import _html as h
+from parsers import generic
+from parsers.page import Capture
+from parsers.review import OwnerReply, Review
+from parsers.text import strip_more
+
+PLATFORM = "facebook"
+HOST = re.compile(r"^(?:www\.|m\.|web\.|mbasic\.)?facebook\.com$")
+
+FEED_ITEM = ("[aria-posinset]", "[role='article']")
+HEADER = "[data-ad-rendering-role='profile_name']"
+MESSAGE = "[data-ad-rendering-role='story_message']"
+PERMALINK = ("a[href*='/posts/']", "a[href*='story_fbid=']", "a[href*='/permalink/']")
+COMMENT = "[role='article'][aria-label^='Comment by']"
+
+RECOMMENDS = re.compile(r"^(?P<name>.+?)\s+(?P<verdict>recommends|doesn[’']t recommend|does not recommend)\b", re.I)
+REVIEWED = re.compile(r"^(?P<name>.+?)\s+(?:reviewed|rated)\b", re.I)
+STARS_IN_TEXT = re.compile(r"\b([1-5])\s*(?:stars?|★)", re.I)
+DATE_HINT = re.compile(
+    r"^(?:just now|yesterday|today|\d+\s*(?:m|min|mins|h|hr|hrs|d|w|wk|wks|mo|mos|mth|mths|y|yr|yrs)\b"
+    r"|[A-Z][a-z]+\s+\d{1,2}(?:,\s*\d{4})?(?:\s+at\s+.+)?)$",
+    re.I,
+)
+BLOCKED_MARKERS = ("you must log in to continue", "log in to continue", "checkpoint/block", "temporarily blocked")
+PAGE_FROM_URL = re.compile(r"facebook\.com/(?!profile\.php|pg/)([^/?#]+)")
+
+
+def matches(host: str, path: str) -> bool:
+    return bool(HOST.match(host))
+
+
+def is_blocked(doc, html: str) -> bool:
+    lowered = html[:50000].lower()
+    return any(marker in lowered for marker in BLOCKED_MARKERS) and not h.select(doc, HEADER)
+
+
+def looks_like_review_page(doc, capture: Capture) -> bool:
+    return "/reviews" in capture.url
+
+
+def _skip_buttons(node) -> bool:
+    return node.get("role") == "button"
+
+
+def _card_of(header):
+    for ancestor in header.iterancestors():
+        if h.select(ancestor, MESSAGE) or ancestor.get("aria-posinset") is not None:
+            return ancestor
+    return header.getparent()
+
+
+def _review_id(card, capture: Capture) -> tuple[str | None, str | None]:
+    link = h.select_one(card, *PERMALINK)
+    if link is None:
+        return None, None
+    href = h.absolute_url(capture.url, link.get("href")) or ""
+    parts = urlsplit(href)
+    query = parse_qs(parts.query)
+    if "story_fbid" in query:
+        return query["story_fbid"][0], href
+    match = re.search(r"/(?:posts|permalink)/([^/?#]+)", parts.path)
+    return (match.group(1) if match else None), href
+
+
+def _date_text(card, header) -> str | None:
+    for element in card.iter("a", "span", "abbr"):
+        if any(a is header for a in element.iterancestors()):
+            continue
+        text = h.visible_text(element)
+        if text and len(text) < 40 and DATE_HINT.match(text) and element.find(".//span") is None:
+            return text
+    return None
+
+
+def _review(header, capture: Capture, place: str | None) -> Review | None:
+    heading = h.visible_text(header)
+    card = _card_of(header)
+    recommends, rating = None, None
+    if match := RECOMMENDS.match(heading):
+        recommends = match["verdict"].lower() == "recommends"
+        name = match["name"]
+    elif match := REVIEWED.match(heading):
+        name = match["name"]
+        star = h.select_one(card, "[role='img'][aria-label]")
+        rating = h.star_rating(star.get("aria-label")) if star is not None else None
+        if rating is None and (stars := STARS_IN_TEXT.search(heading)):
+            rating = int(stars.group(1))
+    else:
+        return None
+    name_link = header.find(".//a")
+    if name_link is not None and h.visible_text(name_link) and heading.startswith(h.visible_text(name_link)):
+        name = h.visible_text(name_link)
+    message = h.select_one(card, MESSAGE)
+    text, truncated = strip_more(h.visible_text(message, skip=_skip_buttons)) if message is not None else ("", False)
+    review_id, permalink = _review_id(card, capture)
+    return capture.dated(Review(
+        platform=PLATFORM,
+        platform_review_id=review_id,
+        reviewer_name=name.strip(),
+        reviewer_url=h.absolute_url(capture.url, name_link.get("href")) if name_link is not None else None,
+        rating=rating,
+        recommends=recommends,
+        text=text,
+        text_truncated=truncated,
+        date_text=_date_text(card, header),
+        url=permalink or capture.url,
+        place=place,
+        owner_reply=_page_reply(card, place),
+    ))
+
+
+def _page_reply(card, place: str | None) -> OwnerReply | None:
+    """A comment on the recommendation written by the page itself (its author link is the page)."""
+    if not place:
+        return None
+    for comment in h.select(card, COMMENT):
+        author = comment.find(".//a")
+        if author is not None and place.lower() in (author.get("href") or "").lower():
+            text = h.visible_text(comment, skip=lambda node: node is author or _skip_buttons(node))
+            return OwnerReply(text) if text else None
+    return None
+
+
+def parse(doc, capture: Capture) -> list[Review]:
+    match = PAGE_FROM_URL.search(capture.url)
+    place = match.group(1) if match else None
+    reviews = [review for review in (_review(header, capture, place) for header in h.outermost(h.select(doc, HEADER))) if review]
+    if reviews:
+        capture.layout = "facebook_reviews"
+        return reviews
+    reviews = generic.parse(doc, capture, PLATFORM)
+    if reviews:
+        capture.layout = "facebook_generic"
+    return reviews

@@ -1,0 +1,269 @@
+"""Google reviews: the Maps reviews panel, the Search business panel (2018 and 2024 layouts) and the
+Business Profile owner view.
+
+Stable anchors (ids, aria labels, contributor links) come first; Google's obfuscated class names are
+fallbacks. Every selector is here at the top: a layout change touches only this block.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers import _html as h
+from parsers import generic
+from parsers.page import Capture
+from parsers.review import OwnerReply, Review
+from parsers.text import original_text, strip_more
+
+PLATFORM = "google"
+HOST = re.compile(r"^(?:www\.|maps\.|business\.)?google\.[a-z.]{2,6}$")
+
+# Google Maps place page, reviews panel.
+MAPS_CARD = ("div[data-review-id][aria-label]", "div.jftiEf")
+MAPS_NAME = (".d4r55",)
+MAPS_PROFILE = ("[data-href*='/contrib/']", "a[href*='/contrib/']")
+MAPS_STARS = ("span.kvMYJc[role='img']", "[role='img'][aria-label]")
+MAPS_DATE = ("span.rsqaWe",)
+MAPS_TEXT_BLOCK = ("div.MyEned",)
+MAPS_TEXT = ("span.wiI7pd",)
+MAPS_MORE = ("button.w8nwRe", "button[aria-label='See more']")
+MAPS_REPLY = ("div.CDe7pd",)
+MAPS_REPLY_DATE = ("span.DZSIDd",)
+MAPS_REPLY_TEXT = ("div.wiI7pd",)
+
+# Google Search business panel, "reviews" dialog: the 2018 layout has no review ids.
+SEARCH_CARD = ("div.gws-localreviews__google-review", "div.WMbnJf")
+SEARCH_NAME = (".TSUbDb a", ".TSUbDb")
+SEARCH_PROFILE = ("a[href*='/contrib/']",)
+SEARCH_STARS = ("g-review-stars span[aria-label]", "[aria-label*='out of']")
+SEARCH_DATE = ("span.dehysf",)
+SEARCH_FULL_TEXT = ("span.review-full-text",)
+SEARCH_TEXT = (".Jtu6Td",)
+SEARCH_SNIPPET = ("span.review-snippet",)
+SEARCH_REPLY = ("div.LfKETd",)
+# The 2024+ layout.
+SEARCH_2024_CARD = ("div.bwb7ce",)
+SEARCH_2024_NAME = (".Vpc5Fe",)
+SEARCH_2024_STARS = ("[aria-label*='out of']", "[role='img'][aria-label]")
+SEARCH_2024_TEXT = (".OA1nbd",)
+SEARCH_2024_DATE = (".y3Ibjb",)
+
+# Business Profile owner view (business.google.com): best effort.
+BUSINESS_CARD = ("div.GYpYWe",)
+BUSINESS_NAME = (".XnNQm .k4kupc span a", ".XnNQm .k4kupc")
+BUSINESS_TEXT = ("blockquote span", "blockquote")
+BUSINESS_REPLY = (".Rhj72c .BNyFuc",)
+BUSINESS_STARS = ("[role='img'][aria-label]",)
+
+OWNER_REPLY_LABEL = re.compile(r"^\s*response from the (?:owner|business)\b", re.I)
+PLACE_FROM_URL = re.compile(r"/maps/place/([^/@?]+)")
+BLOCKED_MARKERS = ("/sorry/index", "unusual traffic from your computer network", "detected unusual traffic", "recaptcha")
+REVIEW_PAGE_HINTS = ("review", "reseña", "rezension", "avis", "ulasan")
+
+
+def matches(host: str, path: str) -> bool:
+    return bool(HOST.match(host))
+
+
+def is_blocked(doc, html: str) -> bool:
+    lowered = html[:20000].lower()
+    return any(marker in lowered for marker in BLOCKED_MARKERS) and not h.select_one(doc, *MAPS_CARD, *SEARCH_CARD)
+
+
+def looks_like_review_page(doc, capture: Capture) -> bool:
+    title = " ".join(h.visible_text(el) for el in h.select(doc, "title, h1, h2")).lower()
+    return "/maps/place/" in capture.url or any(hint in title for hint in REVIEW_PAGE_HINTS)
+
+
+def place_of(capture: Capture) -> str | None:
+    match = PLACE_FROM_URL.search(capture.url)
+    return match.group(1) if match else None
+
+
+def _is_reply(node) -> bool:
+    classes = node.get("class", "").split()
+    return "CDe7pd" in classes or "LfKETd" in classes
+
+
+def _stars(card, selectors) -> int | None:
+    for css in selectors:
+        for element in h.select(card, css):
+            label = element.get("aria-label", "")
+            if "photo" in label.lower() or any(_is_reply(a) for a in element.iterancestors()):
+                continue
+            rating = h.star_rating(label)
+            if rating is not None:
+                return rating
+    return None
+
+
+def _owner_reply(container, capture: Capture, date_selectors, text_selectors) -> OwnerReply | None:
+    if container is None:
+        return None
+    date_element = h.select_one(container, *date_selectors)
+    text_element = h.select_one(container, *text_selectors)
+    if text_element is not None:
+        text = h.visible_text(text_element)
+    else:  # "Response from the owner" · date · text, without classes
+        text = h.visible_text(container, skip=lambda node: node is date_element)
+        text = OWNER_REPLY_LABEL.sub("", text).strip()
+    text, _ = strip_more(text)
+    if not text:
+        return None
+    date_text = h.visible_text(date_element) or None
+    found = capture.date(date_text)
+    return OwnerReply(text=text, date_text=date_text, date_min=found.iso()[0] if found else None,
+                      date_max=found.iso()[1] if found else None)
+
+
+def _reply_container(card):
+    found = h.select_one(card, *MAPS_REPLY, *SEARCH_REPLY, *BUSINESS_REPLY)
+    if found is not None:
+        return found
+    for element in card.iter():
+        if isinstance(element.tag, str) and element.text and OWNER_REPLY_LABEL.match(element.text):
+            return element.getparent()
+    return None
+
+
+def _maps_review(card, capture: Capture) -> Review | None:
+    review_id = card.get("data-review-id")
+    name_element = h.select_one(card, *MAPS_NAME)
+    name = (card.get("aria-label") or "").strip() or h.visible_text(name_element)
+    if not name:
+        return None
+    profile = h.select_one(card, *MAPS_PROFILE)
+    reviewer_url = h.absolute_url(capture.url, profile.get("data-href") or profile.get("href")) if profile is not None else None
+    block = h.select_one(card, *MAPS_TEXT_BLOCK, f"[id='{review_id}']") if review_id else h.select_one(card, *MAPS_TEXT_BLOCK)
+    text_element = h.select_one(block, *MAPS_TEXT) if block is not None else None
+    if text_element is None:
+        text_element = next((el for el in h.select(card, "span.wiI7pd") if not any(_is_reply(a) for a in el.iterancestors())), None)
+    text, truncated = strip_more(h.visible_text(text_element))
+    text, translation_only = original_text(text)
+    if translation_only:
+        capture.warn(f"{name}'s review shows only Google's translation; open 'See original' before capturing.")
+    if h.select_one(card, *MAPS_MORE) is not None and text.endswith(("…", "...")):
+        truncated = True
+    date_text = h.visible_text(h.select_one(card, *MAPS_DATE)) or None
+    edited = bool(date_text and date_text.lower().startswith("edited"))
+    return capture.dated(Review(
+        platform=PLATFORM,
+        platform_review_id=review_id or None,
+        reviewer_name=name,
+        reviewer_url=reviewer_url,
+        rating=_stars(card, MAPS_STARS),
+        text=text,
+        text_truncated=truncated,
+        date_text=date_text,
+        edited=edited or None,
+        url=capture.url,
+        place=place_of(capture),
+        language=(block.get("lang") if block is not None else None) or None,
+        owner_reply=_owner_reply(_reply_container(card), capture, MAPS_REPLY_DATE, MAPS_REPLY_TEXT),
+    ))
+
+
+def _search_review(card, capture: Capture) -> Review | None:
+    name_element = h.select_one(card, *SEARCH_NAME)
+    name = h.visible_text(name_element)
+    if not name:
+        return None
+    profile = h.select_one(card, *SEARCH_PROFILE)
+    reply_container = h.select_one(card, *SEARCH_REPLY)
+    full = next((el for el in h.select(card, SEARCH_FULL_TEXT[0]) if not any(_is_reply(a) for a in el.iterancestors())), None)
+    if full is not None:  # the full copy is in the page even while hidden behind "More"
+        text, truncated = strip_more(h.normalise_space(full.text_content()))[0], False
+    else:
+        text_element = h.select_one(card, *SEARCH_TEXT)
+        text, truncated = strip_more(h.visible_text(text_element, skip=_is_reply))
+    text, _ = original_text(text)
+    reply = None
+    if reply_container is not None:
+        reply_full = h.select_one(reply_container, *SEARCH_FULL_TEXT)
+        date_element = reply_container.find(".//span")
+        reply_date = h.visible_text(date_element) if date_element is not None and not date_element.get("class") else None
+        if reply_full is not None:
+            reply_text = h.normalise_space(reply_full.text_content())
+        else:
+            reply_text = OWNER_REPLY_LABEL.sub("", h.visible_text(reply_container, skip=lambda n: n is date_element or n.tag == "strong"))
+        reply_text, _ = strip_more(reply_text.strip())
+        if reply_text:
+            found = capture.date(reply_date)
+            reply = OwnerReply(reply_text, reply_date or None, date_min=found.iso()[0] if found else None,
+                               date_max=found.iso()[1] if found else None)
+    return capture.dated(Review(
+        platform=PLATFORM,
+        reviewer_name=name,
+        reviewer_url=h.absolute_url(capture.url, profile.get("href")) if profile is not None else None,
+        rating=_stars(card, SEARCH_STARS),
+        text=text,
+        text_truncated=truncated,
+        date_text=h.visible_text(h.select_one(card, *SEARCH_DATE)) or None,
+        url=capture.url,
+        owner_reply=reply,
+    ))
+
+
+def _search_2024_review(card, capture: Capture) -> Review | None:
+    name = h.visible_text(h.select_one(card, *SEARCH_2024_NAME))
+    if not name:
+        return None
+    profile = h.select_one(card, *SEARCH_PROFILE)
+    text, truncated = strip_more(h.visible_text(h.select_one(card, *SEARCH_2024_TEXT)))
+    text, _ = original_text(text)
+    date_text = h.visible_text(h.select_one(card, *SEARCH_2024_DATE)) or None
+    return capture.dated(Review(
+        platform=PLATFORM,
+        platform_review_id=card.get("data-review-id") or None,
+        reviewer_name=name,
+        reviewer_url=h.absolute_url(capture.url, profile.get("href")) if profile is not None else None,
+        rating=_stars(card, SEARCH_2024_STARS),
+        text=text,
+        text_truncated=truncated,
+        date_text=date_text,
+        url=capture.url,
+        owner_reply=_owner_reply(_reply_container(card), capture, (), ()),
+    ))
+
+
+def _business_review(card, capture: Capture) -> Review | None:
+    name = h.visible_text(h.select_one(card, *BUSINESS_NAME))
+    if not name:
+        return None
+    reply_element = h.select_one(card, *BUSINESS_REPLY)
+    text, truncated = strip_more(h.visible_text(h.select_one(card, *BUSINESS_TEXT)))
+    text, _ = original_text(text)
+    reply = OwnerReply(h.visible_text(reply_element)) if reply_element is not None and h.visible_text(reply_element) else None
+    return Review(
+        platform=PLATFORM,
+        platform_review_id=card.get("data-review-id") or None,
+        reviewer_name=name,
+        rating=_stars(card, BUSINESS_STARS),
+        text=text,
+        text_truncated=truncated,
+        url=capture.url,
+        owner_reply=reply,
+    )
+
+
+LAYOUTS = (
+    ("google_maps", MAPS_CARD, _maps_review),
+    ("google_search", SEARCH_CARD, _search_review),
+    ("google_search_2024", SEARCH_2024_CARD, _search_2024_review),
+    ("google_business_profile", BUSINESS_CARD, _business_review),
+)
+
+
+def parse(doc, capture: Capture) -> list[Review]:
+    for layout, card_selectors, read in LAYOUTS:
+        cards = h.outermost(h.select(doc, card_selectors[0])) or h.outermost(
+            [el for css in card_selectors[1:] for el in h.select(doc, css)]
+        )
+        reviews = [review for review in (read(card, capture) for card in cards) if review is not None]
+        if reviews:
+            capture.layout = layout
+            return reviews
+    reviews = generic.parse(doc, capture, PLATFORM)
+    if reviews:
+        capture.layout = "google_generic"
+    return reviews

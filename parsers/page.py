@@ -1,0 +1,59 @@
+"""What parsing a captured page gives back, and the context a platform parser works in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from parsers.dates import DateRange, parse_shown_date
+from parsers.review import Review
+
+OK = "ok"
+BLOCKED = "blocked"
+NO_REVIEWS = "no_reviews"
+UNSUPPORTED = "unsupported"
+STATUSES = (OK, BLOCKED, NO_REVIEWS, UNSUPPORTED)
+
+
+@dataclass
+class PageResult:
+    url: str
+    platform: str | None
+    status: str
+    reviews: list[Review] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    layout: str | None = None
+
+
+@dataclass
+class Capture:
+    """One captured page as a parser sees it: where it came from, when, in which language."""
+
+    url: str
+    captured_at: datetime
+    lang: str = "en"
+    warnings: list[str] = field(default_factory=list)
+    layout: str | None = None
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def date(self, shown: str | None) -> DateRange | None:
+        return parse_shown_date(shown, self.captured_at, self.lang)
+
+    def dated(self, review: Review) -> Review:
+        """``review`` with its date range filled from its shown date (and its reply's)."""
+        found = self.date(review.date_text)
+        if found is not None:
+            review.date_min, review.date_max = found.iso()
+            review.date_precision = found.precision
+            if found.edited:
+                review.edited = True
+        elif review.date_text:
+            self.warn(f"Could not read the date {review.date_text!r} of {review.reviewer_name}'s review.")
+        return review
+
+
+def utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)

@@ -1,0 +1,80 @@
+"""``parse_page``: pick the platform parser for a captured page by its host, and never raise."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from types import ModuleType
+from urllib.parse import urlsplit
+
+from parsers import _html as h
+from parsers import facebook, google, yelp
+from parsers.page import BLOCKED, NO_REVIEWS, OK, UNSUPPORTED, Capture, PageResult, utc
+from parsers.review import Review
+
+log = logging.getLogger(__name__)
+
+PARSERS: tuple[ModuleType, ...] = (google, yelp, facebook)
+
+
+class UnsupportedSite(LookupError):
+    """No parser reads reviews from this address."""
+
+    def __init__(self, url: str):
+        super().__init__(f"ReviewDesk does not read reviews from {url}")
+        self.url = url
+
+
+def parser_for(url: str) -> ModuleType:
+    parts = urlsplit(url or "")
+    host = (parts.hostname or "").lower().rstrip(".")
+    for parser in PARSERS:
+        if parser.matches(host, parts.path):
+            return parser
+    raise UnsupportedSite(url)
+
+
+def _dedupe(reviews: list[Review]) -> list[Review]:
+    """One review per identity: the later copy (a card shown twice) fills what the first lacked."""
+    seen: dict[str, Review] = {}
+    for review in reviews:
+        key = f"id:{review.platform_review_id}" if review.platform_review_id else f"fp:{review.fingerprint}"
+        if key not in seen or (len(review.text) > len(seen[key].text) and not review.text_truncated):
+            seen[key] = review
+    return list(seen.values())
+
+
+def parse_page(url: str, html: str, captured_at: datetime, lang: str | None = "en") -> PageResult:
+    """The reviews in a captured page, with a status: ok, blocked, no_reviews or unsupported."""
+    try:
+        parser = parser_for(url)
+    except UnsupportedSite as error:
+        return PageResult(url, None, UNSUPPORTED, warnings=[f"{error}; open the practice's Google, Yelp or Facebook reviews."])
+    capture = Capture(url=url, captured_at=utc(captured_at), lang=(lang or "en"))
+    result = PageResult(url, parser.PLATFORM, NO_REVIEWS, warnings=capture.warnings)
+    doc = h.parse_html(html if isinstance(html, str) else "")
+    if doc is None:
+        capture.warn("The captured page is empty; reload the page and capture again.")
+        return result
+    try:
+        if parser.is_blocked(doc, html):
+            result.status = BLOCKED
+            capture.warn(f"{parser.PLATFORM.capitalize()} showed a block or captcha page instead of reviews; "
+                         "solve it in the browser, then capture again.")
+            return result
+        reviews = parser.parse(doc, capture)
+    except Exception:  # a parser bug must not lose the capture or crash the server
+        log.exception("parser for %s failed", parser.PLATFORM)
+        capture.warn(f"The {parser.PLATFORM} reader failed on this page; the server log has the details.")
+        return result
+    result.reviews = _dedupe(reviews)
+    result.layout = capture.layout
+    if result.reviews:
+        result.status = OK
+        truncated = sum(review.text_truncated for review in result.reviews)
+        if truncated:
+            capture.warn(f"{truncated} review(s) were cut short (\"More\"); expand them and capture again for the full text.")
+    elif parser.looks_like_review_page(doc, capture):
+        capture.warn(f"No reviews found although this looks like a {parser.PLATFORM} review page: "
+                     "the site's layout may have changed. Please report it.")
+    return result
