@@ -71,6 +71,13 @@ def parse_iso(value: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+def timestamp_range(value: str) -> tuple[str, str]:
+    """An exact timestamp as a range; a date alone ("2024-01-05") covers that whole day."""
+    if len(value) == 10:
+        return f"{value}T00:00:00Z", f"{value}T23:59:59Z"
+    return value, value
+
+
 def intersect(old: tuple[str, str] | None, new: tuple[str, str] | None) -> tuple[str, str] | None:
     """The narrower range both captures allow; the newer one when they disagree (a rounding we got wrong)."""
     if old is None or None in old:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import sqlite3
 import sys
-from datetime import datetime
+from datetime import datetime, timezone
+from html import unescape
 from pathlib import Path
 
 import click
@@ -147,6 +150,68 @@ def backup(dest: Path, force: bool, data_dir: Path | None) -> None:
     if integrity != "ok":
         raise click.ClickException(f"The copy at {dest} failed its integrity check ({integrity}); do not rely on it.")
     click.echo(f"Backed up {reviews} reviews to {dest} (integrity check ok).")
+
+
+SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.I)
+CANONICAL = re.compile(r"<link[^>]+rel=[\"']canonical[\"'][^>]*href=[\"']([^\"']+)", re.I)
+OG_URL = re.compile(r"<meta[^>]+property=[\"']og:url[\"'][^>]*content=[\"']([^\"']+)", re.I)
+
+
+def saved_page_url(html: str) -> str | None:
+    """The address a saved page came from: the browser's "saved from" note, else its canonical link."""
+    head = html[:200_000]
+    for pattern in (SAVED_FROM, CANONICAL, OG_URL):
+        if match := pattern.search(head):
+            return unescape(match.group(1))
+    return None
+
+
+def _reviews_from_file(path: Path, url: str | None, lang: str) -> tuple[list, list[str], str]:
+    """The reviews in one export or saved page, its warnings, and a one-line description."""
+    from parsers import parse_page
+    from parsers.exports import ExportError, parse_export
+    from parsers.page import OK
+
+    raw = path.read_bytes()
+    text = raw.decode("utf-8-sig", errors="replace")
+    if path.suffix.lower() == ".json":
+        try:
+            result = parse_export(json.loads(text))
+        except json.JSONDecodeError as error:
+            raise click.ClickException(f"{path}: not valid JSON ({error.msg} at line {error.lineno}).") from None
+        except ExportError as error:
+            raise click.ClickException(f"{path}: {error}") from None
+        return result.reviews, result.warnings, f"{result.platform} export"
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise click.ClickException(f"{path}: give a .json export or a saved .html page.")
+    page_url = url or saved_page_url(text)
+    if not page_url:
+        raise click.ClickException(f"{path}: the saved page does not say which address it came from; pass --url.")
+    captured_at = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+    result = parse_page(page_url, text, captured_at, lang)
+    if result.status != OK:
+        raise click.ClickException(f"{path}: {result.status.replace('_', ' ')}. {' '.join(result.warnings)}")
+    return result.reviews, result.warnings, f"{result.platform} page ({result.layout})"
+
+
+@cli.command("import-reviews")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", default=None, help="Address of a saved page, when the file does not say.")
+@click.option("--lang", default="en", show_default=True, help="Language of saved pages, for their dates.")
+@data_dir_option
+def import_reviews(files: tuple[Path, ...], url: str | None, lang: str, data_dir: Path | None) -> None:
+    """Import reviews from API exports (Google, Yelp, Facebook JSON) and saved review pages (.html)."""
+    from server.storage import initialise
+
+    database = resolve_data_dir(data_dir) / DATABASE_FILENAME
+    initialise(database)
+    read = [(path, *_reviews_from_file(path, url, lang)) for path in files]  # all files are read before anything is stored
+    with Store.connect(database) as store:
+        for path, reviews, warnings, kind in read:
+            result = store.ingest_reviews(reviews)
+            click.echo(f"{path.name}: {kind}: {len(reviews)} reviews, {result.created} new, {result.updated} updated, {result.unchanged} unchanged")
+            for warning in warnings:
+                click.echo(f"  warning: {warning}", err=True)
 
 
 def main() -> None:

@@ -33,12 +33,12 @@ class ApiError(Exception):
         self.details = details
 
 
-def error_response(status: int, code: str, message: str, details: list[Any] | None = None):
-    body: dict[str, Any] = {"ok": False, "error": code, "message": message}
+def error_response(http_status: int, code: str, message: str, details: list[Any] | None = None, **extra: Any):
+    body: dict[str, Any] = {"ok": False, "error": code, "message": message, **extra}
     if details:
         body["details"] = details
     response = jsonify(body)
-    response.status_code = status
+    response.status_code = http_status
     return response
 
 

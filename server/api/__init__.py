@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from server.api import health, reviews
+from server.api import captures, health, reviews
 
-BLUEPRINTS = (health.bp, reviews.bp)
+BLUEPRINTS = (health.bp, reviews.bp, captures.bp)
 
 
 def register(app: Flask) -> None:

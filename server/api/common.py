@@ -24,9 +24,9 @@ def release_store(_exc: BaseException | None = None) -> None:
         current_app.extensions["reviewdesk.store_pool"].release(used)
 
 
-def ok(status: int = 200, **data: Any):
+def ok(http_status: int = 200, **data: Any):
     response = jsonify({"ok": True, **data})
-    response.status_code = status
+    response.status_code = http_status
     return response
 
 

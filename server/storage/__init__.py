@@ -20,6 +20,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from parsers.review import UNKNOWN, OwnerReply, Review
+from parsers.dates import intersect, timestamp_range
 from server.storage import schema
 
 BUSY_TIMEOUT_MS = 15_000
@@ -216,15 +217,28 @@ class Store:
         return None
 
     @staticmethod
-    def _shown_fields(review: Review) -> dict[str, Any]:
-        return {
+    def _shown_fields(review: Review, existing: sqlite3.Row | None) -> dict[str, Any]:
+        """Details refreshed on every capture without a new version; what is not shown is kept."""
+        date_range = review_date_range(review)
+        if existing is not None:
+            date_range = intersect(date_range_of(existing, "date"), date_range)
+        values = {
             "reviewer_name": review.reviewer_name,
             "reviewer_url": review.reviewer_url,
             "date_text": review.date_text,
             "created_at": review.created_at,
             "url": review.url,
             "place": review.place,
+            "language": review.language,
+            "date_min": date_range[0] if date_range else None,
+            "date_max": date_range[1] if date_range else None,
+            "date_precision": review.date_precision or ("second" if review.created_at and date_range else None),
+            # Once a page has said "Edited", the review stays edited.
+            "edited": 1 if review.edited or (existing is not None and existing["edited"]) else 0,
         }
+        if existing is None:
+            return values
+        return {name: value for name, value in values.items() if value is not None}
 
     @staticmethod
     def _versioned_fields(review: Review, existing: sqlite3.Row | None) -> dict[str, Any]:
@@ -233,19 +247,36 @@ class Store:
         def keep(name: str, value: Any) -> Any:
             return existing[name] if value is None and existing is not None else value
 
+        text, truncated = review.text, int(review.text_truncated)
+        if existing is not None and truncated and existing["text"].startswith(_cut_prefix(text)):
+            # A shortened copy of what we know in full (or already knew shortened): keep what we know.
+            text, truncated = existing["text"], existing["text_truncated"]
         values = {
             "rating": keep("rating", review.rating),
             "recommends": keep("recommends", None if review.recommends is None else int(review.recommends)),
-            "text": review.text,
+            "text": text,
+            "text_truncated": truncated,
         }
         reply = review.owner_reply
+        reply_columns = ("owner_reply_text", "owner_reply_date_text", "owner_reply_at", "owner_reply_date_min", "owner_reply_date_max")
         if reply is UNKNOWN:
-            for name in ("owner_reply_text", "owner_reply_date_text", "owner_reply_at"):
+            for name in reply_columns:
                 values[name] = existing[name] if existing is not None else None
+        elif not reply:
+            values.update(dict.fromkeys(reply_columns))
         else:
-            values["owner_reply_text"] = reply.text if reply else None
-            values["owner_reply_date_text"] = reply.date_text if reply else None
-            values["owner_reply_at"] = reply.created_at if reply else None
+            reply_range = (reply.date_min, reply.date_max) if reply.date_min and reply.date_max else None
+            if reply.created_at:
+                reply_range = (reply.created_at, reply.created_at)
+            if existing is not None and existing["owner_reply_text"] == reply.text:
+                reply_range = intersect(date_range_of(existing, "owner_reply_date"), reply_range)
+            values.update(
+                owner_reply_text=reply.text,
+                owner_reply_date_text=reply.date_text,
+                owner_reply_at=reply.created_at,
+                owner_reply_date_min=reply_range[0] if reply_range else None,
+                owner_reply_date_max=reply_range[1] if reply_range else None,
+            )
         return values
 
     def _insert_review(self, review: Review, seen_at: str) -> int:
@@ -253,7 +284,7 @@ class Store:
             "platform": review.platform,
             "platform_review_id": review.platform_review_id,
             "fingerprint": review.fingerprint,
-            **self._shown_fields(review),
+            **self._shown_fields(review, None),
             **self._versioned_fields(review, None),
             "version": 1,
             "first_seen_at": seen_at,
@@ -267,18 +298,18 @@ class Store:
 
     def _update_review(self, existing: sqlite3.Row, review: Review, seen_at: str) -> bool:
         """Refresh a stored review; returns whether a versioned field changed."""
-        shown = {k: v for k, v in self._shown_fields(review).items() if v is not None}
+        shown = self._shown_fields(review, existing)
         versioned = self._versioned_fields(review, existing)
         changes = {
             name: {"old": existing[name], "new": versioned[name]}
             for name in VERSIONED_FIELDS
             if existing[name] != versioned[name]
+            and not (name == "text" and existing["text_truncated"] and versioned[name].startswith(_cut_prefix(existing[name])))
         }
         updates: dict[str, Any] = {**shown, "last_seen_at": seen_at}
         if existing["platform_review_id"] is None and review.platform_review_id is not None:
             updates["platform_review_id"] = review.platform_review_id
-        if changes or versioned["owner_reply_date_text"] != existing["owner_reply_date_text"]:
-            updates.update(versioned)
+        updates.update({name: value for name, value in versioned.items() if value != existing[name]})
         if changes:
             self.db.conn.execute(
                 "INSERT INTO review_versions (review_id, version, rating, recommends, text, owner_reply_text, "
@@ -378,6 +409,25 @@ class Store:
         ]
 
 
+def _cut_prefix(text: str) -> str:
+    """What a shortened text ("Great staff but the wait…") certainly begins with."""
+    return text.rstrip().removesuffix("…").removesuffix("...").rstrip()
+
+
+def date_range_of(row: sqlite3.Row, prefix: str) -> tuple[str, str] | None:
+    low, high = row[f"{prefix}_min"], row[f"{prefix}_max"]
+    return (low, high) if low and high else None
+
+
+def review_date_range(review: Review) -> tuple[str, str] | None:
+    """The range a review was written in: from its shown date, else its exact creation time."""
+    if review.date_min and review.date_max:
+        return review.date_min, review.date_max
+    if review.created_at:
+        return timestamp_range(review.created_at)
+    return None
+
+
 def _bool_or_none(value: int | None) -> bool | None:
     return None if value is None else bool(value)
 
@@ -385,7 +435,10 @@ def _bool_or_none(value: int | None) -> bool | None:
 def _owner_reply_json(row: sqlite3.Row) -> dict[str, Any] | None:
     if row["owner_reply_text"] is None:
         return None
-    return {"text": row["owner_reply_text"], "date_text": row["owner_reply_date_text"], "created_at": row["owner_reply_at"]}
+    reply = {"text": row["owner_reply_text"], "date_text": row["owner_reply_date_text"], "created_at": row["owner_reply_at"]}
+    if "owner_reply_date_min" in row.keys():
+        reply.update(date_min=row["owner_reply_date_min"], date_max=row["owner_reply_date_max"])
+    return reply
 
 
 def review_json(row: sqlite3.Row) -> dict[str, Any]:
@@ -401,7 +454,13 @@ def review_json(row: sqlite3.Row) -> dict[str, Any]:
         "recommends": _bool_or_none(row["recommends"]),
         "text": row["text"],
         "date_text": row["date_text"],
+        "date_min": row["date_min"],
+        "date_max": row["date_max"],
+        "date_precision": row["date_precision"],
+        "edited": bool(row["edited"]),
         "created_at": row["created_at"],
+        "text_truncated": bool(row["text_truncated"]),
+        "language": row["language"],
         "url": row["url"],
         "owner_reply": _owner_reply_json(row),
         "version": row["version"],

@@ -226,6 +226,23 @@ def m007_review_search(db: Database) -> None:
     )
 
 
+
+@migrations()
+def m008_review_dates_and_shown_details(db: Database) -> None:
+    """When a review (and its reply) was written, as a range from the shown date; edits; cut-short text."""
+    for column, kind in (
+        ("date_min", "TEXT"),
+        ("date_max", "TEXT"),
+        ("date_precision", "TEXT"),
+        ("edited", "INTEGER NOT NULL DEFAULT 0"),
+        ("text_truncated", "INTEGER NOT NULL DEFAULT 0"),
+        ("language", "TEXT"),
+        ("owner_reply_date_min", "TEXT"),
+        ("owner_reply_date_max", "TEXT"),
+    ):
+        db.execute(f"ALTER TABLE reviews ADD COLUMN {column} {kind}")
+    db.execute("CREATE INDEX reviews_date ON reviews (date_max)")
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 
