@@ -8,6 +8,7 @@ from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
+from cssselect import HTMLTranslator
 from lxml.cssselect import CSSSelector
 
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -15,20 +16,43 @@ FIRST_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "button"})
 
 
+# Parts of a capture that never hold review data but make up most of its size: icons (inline SVG),
+# style sheets and Google's event-wiring attributes. Dropping them from the text before building the
+# tree roughly halves the parse time of a 2 MB capture.
+NOISE = re.compile(r"<svg\b(?:(?!<svg\b).){0,50000}?</svg\s*>|<style\b(?:(?!<style\b).){0,200000}?</style\s*>", re.S | re.I)
+NOISE_ATTRIBUTES = re.compile(r'\s(?:jsaction|jslog|jsname|jscontroller|jsan|jstcache|jsdata)="[^"]*"')
+
+
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
     """A document tree for a whole page or a fragment; None when there is nothing to parse."""
     if not html or not html.strip():
         return None
-    html = html.replace("\x00", "")
+    html = NOISE_ATTRIBUTES.sub("", NOISE.sub("", html.replace("\x00", "")))
     try:
         return lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):
         return None
 
 
-@lru_cache(maxsize=None)
+class _FastClassTranslator(HTMLTranslator):
+    """CSS to XPath where ``.name`` is a substring test of the class attribute.
+
+    cssselect's exact form (``contains(concat(' ', normalize-space(@class), ' '), ' name ')``) costs
+    about three times as much on a 2 MB capture; the class names anchored on are long obfuscated
+    tokens ("kvMYJc") or fragments meant as substrings anyway ("comment__").
+    """
+
+    def xpath_class(self, class_selector):
+        xpath = self.xpath(class_selector.selector)
+        return xpath.add_condition(f"contains(@class, {self.xpath_literal(class_selector.class_name)})")
+
+
+_TRANSLATOR = _FastClassTranslator()
+
+
+@lru_cache(maxsize=256)
 def _compiled(css: str) -> CSSSelector:
-    return CSSSelector(css)
+    return CSSSelector(css, translator=_TRANSLATOR)
 
 
 def select(element, css: str) -> list:
@@ -108,3 +132,35 @@ def absolute_url(base: str, href: str | None) -> str | None:
     if not href or not href.strip() or href.strip().lower().startswith("javascript:"):
         return None
     return urljoin(base, href.strip())
+
+
+class CardIndex:
+    """Selector matches of a whole page, grouped by the review card that holds each one.
+
+    One query per selector over the page instead of one per card: on a 200-review capture this is
+    most of the parse time saved.
+    """
+
+    def __init__(self, doc, cards: list):
+        self._doc = doc
+        self._cards = set(cards)
+        self._groups: dict[str, dict] = {}
+
+    def find_all(self, card, css: str) -> list:
+        if css not in self._groups:
+            groups: dict = {}
+            for element in select(self._doc, css):
+                for ancestor in element.iterancestors():
+                    if ancestor in self._cards:
+                        groups.setdefault(ancestor, []).append(element)
+                        break
+            self._groups[css] = groups
+        return self._groups[css].get(card, [])
+
+    def find(self, card, *selectors: str):
+        """Within ``card``, the first match of the first selector that matches there."""
+        for css in selectors:
+            found = self.find_all(card, css)
+            if found:
+                return found[0]
+        return None

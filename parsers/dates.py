@@ -190,6 +190,12 @@ def parse_shown_date(text: str | None, captured_at: datetime, lang: str = "en") 
         return None
     if captured_at.tzinfo is None:
         captured_at = captured_at.replace(tzinfo=timezone.utc)
+    return _parse_shown_date(text, captured_at, lang)
+
+
+@lru_cache(maxsize=4096)
+def _parse_shown_date(text: str, captured_at: datetime, lang: str) -> DateRange | None:
+    """Many reviews of one capture share a shown date ("a week ago"): read each once."""
     text = " ".join(text.split())
     edited = False
     if match := EDITED.match(text):

@@ -22,7 +22,7 @@ HOST = re.compile(r"^(?:www\.|maps\.|business\.)?google\.[a-z.]{2,6}$")
 MAPS_CARD = ("div[data-review-id][aria-label]", "div.jftiEf")
 MAPS_NAME = (".d4r55",)
 MAPS_PROFILE = ("[data-href*='/contrib/']", "a[href*='/contrib/']")
-MAPS_STARS = ("span.kvMYJc[role='img']", "[role='img'][aria-label]")
+MAPS_STARS = ("span.kvMYJc[role='img']", "span[role='img'][aria-label]", "[role='img'][aria-label]")
 MAPS_DATE = ("span.rsqaWe",)
 MAPS_TEXT_BLOCK = ("div.MyEned",)
 MAPS_TEXT = ("span.wiI7pd",)
@@ -85,16 +85,20 @@ def _is_reply(node) -> bool:
     return "CDe7pd" in classes or "LfKETd" in classes
 
 
-def _stars(card, selectors) -> int | None:
-    for css in selectors:
-        for element in h.select(card, css):
-            label = element.get("aria-label", "")
-            if "photo" in label.lower() or any(_is_reply(a) for a in element.iterancestors()):
-                continue
-            rating = h.star_rating(label)
-            if rating is not None:
-                return rating
+def _first_rating(candidates) -> int | None:
+    """The rating of the first star label that is the review's own (not a photo's, not in a reply)."""
+    for element in candidates:
+        label = element.get("aria-label", "")
+        if "photo" in label.lower() or any(_is_reply(a) for a in element.iterancestors()):
+            continue
+        rating = h.star_rating(label)
+        if rating is not None:
+            return rating
     return None
+
+
+def _stars(card, selectors) -> int | None:
+    return _first_rating(el for css in selectors for el in h.select(card, css))
 
 
 def _owner_reply(container, capture: Capture, date_selectors, text_selectors) -> OwnerReply | None:
@@ -126,32 +130,33 @@ def _reply_container(card):
     return None
 
 
-def _maps_review(card, capture: Capture) -> Review | None:
+def _maps_review(card, capture: Capture, index: h.CardIndex) -> Review | None:
     review_id = card.get("data-review-id")
-    name_element = h.select_one(card, *MAPS_NAME)
-    name = (card.get("aria-label") or "").strip() or h.visible_text(name_element)
+    name = (card.get("aria-label") or "").strip() or h.visible_text(index.find(card, *MAPS_NAME))
     if not name:
         return None
-    profile = h.select_one(card, *MAPS_PROFILE)
+    profile = index.find(card, *MAPS_PROFILE)
     reviewer_url = h.absolute_url(capture.url, profile.get("data-href") or profile.get("href")) if profile is not None else None
-    block = h.select_one(card, *MAPS_TEXT_BLOCK, f"[id='{review_id}']") if review_id else h.select_one(card, *MAPS_TEXT_BLOCK)
-    text_element = h.select_one(block, *MAPS_TEXT) if block is not None else None
-    if text_element is None:
-        text_element = next((el for el in h.select(card, "span.wiI7pd") if not any(_is_reply(a) for a in el.iterancestors())), None)
+    block = index.find(card, *MAPS_TEXT_BLOCK)
+    if block is None and review_id:  # the text block carries the review id as its element id
+        block = next((el for el in card.iter() if el.get("id") == review_id), None)
+    reply = index.find(card, *MAPS_REPLY)
+    text_element = next((el for el in index.find_all(card, MAPS_TEXT[0]) if reply is None or reply not in el.iterancestors()), None)
     text, truncated = strip_more(h.visible_text(text_element))
     text, translation_only = original_text(text)
     if translation_only:
         capture.warn(f"{name}'s review shows only Google's translation; open 'See original' before capturing.")
-    if h.select_one(card, *MAPS_MORE) is not None and text.endswith(("…", "...")):
+    if index.find(card, *MAPS_MORE) is not None and text.endswith(("…", "...")):
         truncated = True
-    date_text = h.visible_text(h.select_one(card, *MAPS_DATE)) or None
+    date_text = h.visible_text(index.find(card, *MAPS_DATE)) or None
     edited = bool(date_text and date_text.lower().startswith("edited"))
+    stars = next((found for css in MAPS_STARS if (found := index.find_all(card, css))), [])
     return capture.dated(Review(
         platform=PLATFORM,
         platform_review_id=review_id or None,
         reviewer_name=name,
         reviewer_url=reviewer_url,
-        rating=_stars(card, MAPS_STARS),
+        rating=_first_rating(stars),
         text=text,
         text_truncated=truncated,
         date_text=date_text,
@@ -159,11 +164,11 @@ def _maps_review(card, capture: Capture) -> Review | None:
         url=capture.url,
         place=place_of(capture),
         language=(block.get("lang") if block is not None else None) or None,
-        owner_reply=_owner_reply(_reply_container(card), capture, MAPS_REPLY_DATE, MAPS_REPLY_TEXT),
+        owner_reply=_owner_reply(reply if reply is not None else _reply_container(card), capture, MAPS_REPLY_DATE, MAPS_REPLY_TEXT),
     ))
 
 
-def _search_review(card, capture: Capture) -> Review | None:
+def _search_review(card, capture: Capture, index: h.CardIndex) -> Review | None:
     name_element = h.select_one(card, *SEARCH_NAME)
     name = h.visible_text(name_element)
     if not name:
@@ -204,7 +209,7 @@ def _search_review(card, capture: Capture) -> Review | None:
     ))
 
 
-def _search_2024_review(card, capture: Capture) -> Review | None:
+def _search_2024_review(card, capture: Capture, index: h.CardIndex) -> Review | None:
     name = h.visible_text(h.select_one(card, *SEARCH_2024_NAME))
     if not name:
         return None
@@ -226,7 +231,7 @@ def _search_2024_review(card, capture: Capture) -> Review | None:
     ))
 
 
-def _business_review(card, capture: Capture) -> Review | None:
+def _business_review(card, capture: Capture, index: h.CardIndex) -> Review | None:
     name = h.visible_text(h.select_one(card, *BUSINESS_NAME))
     if not name:
         return None
@@ -259,7 +264,8 @@ def parse(doc, capture: Capture) -> list[Review]:
         cards = h.outermost(h.select(doc, card_selectors[0])) or h.outermost(
             [el for css in card_selectors[1:] for el in h.select(doc, css)]
         )
-        reviews = [review for review in (read(card, capture) for card in cards) if review is not None]
+        index = h.CardIndex(doc, cards)
+        reviews = [review for review in (read(card, capture, index) for card in cards) if review is not None]
         if reviews:
             capture.layout = layout
             return reviews

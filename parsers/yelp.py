@@ -171,6 +171,11 @@ def _card_of(star):
     return None
 
 
+def _own_text(element) -> str:
+    """The element's own text and its inline children's, without walking a whole subtree twice."""
+    return " ".join("".join(element.itertext()).split()) if len(element) < 4 else " ".join((element.text or "").split())
+
+
 def _reply_block(card):
     """The owner's reply inside a card: the nearest block around a "Business Owner" label holding text."""
     for label in card.iter():
@@ -201,16 +206,16 @@ def _dom_reviews(doc, capture: Capture, place: str | None) -> list[Review]:
         review_id = card.get("data-review-id")
         if review_link is not None:
             review_id = (parse_qs(urlsplit(review_link.get("href", "")).query).get("hrid") or [review_id])[0]
-        dates = [h.visible_text(span) for span in h.select(card, "span") if span not in inside and DATE_LIKE.match(h.visible_text(span))]
+        dates = [_own_text(span) for span in card.iter("span") if span not in inside and DATE_LIKE.match(_own_text(span))]
         star = h.select_one(card, STARS)
         reply = None
         if reply_comments:
-            reply_dates = [h.visible_text(s) for s in h.select(reply_block, "span") if DATE_LIKE.match(h.visible_text(s))]
+            reply_dates = [_own_text(span) for span in reply_block.iter("span") if DATE_LIKE.match(_own_text(span))]
             reply_date = reply_dates[0] if reply_dates else None
             found = capture.date(reply_date)
             reply = OwnerReply(h.visible_text(reply_comments[0]), reply_date, date_min=found.iso()[0] if found else None,
                                date_max=found.iso()[1] if found else None)
-        updated = any(UPDATED_LABEL.match(h.visible_text(el)) for el in card.iter("span", "p", "div") if len(h.visible_text(el)) < 40)
+        updated = any(UPDATED_LABEL.match(_own_text(el)) for el in card.iter("span", "p", "div"))
         reviews.append(capture.dated(Review(
             platform=PLATFORM,
             platform_review_id=review_id or None,

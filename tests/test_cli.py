@@ -169,3 +169,44 @@ def test_help_lists_every_command():
     result = run("--help")
     for command in ("serve", "token", "backup"):
         assert command in result.stdout
+
+
+EXPORTS = Path(__file__).parent / "parsers" / "exports"
+SAVED_PAGE = """<!DOCTYPE html>
+<!-- saved from url=(0074)https://www.google.com/maps/place/Maple+Family+Dental/@30.26,-97.74,17z -->
+<html><head><title>Maple Family Dental - Google Maps</title></head><body>
+<div class="jftiEf" aria-label="Rosa Delgado" data-review-id="ChdDSUhNMG9nS0VJQ0FnSUNRc2F2Yk9nEAE">
+  <div class="DU9Pgb"><span class="kvMYJc" role="img" aria-label="3 stars"></span><span class="rsqaWe">2 months ago</span></div>
+  <div class="MyEned" lang="en" id="ChdDSUhNMG9nS0VJQ0FnSUNRc2F2Yk9nEAE"><span class="wiI7pd">Billing took weeks to answer.</span></div>
+</div></body></html>"""
+
+
+def test_import_reviews_from_exports_and_a_saved_page(tmp_path):
+    data_dir = tmp_path / "d"
+    page = tmp_path / "maple.html"
+    page.write_text(SAVED_PAGE, encoding="utf-8")
+    files = [str(EXPORTS / name) for name in ("google_business_profile_api.json", "yelp_fusion.json", "facebook_ratings.json")]
+    result = run("import-reviews", *files, str(page), "--data-dir", str(data_dir))
+    assert result.returncode == 0, result.stderr
+    assert "google_business_profile_api.json: google export: 3 reviews, 3 new" in result.stdout
+    assert "maple.html: google page (google_maps): 1 reviews, 1 new" in result.stdout
+    assert "excerpts" in result.stderr
+    with Store.connect(data_dir / "reviewdesk.sqlite3") as store:
+        assert store.count_reviews() == 3 + 2 + 2 + 1
+
+    again = run("import-reviews", *files, str(page), "--data-dir", str(data_dir))
+    assert "3 reviews, 0 new, 0 updated, 3 unchanged" in again.stdout
+
+
+def test_import_reviews_refuses_unknown_files_before_storing_anything(tmp_path):
+    data_dir = tmp_path / "d"
+    bad = tmp_path / "contacts.json"
+    bad.write_text('{"contacts": []}', encoding="utf-8")
+    result = run("import-reviews", str(EXPORTS / "yelp_fusion.json"), str(bad), "--data-dir", str(data_dir))
+    assert result.returncode != 0 and "not a review export" in result.stderr
+    with Store.connect(data_dir / "reviewdesk.sqlite3") as store:
+        assert store.count_reviews() == 0
+    page = tmp_path / "page.html"
+    page.write_text("<html><body>no address here</body></html>", encoding="utf-8")
+    missing_url = run("import-reviews", str(page), "--data-dir", str(data_dir))
+    assert missing_url.returncode != 0 and "--url" in missing_url.stderr
