@@ -78,17 +78,19 @@ def is_hidden(element) -> bool:
     return bool(HIDDEN_STYLE.search(element.get("style", ""))) or element.get("hidden") is not None or element.get("aria-hidden") == "true"
 
 
-def visible_text(element, skip=None) -> str:
+def visible_text(element, skip=None, *, include_hidden: bool = False) -> str:
     """The text a person sees in ``element``: no scripts, buttons or hidden parts; spaces collapsed.
 
-    ``skip`` is a predicate for further descendants to leave out (e.g. a translation block).
+    ``skip`` is a predicate for further descendants to leave out (e.g. a translation block);
+    ``include_hidden`` keeps hidden parts (a full text hidden behind "More" is still the full text).
     """
     if element is None:
         return ""
     parts: list[str] = []
 
     def walk(node) -> None:
-        if not isinstance(node.tag, str) or node.tag in SKIPPED_TAGS or is_hidden(node) or (skip and skip(node)):
+        if (not isinstance(node.tag, str) or node.tag in SKIPPED_TAGS or (not include_hidden and is_hidden(node))
+                or (skip and skip(node))):
             return  # its tail, outside it, is added by the parent
         if node.tag == "br":
             parts.append("\n")

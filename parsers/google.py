@@ -177,7 +177,7 @@ def _search_review(card, capture: Capture, index: h.CardIndex) -> Review | None:
     reply_container = h.select_one(card, *SEARCH_REPLY)
     full = next((el for el in h.select(card, SEARCH_FULL_TEXT[0]) if not any(_is_reply(a) for a in el.iterancestors())), None)
     if full is not None:  # the full copy is in the page even while hidden behind "More"
-        text, truncated = strip_more(h.normalise_space(full.text_content()))[0], False
+        text, truncated = h.visible_text(full, include_hidden=True), False
     else:
         text_element = h.select_one(card, *SEARCH_TEXT)
         text, truncated = strip_more(h.visible_text(text_element, skip=_is_reply))
@@ -188,7 +188,7 @@ def _search_review(card, capture: Capture, index: h.CardIndex) -> Review | None:
         date_element = reply_container.find(".//span")
         reply_date = h.visible_text(date_element) if date_element is not None and not date_element.get("class") else None
         if reply_full is not None:
-            reply_text = h.normalise_space(reply_full.text_content())
+            reply_text = h.visible_text(reply_full, include_hidden=True)
         else:
             reply_text = OWNER_REPLY_LABEL.sub("", h.visible_text(reply_container, skip=lambda n: n is date_element or n.tag == "strong"))
         reply_text, _ = strip_more(reply_text.strip())
@@ -239,16 +239,29 @@ def _business_review(card, capture: Capture, index: h.CardIndex) -> Review | Non
     text, truncated = strip_more(h.visible_text(h.select_one(card, *BUSINESS_TEXT)))
     text, _ = original_text(text)
     reply = OwnerReply(h.visible_text(reply_element)) if reply_element is not None and h.visible_text(reply_element) else None
-    return Review(
+    return capture.dated(Review(
         platform=PLATFORM,
         platform_review_id=card.get("data-review-id") or None,
         reviewer_name=name,
         rating=_stars(card, BUSINESS_STARS),
         text=text,
         text_truncated=truncated,
+        date_text=_shown_date(card, capture, skip=reply_element),
         url=capture.url,
         owner_reply=reply,
-    )
+    ))
+
+
+def _shown_date(card, capture: Capture, skip=None) -> str | None:
+    """A layout without a known date element: the first short text in the card that reads as a date."""
+    for element in card.iter("span", "div", "time"):
+        if len(element) or (skip is not None and (element is skip or skip in element.iterancestors())):
+            continue
+        text = " ".join((element.text or "").split())
+        looks_like_date = any(ch.isdigit() for ch in text) or text.lower().startswith(("a ", "an ", "yesterday"))
+        if 0 < len(text) < 40 and looks_like_date and capture.date(text) is not None:
+            return text
+    return None
 
 
 LAYOUTS = (

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 
-TRANSLATED_PREFIX = re.compile(r"^\(?\s*translated by google\s*\)?\s*", re.I)
-ORIGINAL_MARKER = re.compile(r"\(\s*original\s*\)", re.I)
+# "(Translated by Google)", "(Traducido por Google)", "(Übersetzt von Google)", ...: Google labels a
+# translation in the page's language, and the original after "(Original)" (or its translation).
+TRANSLATED_PREFIX = re.compile(r"^\(\s*[^()]{0,40}\bGoogle\s*\)\s*", re.I)
+ORIGINAL_MARKER = re.compile(
+    r"\(\s*(?:original|texto original|texte original|avis d'origine|originale|oryginał|asli|原文|原文を表示)\s*\)", re.I
+)
 ELLIPSIS = ("…", "...")
-MORE_WORDS = frozenset({"more", "see more", "read more", "more…", "…more", "... more", "show more"})
+MORE_WORDS = ("read more", "see more", "show more", "more")
 
 
 def original_text(text: str) -> tuple[str, bool]:
@@ -25,14 +29,17 @@ def original_text(text: str) -> tuple[str, bool]:
 
 
 def strip_more(text: str) -> tuple[str, bool]:
-    """Remove a trailing "More"/"… more" link text; returns the text and whether it was cut short."""
+    """Remove a trailing "More" link text; returns the text and whether it was cut short.
+
+    The reviewer's text keeps its own "…" ("wait, but …More" gives "wait, but …").
+    """
     stripped = text.rstrip()
     lowered = stripped.lower()
     cut = False
-    for word in sorted(MORE_WORDS, key=len, reverse=True):
-        if lowered.endswith(word) and (len(lowered) == len(word) or not lowered[-len(word) - 1].isalnum()):
-            stripped = stripped[: -len(word)].rstrip()
-            cut = True
+    for word in MORE_WORDS:
+        before = lowered[: -len(word)]
+        if lowered.endswith(word) and (not before or not before[-1].isalnum()):
+            stripped, cut = stripped[: -len(word)].rstrip(), True
             break
     if stripped.endswith(ELLIPSIS):
         cut = True
