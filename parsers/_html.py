@@ -14,12 +14,16 @@ from lxml.cssselect import CSSSelector
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 FIRST_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "button"})
+# Paragraph-like elements: their text stands on lines of its own.
+BLOCK_TAGS = frozenset({"div", "p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol"})
+EMOJI_ALT_MAX = 8
 
 
 # Parts of a capture that never hold review data but make up most of its size: icons (inline SVG),
 # style sheets and Google's event-wiring attributes. Dropping them from the text before building the
-# tree roughly halves the parse time of a 2 MB capture.
-NOISE = re.compile(r"<svg\b(?:(?!<svg\b).){0,50000}?</svg\s*>|<style\b(?:(?!<style\b).){0,200000}?</style\s*>", re.S | re.I)
+# tree roughly halves the parse time of a 2 MB capture. The bounds keep an unclosed <svg> in a cut
+# capture from swallowing more than an icon's worth of what follows.
+NOISE = re.compile(r"<svg\b.{0,20000}?</svg\s*>|<style\b.{0,200000}?</style\s*>", re.S | re.I)
 NOISE_ATTRIBUTES = re.compile(r'\s(?:jsaction|jslog|jsname|jscontroller|jsan|jstcache|jsdata)="[^"]*"')
 
 
@@ -92,14 +96,18 @@ def visible_text(element, skip=None, *, include_hidden: bool = False) -> str:
         if (not isinstance(node.tag, str) or node.tag in SKIPPED_TAGS or (not include_hidden and is_hidden(node))
                 or (skip and skip(node))):
             return  # its tail, outside it, is added by the parent
-        if node.tag == "br":
+        if node.tag == "br" or node.tag in BLOCK_TAGS:
             parts.append("\n")
+        elif node.tag == "img" and 0 < len(node.get("alt", "")) <= EMOJI_ALT_MAX:
+            parts.append(node.get("alt"))  # emoji drawn as images (Facebook)
         if node.text:
             parts.append(node.text)
         for child in node:
             walk(child)
             if child.tail:
                 parts.append(child.tail)
+        if node.tag in BLOCK_TAGS:
+            parts.append("\n")
 
     walk(element)
     return normalise_space("".join(parts))

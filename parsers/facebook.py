@@ -30,7 +30,7 @@ RECOMMENDS = re.compile(r"^(?P<name>.+?)\s+(?P<verdict>recommends|doesn[’']t r
 REVIEWED = re.compile(r"^(?P<name>.+?)\s+(?:reviewed|rated)\b", re.I)
 STARS_IN_TEXT = re.compile(r"\b([1-5])\s*(?:stars?|★)", re.I)
 DATE_HINT = re.compile(
-    r"^(?:just now|yesterday|today|\d+\s*(?:m|min|mins|h|hr|hrs|d|w|wk|wks|mo|mos|mth|mths|y|yr|yrs)\b"
+    r"^(?:just now|(?:yesterday|today)(?:\s+at\s+.+)?|\d+\s*(?:m|min|mins|h|hr|hrs|d|w|wk|wks|mo|mos|mth|mths|y|yr|yrs)\b"
     r"|[A-Z][a-z]+\s+\d{1,2}(?:,\s*\d{4})?(?:\s+at\s+.+)?)$",
     re.I,
 )
@@ -76,8 +76,10 @@ def _review_id(card, capture: Capture) -> tuple[str | None, str | None]:
 
 
 def _date_text(card, header) -> str | None:
+    """The review's own time stamp: a short date-like link text outside the header and the comments."""
+    comments = h.select(card, COMMENT)
     for element in card.iter("a", "span", "abbr"):
-        if any(a is header for a in element.iterancestors()):
+        if any(a is header or a in comments for a in element.iterancestors()):
             continue
         text = h.visible_text(element)
         if text and len(text) < 40 and DATE_HINT.match(text) and element.find(".//span") is None:
@@ -118,19 +120,25 @@ def _review(header, capture: Capture, place: str | None) -> Review | None:
         date_text=_date_text(card, header),
         url=permalink or capture.url,
         place=place,
-        owner_reply=_page_reply(card, place),
+        owner_reply=_page_reply(card, place, capture),
     ))
 
 
-def _page_reply(card, place: str | None) -> OwnerReply | None:
-    """A comment on the recommendation written by the page itself (its author link is the page)."""
+def _page_reply(card, place: str | None, capture: Capture) -> OwnerReply | None:
+    """A comment on the recommendation written by the page itself (its author links to the page)."""
     if not place:
         return None
     for comment in h.select(card, COMMENT):
-        author = comment.find(".//a")
-        if author is not None and place.lower() in (author.get("href") or "").lower():
-            text = h.visible_text(comment, skip=lambda node: node is author or _skip_buttons(node))
-            return OwnerReply(text) if text else None
+        links = comment.findall(".//a")
+        if not any(place.lower() in (link.get("href") or "").lower() for link in links):
+            continue
+        # The message is what is left without the author's links, the actions and the time stamp.
+        text = h.visible_text(comment, skip=lambda node: node.tag in ("a", "ul") or _skip_buttons(node))
+        times = [h.visible_text(link) for link in links if DATE_HINT.match(h.visible_text(link) or "-")]
+        date_text = times[-1] if times else None
+        found = capture.date(date_text)
+        return OwnerReply(text, date_text, date_min=found.iso()[0] if found else None,
+                          date_max=found.iso()[1] if found else None) if text else None
     return None
 
 

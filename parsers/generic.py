@@ -59,7 +59,7 @@ def from_json_ld(doc, capture: Capture, platform: str) -> list[Review]:
             name = _name(item.get("author"))
             if not name:
                 continue
-            text, _ = original_text(" ".join(str(item.get("reviewBody") or item.get("description") or "").split()))
+            text, _ = original_text(h.normalise_space(str(item.get("reviewBody") or item.get("description") or "")))
             published = item.get("datePublished")
             review = Review(
                 platform=platform,

@@ -42,6 +42,7 @@ OLD_REPLY_TEXT = (".biz-owner-reply-body", "span.js-content-toggleable", "p")
 
 OWNER_LABEL = re.compile(r"\b(business owner|comment from)\b", re.I)
 UPDATED_LABEL = re.compile(r"^\s*updated review\s*", re.I)
+UPDATED_SUFFIX = re.compile(r"\s*updated review\s*$", re.I)
 DATE_LIKE = re.compile(r"^(?:\d{1,2}/\d{1,2}/\d{4}|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})$")
 BLOCKED_MARKERS = ("captcha-delivery.com", "please enable js and disable any ad blocker", "datadome")
 BIZ_PATH = re.compile(r"/biz/([^/?#]+)")
@@ -163,10 +164,14 @@ def _graphql_reviews(doc, capture: Capture, place: str | None) -> list[Review]:
     return reviews
 
 
-def _card_of(star):
-    """The review card around a star rating: the nearest ancestor that also names a Yelp user."""
-    for ancestor in star.iterancestors():
-        if h.select(ancestor, USER_LINK):
+def _card_of(user_link):
+    """The review card around a reviewer's link: the nearest ancestor that also holds a star rating.
+
+    Climbing from the reviewer (not from the stars) keeps the page's rating summary and filter
+    widgets, which have stars but no reviewer, out of every card.
+    """
+    for ancestor in user_link.iterancestors():
+        if h.select(ancestor, STARS):
             return ancestor
     return None
 
@@ -190,7 +195,9 @@ def _reply_block(card):
 
 
 def _dom_reviews(doc, capture: Capture, place: str | None) -> list[Review]:
-    cards = h.outermost([card for card in (_card_of(star) for star in h.select(doc, STARS)) if card is not None])
+    found = [_card_of(link) for link in h.select(doc, USER_LINK)]
+    cards = list(dict.fromkeys(card for card in found if card is not None))
+    cards = [card for card in cards if len({link.get("href") for link in h.select(card, USER_LINK)}) == 1]
     reviews = []
     for card in cards:
         user = next((link for link in h.select(card, USER_LINK) if h.visible_text(link)), None)
@@ -251,7 +258,10 @@ def _microdata_reviews(doc, capture: Capture, place: str | None) -> list[Review]
                                date_max=found.iso()[1] if found else None) if reply_text else None
         user = h.select_one(card, USER_LINK)
         rating_value = (rating_element.get("content") or h.visible_text(rating_element)) if rating_element is not None else None
-        date_value = (date_element.get("content") or h.visible_text(date_element)) if date_element is not None else None
+        shown_dates = (UPDATED_SUFFIX.sub("", _own_text(el)) for el in card.iter("span"))
+        shown_date = next((text for text in shown_dates if DATE_LIKE.match(text)), None)
+        date_value = shown_date or ((date_element.get("content") or h.visible_text(date_element)) if date_element is not None else None)
+        updated = any(UPDATED_LABEL.match(_own_text(el)) for el in card.iter("span", "small", "p", "div"))
         reviews.append(capture.dated(Review(
             platform=PLATFORM,
             platform_review_id=card.get("data-review-id"),
@@ -260,6 +270,7 @@ def _microdata_reviews(doc, capture: Capture, place: str | None) -> list[Review]
             rating=h.star_rating(rating_value),
             text=h.visible_text(text_element),
             date_text=date_value,
+            edited=True if updated else None,
             url=capture.url,
             place=place,
             owner_reply=reply,
