@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -212,6 +213,52 @@ def import_reviews(files: tuple[Path, ...], url: str | None, lang: str, data_dir
             click.echo(f"{path.name}: {kind}: {len(reviews)} reviews, {result.created} new, {result.updated} updated, {result.unchanged} unchanged")
             for warning in warnings:
                 click.echo(f"  warning: {warning}", err=True)
+
+
+@cli.command("import-contacts")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--activities", "activities_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="A separate export of appointments, calls and notes (contact reference, type, date, summary, staff).")
+@click.option("--map", "mappings", multiple=True, metavar="COLUMN=FIELD",
+              help="Map a column yourself, e.g. --map Nom=last_name (fields: name, first_name, last_name, middle_name, "
+                   "preferred_name, phone, email, external_id, last_visit, last_activity; or ignore).")
+@click.option("--activities-map", "activity_mappings", multiple=True, metavar="COLUMN=FIELD",
+              help="Map a column of the activities file (fields: contact_ref, type, at, summary, staff).")
+@data_dir_option
+def import_contacts_command(file: Path, activities_file: Path | None, mappings: tuple[str, ...],
+                            activity_mappings: tuple[str, ...], data_dir: Path | None) -> None:
+    """Import the practice's contact export (CSV, XLSX or vCard) for matching reviewers to contacts."""
+    from parsers.contacts import ContactFileError, parse_mapping_options
+    from server.contacts import import_contacts
+    from server.storage import initialise
+
+    database = resolve_data_dir(data_dir) / DATABASE_FILENAME
+    initialise(database)
+    try:
+        explicit = parse_mapping_options(mappings)
+        explicit_activities = parse_mapping_options(activity_mappings)
+        activities = (activities_file.read_bytes(), activities_file.name) if activities_file else None
+        with Store.connect(database) as store, contextlib.ExitStack() as bars:
+            bar = None
+
+            def progress(done: int, total: int) -> None:
+                nonlocal bar
+                if bar is None:
+                    bar = bars.enter_context(click.progressbar(length=total, label=f"Importing {total} contacts", file=sys.stderr))
+                bar.update(done - bar.pos)
+
+            report = import_contacts(store, file.read_bytes(), file.name, explicit, activities, explicit_activities, progress)
+    except ContactFileError as error:
+        raise click.ClickException(f"{file.name}: {error}") from None
+    click.echo(f"Columns used ({report.encoding or 'spreadsheet'}): " + "; ".join(f"{c} → {f}" for c, f in report.mapping.items()))
+    if report.activity_mapping:
+        click.echo("Activity columns: " + "; ".join(f"{c} → {f}" for c, f in report.activity_mapping.items()))
+    click.echo(f"{report.imported} new, {report.updated} updated, {report.unchanged} unchanged, "
+               f"{report.activities} activities added, {len(report.skipped)} rows skipped.")
+    for skipped in report.skipped:
+        click.echo(f"  row {skipped['row']}: {skipped['reason']}")
+    for warning in report.warnings:
+        click.echo(f"  warning: {warning}", err=True)
 
 
 def main() -> None:

@@ -30,6 +30,8 @@ DEFAULTS: dict[str, Any] = {
     "THREADS": 8,
     # A captured page of 200 reviews is about 2 MB; 10 MB leaves room and refuses the absurd.
     "MAX_BODY_MB": 10,
+    # Contact exports are larger: 100,000 contacts are about 10 MB of CSV.
+    "IMPORT_MAX_MB": 100,
     # Extension ids allowed to call the API (Chrome: the 32-letter id; Firefox: the internal UUID of
     # moz-extension://<uuid>). Empty: any extension origin, never a web page.
     "EXTENSION_IDS": [],
@@ -198,5 +200,7 @@ def load_settings(data_dir: Path, config_file: ConfigFile, test_config: dict | N
         settings.update(test_config)
     if settings["MAX_BODY_MB"] <= 0:
         raise ConfigError("MAX_BODY_MB must be a positive number of megabytes.")
+    if settings["IMPORT_MAX_MB"] <= 0:
+        raise ConfigError("IMPORT_MAX_MB must be a positive number of megabytes.")
     settings["MAX_CONTENT_LENGTH"] = settings["MAX_BODY_MB"] * 1024 * 1024
     return settings

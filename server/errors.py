@@ -52,8 +52,10 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         code, message = HTTP_ERRORS.get(status, (f"http_{status}", error.description or "The request failed."))
         if status == 413:
-            limit = app.config.get("MAX_BODY_MB")
-            message = f"The request body is larger than {limit} MB. " + message.split(". ", 1)[1]
+            from server.security import body_limit  # security imports this module
+
+            limit_mb = body_limit(app) // (1024 * 1024)
+            message = f"The request body is larger than {limit_mb} MB. " + message.split(". ", 1)[1]
         return error_response(status, code, message)
 
     @app.errorhandler(Exception)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from server.api import captures, health, reviews
+from server.api import captures, contacts, health, matches, reviews
 
-BLUEPRINTS = (health.bp, reviews.bp, captures.bp)
+BLUEPRINTS = (health.bp, reviews.bp, captures.bp, contacts.bp, matches.bp)
 
 
 def register(app: Flask) -> None:

@@ -22,6 +22,7 @@ from sqlite_utils import Database
 from parsers.review import UNKNOWN, OwnerReply, Review
 from parsers.dates import intersect, timestamp_range
 from server.storage import schema
+from server.storage.contacts import ContactImport, ContactQueries, ContactRow
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -98,7 +99,7 @@ class StorePool:
             store.close()
 
 
-class Store:
+class Store(ContactQueries):
     """One connection to the ReviewDesk database. Not shared between threads."""
 
     def __init__(self, db: Database):
@@ -470,4 +471,4 @@ def review_json(row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
-__all__ = ["IngestResult", "OwnerReply", "ReviewFilter", "Store", "StorePool", "format_time", "initialise", "utc_now"]
+__all__ = ["ContactImport", "ContactRow", "IngestResult", "OwnerReply", "ReviewFilter", "Store", "StorePool", "format_time", "initialise", "utc_now"]

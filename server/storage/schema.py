@@ -243,6 +243,24 @@ def m008_review_dates_and_shown_details(db: Database) -> None:
         db.execute(f"ALTER TABLE reviews ADD COLUMN {column} {kind}")
     db.execute("CREATE INDEX reviews_date ON reviews (date_max)")
 
+
+@migrations()
+def m009_contact_match_keys(db: Database) -> None:
+    """Keys that fetch a reviewer's candidate contacts without scanning them all, and activity de-duplication."""
+    db.execute("ALTER TABLE contacts ADD COLUMN middle_name TEXT")
+    db.execute(
+        """
+        CREATE TABLE contact_keys (
+            key TEXT NOT NULL,
+            contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+            PRIMARY KEY (key, contact_id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX contact_keys_contact ON contact_keys (contact_id)")
+    db.execute("CREATE INDEX contacts_name ON contacts (name COLLATE NOCASE)")
+    db.execute("CREATE UNIQUE INDEX activities_once ON activities (contact_id, type, ifnull(at, ''), ifnull(summary, ''))")
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 

@@ -1,0 +1,397 @@
+"""Contact exports become contact and activity records: CSV (any delimiter, quoting, line ending and
+encoding), XLSX and vCard, with the columns recognised automatically or mapped explicitly.
+
+Only what the review workflow needs is kept: names, one phone, one e-mail, the system's own id, the
+last visit or activity, and activities (type, date, summary, staff). Everything else in the file is
+ignored.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from dateutil import parser as date_parser
+
+FIELDS = ("external_id", "name", "first_name", "last_name", "middle_name", "preferred_name", "phone", "email",
+          "last_visit", "last_activity")
+ACTIVITY_FIELDS = ("contact_ref", "type", "at", "summary", "staff")
+
+# Header words (lower case, letters and digits only) each system uses, best first within a field.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "external_id": ("contactid", "patnum", "patientid", "patientnumber", "chartnumber", "chartno", "clientid",
+                    "externalid", "recordid", "uid", "id"),
+    "name": ("name", "fullname", "patientname", "contactname", "clientname", "displayname", "formattedname", "fn"),
+    "first_name": ("firstname", "fname", "givenname", "first", "patientfirstname", "patientfirst", "forename"),
+    "last_name": ("lastname", "lname", "familyname", "surname", "last", "patientlastname", "patientlast"),
+    "middle_name": ("middlename", "middlei", "middleinitial", "middle", "additionalname"),
+    "preferred_name": ("preferred", "preferredname", "nickname", "goesby", "nick"),
+    "phone": ("mobile", "mobilephone", "cell", "cellphone", "wirelessphone", "phone", "phonenumber", "phone1value",
+              "primaryphone", "homephone", "hmphone", "telephone", "tel", "workphone", "wkphone", "businessphone"),
+    "email": ("email", "emailaddress", "email1value", "primaryemail", "emailaddress1"),
+    "last_visit": ("lastvisit", "datelastvisit", "lastvisitdate", "lastappointment", "lastappt", "lastseen", "lastvisitdt"),
+    "last_activity": ("lastactivity", "lastactivitydate", "lastcontacted", "lastcontact", "lastinteraction"),
+}
+ACTIVITY_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "contact_ref": ("contactid", "patnum", "patientid", "externalid", "clientid", "contact", "patient", "email", "phone", "id"),
+    "type": ("type", "activitytype", "kind", "category", "event"),
+    "at": ("date", "datetime", "at", "when", "activitydate", "appointmentdate", "aptdatetime", "aptdate", "calldate", "time"),
+    "summary": ("summary", "note", "notes", "description", "subject", "details"),
+    "staff": ("staff", "user", "provider", "assignedto", "owner", "by", "employee"),
+}
+DELIMITERS = ",;\t|"
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+class ContactFileError(ValueError):
+    """A file ReviewDesk cannot read as contacts; the message says what to do."""
+
+
+@dataclass
+class Activity:
+    type: str
+    at: str | None
+    summary: str | None = None
+    staff: str | None = None
+    contact_ref: str | None = None
+    row: int | None = None
+
+
+@dataclass
+class Contact:
+    row: int
+    external_id: str | None = None
+    name: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    middle_name: str = ""
+    preferred_name: str = ""
+    phone: str | None = None
+    email: str | None = None
+    last_seen_at: str | None = None
+    activities: list[Activity] = field(default_factory=list)
+
+
+@dataclass
+class Skipped:
+    row: int
+    reason: str
+
+
+@dataclass
+class ContactFile:
+    contacts: list[Contact]
+    skipped: list[Skipped]
+    mapping: dict[str, str]  # column -> field
+    encoding: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[tuple[int, list[Any]]]  # (row number as the user counts it, values)
+    encoding: str | None = None
+
+
+def header_key(column: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", column.casefold())
+
+
+# -- reading tables ---------------------------------------------------------------------------------
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """Text and encoding of a file: UTF-8 (with or without BOM), UTF-16 (BOM), else detected."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), "utf-16"
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw[:1_000_000]).best()
+    encoding = best.encoding if best is not None else "cp1252"
+    try:
+        return raw.decode(encoding), encoding
+    except (UnicodeDecodeError, LookupError):
+        raise ContactFileError(
+            "The file's text encoding could not be recognised. Save it again as CSV UTF-8 and import that."
+        ) from None
+
+
+def read_csv(raw: bytes) -> Table:
+    text, encoding = decode(raw)
+    sample = text[:64_000]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=DELIMITERS)
+        delimiter = dialect.delimiter
+    except csv.Error:
+        first_line = sample.split("\n", 1)[0]
+        delimiter = max(DELIMITERS, key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True, skipinitialspace=False)
+    try:
+        lines = list(reader)
+    except csv.Error as error:
+        raise ContactFileError(f"The CSV file is malformed ({error}); check its quotes, or export it again.") from None
+    header_index = next((i for i, line in enumerate(lines) if any(cell.strip() for cell in line)), None)
+    if header_index is None:
+        raise ContactFileError("The file is empty: it has no header row and no contacts.")
+    columns = [cell.strip() for cell in lines[header_index]]
+    # Row numbers as a spreadsheet shows them: the header is row header_index + 1.
+    rows = [(header_index + 2 + i, line) for i, line in enumerate(lines[header_index + 1:]) if any(c.strip() for c in line)]
+    return Table(columns, rows, encoding)
+
+
+def read_xlsx(raw: bytes) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise ContactFileError(f"The Excel file could not be opened ({error}); save it again as .xlsx or CSV.") from None
+    sheet = workbook.worksheets[0]
+    columns: list[str] | None = None
+    rows: list[tuple[int, list[Any]]] = []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        values = ["" if value is None else value for value in values]
+        if not any(str(value).strip() for value in values):
+            continue
+        if columns is None:
+            columns = [str(value).strip() for value in values]
+        else:
+            rows.append((number, list(values)))
+    workbook.close()
+    if columns is None:
+        raise ContactFileError("The first sheet of the workbook is empty.")
+    return Table(columns, rows)
+
+
+def read_vcard(raw: bytes) -> Table:
+    import vobject
+
+    text, encoding = decode(raw)
+    columns = ["UID", "FN", "First Name", "Last Name", "Middle Name", "Nickname", "Phone", "Email"]
+    rows = []
+    try:
+        cards = list(vobject.readComponents(text, ignoreUnreadable=True))
+    except Exception as error:  # vobject raises ParseError and others
+        raise ContactFileError(f"The vCard file could not be read ({error}).") from None
+    for number, card in enumerate(cards, start=1):
+        def value(name: str) -> str:
+            item = card.contents.get(name)
+            return str(item[0].value).strip() if item else ""
+
+        n = card.contents.get("n")
+        given = family = additional = ""
+        if n:
+            parts = n[0].value
+            given, family, additional = str(parts.given or ""), str(parts.family or ""), str(parts.additional or "")
+        phones = card.contents.get("tel", [])
+        mobile = next((t for t in phones if "CELL" in str(t.params.get("TYPE", "")).upper()), phones[0] if phones else None)
+        rows.append((number, [value("uid"), value("fn"), given, family, additional, value("nickname"),
+                              str(mobile.value).strip() if mobile else "", value("email")]))
+    return Table(columns, rows, encoding)
+
+
+def read_table(raw: bytes, filename: str) -> Table:
+    if len(raw) > MAX_FILE_BYTES:
+        raise ContactFileError(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; split it into several files.")
+    suffix = Path(filename).suffix.lower()
+    if suffix in (".xlsx", ".xlsm") or raw[:4] == b"PK\x03\x04":
+        return read_xlsx(raw)
+    if suffix in (".vcf", ".vcard") or raw.lstrip(b"\xef\xbb\xbf \r\n").upper().startswith(b"BEGIN:VCARD"):
+        return read_vcard(raw)
+    if suffix == ".xls":
+        raise ContactFileError("Old .xls workbooks are not supported; save the file as .xlsx or CSV.")
+    return read_csv(raw)
+
+
+# -- column mapping ---------------------------------------------------------------------------------
+
+
+def auto_mapping(columns: list[str], synonyms: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """column -> field for the columns ReviewDesk recognises (each field from its best column)."""
+    keys = {column: header_key(column) for column in columns}
+    mapping: dict[str, str] = {}
+    for target, words in synonyms.items():
+        for word in words:
+            column = next((c for c in columns if keys[c] == word and c not in mapping), None)
+            if column is not None:
+                mapping[column] = target
+                break
+    return mapping
+
+
+def apply_explicit(mapping: dict[str, str], explicit: dict[str, str], columns: list[str], fields: tuple[str, ...]) -> dict[str, str]:
+    mapping = dict(mapping)
+    for column, target in explicit.items():
+        if column not in columns:
+            raise ContactFileError(f"Column '{column}' (from --map) is not in the file; it has: {', '.join(columns)}.")
+        if target not in fields and target != "ignore":
+            raise ContactFileError(f"'{target}' is not a contact field; use one of: {', '.join(fields)}, ignore.")
+        for other in [c for c, f in mapping.items() if f == target]:
+            del mapping[other]
+        mapping.pop(column, None)
+        if target != "ignore":
+            mapping[column] = target
+    return mapping
+
+
+def parse_mapping_options(options: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """``["Nom=last_name", "Prénom=first_name"]`` → {"Nom": "last_name", ...}."""
+    explicit = {}
+    for option in options:
+        column, sep, target = option.rpartition("=")
+        if not sep or not column.strip() or not target.strip():
+            raise ContactFileError(f"--map takes COLUMN=field, got {option!r}.")
+        explicit[column.strip()] = target.strip()
+    return explicit
+
+
+# -- values -----------------------------------------------------------------------------------------
+
+
+def parse_date(value: Any) -> str | None:
+    """ISO, US (11/05/2026) and spelled-out dates ("Nov 5, 2026") → "2026-11-05" (or a date-time)."""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes") if (value.hour or value.minute) else value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        parsed = date_parser.parse(text, dayfirst=False, yearfirst=bool(re.match(r"^\d{4}", text)))
+    except (ValueError, OverflowError):
+        return None
+    if parsed.year < 1900 or parsed.year > 2100:
+        return None
+    has_time = bool(re.search(r"\d:\d{2}", text))
+    return parsed.isoformat(timespec="minutes") if has_time else parsed.date().isoformat()
+
+
+def phone_key(value: Any) -> str | None:
+    """Digits of a phone number, without a North American leading 1: "(512) 555-0100" → "5125550100"."""
+    digits = re.sub(r"\D", "", str(value or ""))
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    return digits if len(digits) >= 7 else None
+
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def email_key(value: Any) -> str | None:
+    text = str(value or "").strip().lower()
+    return text if EMAIL.match(text) else None
+
+
+def _cell(values: list[Any], index: int) -> Any:
+    return values[index] if index < len(values) else ""
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+# -- contacts ---------------------------------------------------------------------------------------
+
+
+def read_contacts(raw: bytes, filename: str, explicit: dict[str, str] | None = None) -> ContactFile:
+    table = read_table(raw, filename)
+    mapping = auto_mapping(table.columns, SYNONYMS)
+    if explicit:
+        mapping = apply_explicit(mapping, explicit, table.columns, FIELDS)
+    targets = set(mapping.values())
+    if not targets & {"name", "first_name", "last_name"}:
+        raise ContactFileError(
+            f"No name column found; the file has: {', '.join(c for c in table.columns if c) or '(no columns)'}. "
+            "Pass --map COLUMN=first_name (and last_name, or name for a full name)."
+        )
+    index = {target: table.columns.index(column) for column, target in mapping.items()}
+    phone_columns = [table.columns.index(c) for c in table.columns if header_key(c) in SYNONYMS["phone"] and c not in mapping]
+    result = ContactFile([], [], mapping, table.encoding)
+    bad_dates = 0
+    for number, values in table.rows:
+        def get(target: str) -> str:
+            return _text(_cell(values, index[target])) if target in index else ""
+
+        first, last, full = get("first_name"), get("last_name"), get("name")
+        if not (first or last or full):
+            result.skipped.append(Skipped(number, "no name"))
+            continue
+        phone = phone_key(get("phone")) or next((phone_key(_cell(values, i)) for i in phone_columns if phone_key(_cell(values, i))), None)
+        raw_email = get("email")
+        email = email_key(raw_email)
+        if raw_email and not email:
+            result.warnings.append(f"Row {number}: '{raw_email}' is not an e-mail address; it was left out.")
+        contact = Contact(
+            row=number,
+            external_id=get("external_id") or None,
+            name=full or " ".join(part for part in (first, last) if part),
+            first_name=first,
+            last_name=last,
+            middle_name=get("middle_name"),
+            preferred_name=get("preferred_name"),
+            phone=phone,
+            email=email,
+        )
+        for target, kind in (("last_visit", "appointment"), ("last_activity", "activity")):
+            if target in index and _text(_cell(values, index[target])):
+                when = parse_date(_cell(values, index[target]))
+                if when is None:
+                    bad_dates += 1
+                    continue
+                contact.activities.append(Activity(kind, when, summary=f"{kind.capitalize()} ({header_of(mapping, target)})", row=number))
+                contact.last_seen_at = max(filter(None, (contact.last_seen_at, when)))
+        result.contacts.append(contact)
+    if bad_dates:
+        result.warnings.append(f"{bad_dates} date(s) could not be read and were left out; use ISO (2026-11-05) or US (11/05/2026) dates.")
+    return result
+
+
+def header_of(mapping: dict[str, str], target: str) -> str:
+    return next(column for column, field_name in mapping.items() if field_name == target)
+
+
+def read_activities(raw: bytes, filename: str, explicit: dict[str, str] | None = None) -> tuple[list[Activity], list[Skipped], dict[str, str]]:
+    """A separate activity export: contact reference, type, date, summary, staff."""
+    table = read_table(raw, filename)
+    mapping = auto_mapping(table.columns, ACTIVITY_SYNONYMS)
+    if explicit:
+        mapping = apply_explicit(mapping, explicit, table.columns, ACTIVITY_FIELDS)
+    missing = [f for f in ("contact_ref", "at") if f not in mapping.values()]
+    if missing:
+        raise ContactFileError(
+            f"The activities file needs a contact reference and a date column; missing {', '.join(missing)}. "
+            f"It has: {', '.join(table.columns)}. Pass --map COLUMN=contact_ref or COLUMN=at."
+        )
+    index = {target: table.columns.index(column) for column, target in mapping.items()}
+    activities, skipped = [], []
+    for number, values in table.rows:
+        def get(target: str) -> str:
+            return _text(_cell(values, index[target])) if target in index else ""
+
+        reference, when = get("contact_ref"), parse_date(_cell(values, index["at"]))
+        if not reference:
+            skipped.append(Skipped(number, "no contact reference"))
+        elif when is None:
+            skipped.append(Skipped(number, f"date {get('at')!r} could not be read"))
+        else:
+            activities.append(Activity(get("type").lower() or "note", when, get("summary") or None, get("staff") or None, reference, number))
+    return activities, skipped, mapping
+
+
+def iter_mapping_report(mapping: dict[str, str]) -> Iterator[str]:
+    for column, target in mapping.items():
+        yield f"{column} → {target}"

@@ -1,0 +1,112 @@
+"""Importing a practice's contact export: read it, compute each contact's match keys, store atomically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from parsers.contacts import Contact, ContactFileError, read_activities, read_contacts
+from server.names import PersonName, contact_name, nickname_group, phonetic
+from server.storage import ContactRow, Store, utc_now
+
+
+def name_keys(name: PersonName) -> list[str]:
+    """Keys a name is found by; :mod:`server.matching` asks for the same keys from a reviewer's name.
+
+    ``fl:`` first-name group + last initial ("Bob S." finds Robert Smith), ``l:`` each last name
+    ("B. Smith", double last names), ``pf:`` the last name's sound + first initial (typos).
+    """
+    keys: list[str] = []
+    last_initial = name.last[:1]
+    firsts = [first for first in (name.first, name.preferred) if len(first) > 1]
+    if last_initial:
+        keys.extend(f"fl:{group}|{last_initial}" for first in firsts for group in nickname_group(first))
+    if len(name.last) > 1:
+        keys.extend(f"l:{part}" for part in name.last_parts if len(part) > 1)
+        if name.first:
+            keys.append(f"pf:{phonetic(name.last)}|{name.first[:1]}")
+    return list(dict.fromkeys(keys))
+
+
+def contact_row(contact: Contact) -> ContactRow:
+    name = contact_name(contact.first_name, contact.last_name, contact.name, contact.middle_name, contact.preferred_name)
+    return ContactRow(
+        row=contact.row,
+        values={
+            "external_id": contact.external_id,
+            "name": contact.name,
+            "first_name": contact.first_name or name.first.capitalize() or None,
+            "last_name": contact.last_name or None,
+            "middle_name": contact.middle_name or None,
+            "preferred_name": contact.preferred_name or None,
+            "phone": contact.phone,
+            "email": contact.email,
+            "last_seen_at": contact.last_seen_at,
+        },
+        keys=name_keys(name),
+        activities=[{"type": a.type, "at": a.at, "summary": a.summary, "staff": a.staff} for a in contact.activities],
+    )
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    activities: int = 0
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+    activity_mapping: dict[str, str] = field(default_factory=dict)
+    encoding: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "imported": self.imported, "updated": self.updated, "unchanged": self.unchanged,
+            "activities": self.activities, "skipped": self.skipped, "mapping": self.mapping,
+            "activity_mapping": self.activity_mapping, "encoding": self.encoding, "warnings": self.warnings,
+        }
+
+
+def import_contacts(
+    store: Store,
+    raw: bytes,
+    filename: str,
+    mapping: dict[str, str] | None = None,
+    activities: tuple[bytes, str] | None = None,
+    activity_mapping: dict[str, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Import one contact export (and optionally a separate activity export). Raises ContactFileError."""
+    read = read_contacts(raw, filename, mapping)
+    activity_rows = read_activities(*activities, activity_mapping) if activities else None
+    report = ImportReport(mapping=read.mapping, encoding=read.encoding, warnings=list(read.warnings))
+    report.skipped = [{"row": s.row, "reason": s.reason} for s in read.skipped]
+    result = store.import_contacts([contact_row(c) for c in read.contacts], utc_now(), progress)
+    report.imported, report.updated, report.unchanged, report.activities = result.imported, result.updated, result.unchanged, result.activities
+    report.skipped.extend(result.skipped)
+    if activity_rows is not None:
+        rows, skipped, used = activity_rows
+        report.activity_mapping = used
+        report.skipped.extend({"row": s.row, "reason": f"activities file: {s.reason}"} for s in skipped)
+        references = store.contact_ids_by_reference()
+        resolved = []
+        for activity in rows:
+            reference = activity.contact_ref or ""
+            contact_id = references.get(reference) or references.get(reference.lower()) or references.get(_digits(reference))
+            if contact_id is None:
+                report.skipped.append({"row": activity.row, "reason": f"activities file: no contact with reference {reference!r}"})
+            else:
+                resolved.append((contact_id, activity.type, activity.at, activity.summary, activity.staff))
+        report.activities += store.import_activities(resolved)
+    report.skipped.sort(key=lambda skipped: (skipped["reason"].startswith("activities file"), skipped["row"]))
+    return report
+
+
+def _digits(reference: str) -> str:
+    from parsers.contacts import phone_key
+
+    return phone_key(reference) or ""
+
+
+__all__ = ["ContactFileError", "ImportReport", "import_contacts", "name_keys"]

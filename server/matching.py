@@ -1,0 +1,205 @@
+"""Who wrote this review? Rank the practice's contacts for a reviewer's display name.
+
+Candidates are fetched by indexed keys (see :func:`server.contacts.name_keys`), never by scanning
+every contact, then scored on first and last name (nicknames, preferred names, initials, accents,
+double last names, typos, name order) and raised by a visit or call shortly before the review.
+
+Confidence is a promise: ``high`` only when one contact clearly stands out on a full name; initials
+("Bob S.") reach ``medium`` at most; several similar contacts are all ``low``; a handle, a business or
+a name that fits nobody gets no ``high`` or ``medium`` candidate at all. Wrong confident matches are
+worse than no match: a call to the wrong person about a review is a privacy incident.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.fuzz import ratio
+
+from server.contacts import name_keys
+from server.names import PersonName, ShownName, contact_name, nickname_group, phonetic, shown_name
+from server.storage import Store
+
+MAX_FETCHED = 500
+MAX_SHOWN = 10
+HIGH, MEDIUM, LOW = 0.85, 0.65, 0.40
+ACTIVITY_WINDOW = timedelta(days=14)
+# A visit or call shortly before the review is a tenth of the score: a perfect name alone scores 0.9.
+ACTIVITY_WEIGHT = 0.10
+TYPO_RATIO = 80
+# Exact, preferred, nickname or one of two last names: what a high-confidence match needs on both names.
+EXACT = 0.9
+
+
+@dataclass
+class Candidate:
+    contact_id: int
+    name: str
+    score: float
+    name_score: float
+    exact: bool = False
+    confidence: str = "low"
+    reasons: list[str] = field(default_factory=list)
+    activities: list[dict[str, Any]] = field(default_factory=list)
+    decision: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"contact_id": self.contact_id, "name": self.name, "score": round(self.score, 3),
+                "confidence": self.confidence, "reasons": self.reasons, "activities": self.activities,
+                "decision": self.decision}
+
+
+def _first_score(shown: PersonName, contact: PersonName) -> tuple[float, str | None]:
+    theirs = [name for name in (contact.first, contact.preferred) if name]
+    if not shown.first or not theirs:
+        return 0.0, None
+    if shown.first_is_initial:
+        if any(name[0] == shown.first for name in theirs):
+            return 0.6, f"first initial {shown.first.upper()}. fits {contact.first.capitalize()}"
+        return 0.0, None
+    if shown.first == contact.first:
+        return 1.0, f"first name {contact.first.capitalize()} matches"
+    if shown.first == contact.preferred:
+        return 1.0, f"matches the preferred name {contact.preferred.capitalize()}"
+    for name in theirs:
+        if nickname_group(shown.first) & nickname_group(name):
+            return 0.9, f"{shown.first.capitalize()} is a nickname of {name.capitalize()}"
+    best = max(ratio(shown.first, name) for name in theirs)
+    if best >= TYPO_RATIO:
+        return 0.8 * best / 100, f"first name {shown.first.capitalize()} is close to {contact.first.capitalize()} (a typo?)"
+    return 0.0, None
+
+
+def _last_score(shown: PersonName, contact: PersonName) -> tuple[float, str | None]:
+    if not shown.last or not contact.last:
+        return 0.0, None
+    if shown.last_is_initial:
+        if contact.last[0] == shown.last:
+            return 0.6, f"last initial {shown.last.upper()}. fits {contact.last.capitalize()}"
+        return 0.0, None
+    if shown.last == contact.last:
+        return 1.0, f"last name {contact.last.capitalize()} matches"
+    parts = set(contact.last_parts)
+    if shown.last in parts or parts & set(shown.last_parts):
+        return 0.9, "one of the last names matches (double last name)"
+    best = ratio(shown.last, contact.last)
+    if best >= TYPO_RATIO:
+        return 0.8 * best / 100, f"last name {shown.last.capitalize()} is close to {contact.last.capitalize()} (a typo?)"
+    if phonetic(shown.last) == phonetic(contact.last) and JaroWinkler.similarity(shown.last, contact.last) > 0.8:
+        return 0.75, f"last name sounds like {contact.last.capitalize()}"
+    return 0.0, None
+
+
+def name_score(shown: PersonName, contact: PersonName) -> tuple[float, list[str], bool]:
+    """The name's fit (0–1), the reasons, and whether both names fit exactly (or as a nickname)."""
+    first, first_reason = _first_score(shown, contact)
+    last, last_reason = _last_score(shown, contact)
+    reasons = [reason for reason in (first_reason, last_reason) if reason]
+    if not first or not last:
+        return 0.3 * max(first, last), reasons, False
+    return 0.45 * first + 0.55 * last, reasons, first >= EXACT and last >= EXACT
+
+
+def _review_moment(review: dict[str, Any]) -> datetime | None:
+    for key in ("date_max", "created_at", "first_seen_at"):
+        value = review.get(key)
+        if value:
+            try:
+                moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return None
+
+
+def _recent_activity(activities: list[dict[str, Any]], review_at: datetime | None) -> str | None:
+    if review_at is None:
+        return None
+    for activity in activities:
+        try:
+            at = datetime.fromisoformat(str(activity["at"]).replace("Z", "+00:00"))
+        except (TypeError, ValueError):
+            continue
+        at = at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+        if review_at - ACTIVITY_WINDOW <= at <= review_at:
+            days = (review_at - at).days
+            when = "the same day as" if days == 0 else f"{days} day{'s' if days > 1 else ''} before"
+            return f"{activity['type']} on {at.date().isoformat()}, {when} the review"
+    return None
+
+
+def _readings(shown: ShownName) -> list[tuple[PersonName, str | None]]:
+    readings = [(shown.name, None)]
+    if shown.swapped is not None:
+        readings.append((shown.swapped, "with the name order reversed"))
+    return readings
+
+
+def candidates_for(store: Store, review: dict[str, Any]) -> tuple[list[Candidate], str]:
+    """Ranked candidates for a review's reviewer, and a sentence saying what the name allows."""
+    shown = shown_name(review.get("reviewer_name") or "")
+    decisions = store.match_decisions(review["id"])
+    if shown.kind != "person":
+        note = {
+            "handle": "The reviewer uses a handle, not a name: no contact can be matched with confidence.",
+            "business": "The reviewer looks like a business, not a patient: no contact is matched.",
+            "first_only": "A first name alone fits too many people: no contact can be matched with confidence.",
+            "empty": "The review shows no reviewer name.",
+        }[shown.kind]
+        readings: list[tuple[PersonName, str | None]] = []
+    else:
+        note = "Candidates are ranked by name and recent activity; confirm the right one before calling anyone."
+        readings = _readings(shown)
+    keys = [key for reading, _ in readings for key in name_keys(reading)]
+    ids = store.candidate_contact_ids(keys, MAX_FETCHED) if keys else []
+    ids = list(dict.fromkeys([*decisions, *ids]))
+    scored: list[Candidate] = []
+    for contact in store.contacts_by_id(ids):
+        name = contact_name(contact["first_name"] or "", contact["last_name"] or "", contact["name"] or "",
+                            contact["middle_name"] or "", contact["preferred_name"] or "")
+        best, best_reasons, exact = 0.0, [], False
+        for reading, how in readings:
+            score, reasons, both_exact = name_score(reading, name)
+            if score > best:
+                best, best_reasons, exact = score, reasons + ([how] if how else []), both_exact
+        decision = {"confirm": "confirmed", "reject": "rejected"}.get(decisions.get(contact["id"], ""))
+        if best >= LOW or decision:
+            scored.append(Candidate(contact["id"], contact["name"], best, best, exact=exact, reasons=best_reasons, decision=decision))
+    scored.sort(key=lambda c: -c.name_score)
+    shown_candidates = scored[:MAX_SHOWN * 2]
+    activities = store.activities_of([c.contact_id for c in shown_candidates])
+    review_at = _review_moment(review)
+    for candidate in shown_candidates:
+        candidate.activities = activities.get(candidate.contact_id, [])[:5]
+        recent = _recent_activity(candidate.activities, review_at)
+        candidate.score = (1 - ACTIVITY_WEIGHT) * candidate.name_score + (ACTIVITY_WEIGHT if recent else 0.0)
+        if recent:
+            candidate.reasons.append(recent)
+    _assign_confidence(shown, shown_candidates)
+    for candidate in shown_candidates:
+        if candidate.decision:
+            candidate.reasons.insert(0, f"{candidate.decision} by staff")
+    order = {"confirmed": 0, None: 1, "rejected": 2}
+    shown_candidates.sort(key=lambda c: (order[c.decision], -c.score))
+    return shown_candidates[:MAX_SHOWN], note
+
+
+def _assign_confidence(shown: ShownName, candidates: list[Candidate]) -> None:
+    if not candidates:
+        return
+    top = max(candidates, key=lambda c: c.score)
+    similar = [c for c in candidates if c.name_score >= top.name_score - 0.1 and c.name_score >= MEDIUM]
+    initials = shown.name.first_is_initial or shown.name.last_is_initial
+    for candidate in candidates:
+        if candidate.score < MEDIUM or len(similar) > 2 or candidate.decision == "rejected":
+            candidate.confidence = "low"
+        elif (candidate is top and candidate.exact and candidate.score >= HIGH and len(similar) == 1 and not initials
+              and not any(c is not top and c.score > top.score - 0.2 for c in candidates)):
+            candidate.confidence = "high"
+        else:
+            candidate.confidence = "medium"
+    if len(similar) > 2:
+        top.reasons.append(f"{len(similar)} contacts fit this name about as well")

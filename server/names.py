@@ -1,0 +1,134 @@
+"""People's names as ReviewDesk compares them: normalised tokens, nickname groups, phonetic codes,
+and the pieces a platform shows ("Bob S." on Yelp, "B. Smith", a handle, a business).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import jellyfish
+from nameparser import HumanName
+from nicknames import NickNamer
+
+_NICKNAMES = NickNamer()
+TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+BUSINESS_WORDS = frozenset({
+    "llc", "inc", "ltd", "co", "corp", "company", "group", "services", "service", "dental", "clinic", "plumbing",
+    "studio", "shop", "store", "restaurant", "salon", "agency", "consulting", "solutions", "foundation", "church",
+})
+TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "rev", "sir", "dds", "dmd", "md", "jr", "sr", "ii", "iii"})
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower case, no accents, no apostrophes: "O’Brien" → "obrien", "José" → "jose"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"['’`]", "", plain.casefold())
+
+
+def tokens(text: str) -> list[str]:
+    """Name words, folded; hyphenated names give their parts ("Smith-Jones" → smith, jones)."""
+    return [fold(word) for word in TOKEN.findall(text.replace("-", " ")) if fold(word)]
+
+
+@lru_cache(maxsize=65536)
+def nickname_group(first: str) -> frozenset[str]:
+    """The name and its formal forms: "bob" → {bob, robert, ...}; two names match when groups meet."""
+    if not first:
+        return frozenset()
+    return frozenset({first, *_NICKNAMES.canonicals_of(first)})
+
+
+@lru_cache(maxsize=65536)
+def phonetic(word: str) -> str:
+    return jellyfish.metaphone(word) if word else ""
+
+
+@dataclass(frozen=True)
+class PersonName:
+    """A person's name split for matching. ``first``/``last`` may be a single letter (an initial)."""
+
+    first: str = ""
+    last: str = ""
+    middle: str = ""
+    preferred: str = ""
+    last_parts: tuple[str, ...] = field(default=())
+
+    @property
+    def first_is_initial(self) -> bool:
+        return len(self.first) == 1
+
+    @property
+    def last_is_initial(self) -> bool:
+        return len(self.last) == 1
+
+    @property
+    def display(self) -> str:
+        return " ".join(part for part in (self.first, self.last) if part)
+
+
+def _last_parts(words: list[str]) -> tuple[str, ...]:
+    return tuple(words) + ((("".join(words)),) if len(words) > 1 else ())
+
+
+def contact_name(first: str = "", last: str = "", full: str = "", middle: str = "", preferred: str = "") -> PersonName:
+    """A contact's name from separate fields, or from a full name ("Smith, Robert J.", "Dr. Ana García López")."""
+    if not (first or last) and full:
+        parsed = HumanName(full)
+        first, middle, last = parsed.first, parsed.middle, parsed.last
+        if not last and not first:
+            return PersonName()
+    first_words, last_words = tokens(first), tokens(last)
+    if not first_words and len(last_words) > 1:
+        first_words, last_words = last_words[:1], last_words[1:]
+    return PersonName(
+        first=first_words[0] if first_words else "",
+        last="".join(last_words),
+        middle=" ".join(tokens(middle) + first_words[1:]),
+        preferred=(tokens(preferred) or [""])[0],
+        last_parts=_last_parts(last_words),
+    )
+
+
+@dataclass(frozen=True)
+class ShownName:
+    """How a reviewer appears on a platform, read for matching."""
+
+    kind: str  # "person", "first_only", "handle", "business", "empty"
+    name: PersonName = PersonName()
+    swapped: PersonName | None = None  # the same words read last-name-first
+
+
+def shown_name(display: str) -> ShownName:
+    """Read a reviewer's display name: "Bob S.", "B. Smith", "Robert Smith", "Smith, Robert", "xXdarkXx"."""
+    if not display or not display.strip():
+        return ShownName("empty")
+    if "," in display:
+        last, _, first = display.partition(",")
+        display = f"{first} {last}"
+    words = [word for word in tokens(display) if word not in TITLES]
+    raw = display.strip()
+    if not words:
+        return ShownName("handle")
+    if any(word in BUSINESS_WORDS for word in words) and len(words) > 1:
+        return ShownName("business")
+    if len(words) == 1:
+        word = words[0]
+        looks_like_handle = bool(re.search(r"\d|_|[a-z][A-Z]|[A-Z]{2,}[a-z]", raw)) or len(word) > 14
+        if looks_like_handle:
+            return ShownName("handle")
+        return ShownName("first_only", PersonName(first=word))
+    first, rest = words[0], words[1:]
+    # "Bob S." / "Bob S" (Yelp): the last word is an initial; "B. Smith": the first is.
+    name = PersonName(first=first, last="".join(rest), middle="", last_parts=_last_parts(rest))
+    if len(rest) > 1 and len(rest[-1]) == 1:  # "Mary Ann K."
+        name = PersonName(first=first, last=rest[-1], middle=" ".join(rest[:-1]), last_parts=(rest[-1],))
+    swapped = None
+    if len(words) == 2 and len(words[0]) > 1 and len(words[1]) > 1:
+        swapped = PersonName(first=words[1], last=words[0], last_parts=(words[0],))
+    return ShownName("person", name, swapped)
+

@@ -1,0 +1,215 @@
+"""Contacts, their activities, match keys and staff match decisions (part of :class:`server.storage.Store`)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+CONTACT_COLUMNS = ("external_id", "name", "first_name", "last_name", "middle_name", "preferred_name", "phone", "email",
+                   "last_seen_at")
+ACTIVITY_COLUMNS = ("contact_id", "type", "at", "summary", "staff")
+# SQLite allows 32,766 parameters per statement; key look-ups are chunked well below that.
+PARAMETER_CHUNK = 900
+
+
+@dataclass
+class ContactRow:
+    """One contact to store, with the keys that find it and the activities that came with it."""
+
+    row: int
+    values: dict[str, Any]
+    keys: list[str]
+    activities: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ContactImport:
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    activities: int = 0
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+
+
+class ContactQueries:
+    """Mixed into Store: everything about contacts. Expects ``self.db`` and ``self.write()``."""
+
+    def _identity_index(self) -> tuple[dict, dict, dict, dict[int, sqlite3.Row]]:
+        by_external, by_email, by_phone, rows = {}, {}, {}, {}
+        for row in self.db.conn.execute(f"SELECT id, {', '.join(CONTACT_COLUMNS)} FROM contacts"):
+            rows[row["id"]] = row
+            if row["external_id"]:
+                by_external[row["external_id"]] = row["id"]
+            if row["email"]:
+                by_email.setdefault(row["email"], row["id"])
+            if row["phone"]:
+                by_phone.setdefault(row["phone"], row["id"])
+        return by_external, by_email, by_phone, rows
+
+    def import_contacts(self, contacts: Sequence[ContactRow], now: str, progress=None) -> ContactImport:
+        """Insert new contacts and update known ones (by external id, then e-mail, then phone), atomically.
+
+        Re-importing the same file changes nothing. ``progress(done, total)`` is called as rows are processed.
+        """
+        result = ContactImport()
+        conn = self.db.conn
+        with self.write():
+            by_external, by_email, by_phone, existing = self._identity_index()
+            next_id = (conn.execute("SELECT max(id) FROM contacts").fetchone()[0] or 0) + 1
+            seen_in_file: dict[int, int] = {}
+            inserts, updates, keys, stale_keys, activities = [], [], [], [], []
+            for done, contact in enumerate(contacts, start=1):
+                values = contact.values
+                contact_id = (
+                    (values["external_id"] and by_external.get(values["external_id"]))
+                    or (values["email"] and by_email.get(values["email"]))
+                    or (values["phone"] and by_phone.get(values["phone"]))
+                )
+                if contact_id and contact_id in seen_in_file:
+                    result.skipped.append({"row": contact.row, "reason": f"same contact as row {seen_in_file[contact_id]}"})
+                    continue
+                if contact_id:
+                    old = existing[contact_id]
+                    merged = {name: values[name] if values[name] not in (None, "") else old[name] for name in CONTACT_COLUMNS}
+                    if old["last_seen_at"] and merged["last_seen_at"] and old["last_seen_at"] > merged["last_seen_at"]:
+                        merged["last_seen_at"] = old["last_seen_at"]
+                    if any(merged[name] != old[name] for name in CONTACT_COLUMNS):
+                        updates.append((*merged.values(), now, contact_id))
+                        stale_keys.append((contact_id,))
+                        keys.extend((key, contact_id) for key in contact.keys)
+                        result.updated += 1
+                    else:
+                        result.unchanged += 1
+                else:
+                    contact_id, next_id = next_id, next_id + 1
+                    inserts.append((contact_id, *(values[name] for name in CONTACT_COLUMNS), now, now))
+                    keys.extend((key, contact_id) for key in contact.keys)
+                    for index, value in (("external_id", by_external), ("email", by_email), ("phone", by_phone)):
+                        if values[index]:
+                            value.setdefault(values[index], contact_id)
+                    result.imported += 1
+                seen_in_file[contact_id] = contact.row
+                activities.extend((contact_id, a["type"], a["at"], a.get("summary"), a.get("staff")) for a in contact.activities)
+                if progress and done % 5000 == 0:
+                    progress(done, len(contacts))
+            placeholders = ", ".join("?" * (len(CONTACT_COLUMNS) + 3))
+            conn.executemany(
+                f"INSERT INTO contacts (id, {', '.join(CONTACT_COLUMNS)}, imported_at, updated_at) VALUES ({placeholders})", inserts
+            )
+            assignments = ", ".join(f"{name} = ?" for name in CONTACT_COLUMNS)
+            conn.executemany(f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?", updates)
+            conn.executemany("DELETE FROM contact_keys WHERE contact_id = ?", stale_keys)
+            conn.executemany("INSERT OR IGNORE INTO contact_keys (key, contact_id) VALUES (?, ?)", keys)
+            result.activities = self._insert_activities(activities)
+        if progress:
+            progress(len(contacts), len(contacts))
+        return result
+
+    def _insert_activities(self, activities: Iterable[tuple]) -> int:
+        before = self.db.conn.total_changes
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO activities (contact_id, type, at, summary, staff) VALUES (?, ?, ?, ?, ?)", activities
+        )
+        return self.db.conn.total_changes - before
+
+    def contact_ids_by_reference(self) -> dict[str, int]:
+        """Every external id, e-mail and phone, for matching a separate activity export to contacts."""
+        references: dict[str, int] = {}
+        for row in self.db.conn.execute("SELECT id, external_id, email, phone FROM contacts ORDER BY id DESC"):
+            for value in (row["phone"], row["email"], row["external_id"]):
+                if value:
+                    references[value] = row["id"]
+        return references
+
+    def import_activities(self, activities: Iterable[tuple]) -> int:
+        with self.write():
+            return self._insert_activities(activities)
+
+    def candidate_contact_ids(self, keys: Sequence[str], limit: int) -> list[int]:
+        ids: list[int] = []
+        for start in range(0, len(keys), PARAMETER_CHUNK):
+            chunk = keys[start:start + PARAMETER_CHUNK]
+            rows = self.db.conn.execute(
+                f"SELECT DISTINCT contact_id FROM contact_keys WHERE key IN ({', '.join('?' * len(chunk))}) LIMIT ?",
+                (*chunk, limit),
+            )
+            ids.extend(row[0] for row in rows)
+        return list(dict.fromkeys(ids))[:limit]
+
+    def contacts_by_id(self, contact_ids: Sequence[int]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(contact_ids), PARAMETER_CHUNK):
+            chunk = contact_ids[start:start + PARAMETER_CHUNK]
+            found.extend(contact_json(row) for row in self.db.conn.execute(
+                f"SELECT * FROM contacts WHERE id IN ({', '.join('?' * len(chunk))})", tuple(chunk)))
+        return found
+
+    def activities_of(self, contact_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+        by_contact: dict[int, list[dict[str, Any]]] = {contact_id: [] for contact_id in contact_ids}
+        for start in range(0, len(contact_ids), PARAMETER_CHUNK):
+            chunk = contact_ids[start:start + PARAMETER_CHUNK]
+            for row in self.db.conn.execute(
+                f"SELECT * FROM activities WHERE contact_id IN ({', '.join('?' * len(chunk))}) ORDER BY at DESC, id DESC",
+                tuple(chunk),
+            ):
+                by_contact[row["contact_id"]].append(
+                    {"type": row["type"], "at": row["at"], "summary": row["summary"], "staff": row["staff"]}
+                )
+        return by_contact
+
+    def get_contact(self, contact_id: int) -> dict[str, Any] | None:
+        found = self.contacts_by_id([contact_id])
+        if not found:
+            return None
+        return {**found[0], "activities": self.activities_of([contact_id])[contact_id]}
+
+    def search_contacts(self, q: str | None, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+        where, params = "", []
+        if q:
+            pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            where = "WHERE name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\' OR phone LIKE ? ESCAPE '\\' OR external_id = ?"
+            params = [pattern, pattern, pattern, q]
+        total = self.db.conn.execute(f"SELECT count(*) FROM contacts {where}", params).fetchone()[0]
+        rows = self.db.conn.execute(f"SELECT * FROM contacts {where} ORDER BY name COLLATE NOCASE, id LIMIT ? OFFSET ?",
+                                    (*params, limit, offset))
+        return [contact_json(row) for row in rows], total
+
+    def count_contacts(self) -> int:
+        return self.db.conn.execute("SELECT count(*) FROM contacts").fetchone()[0]
+
+    # -- staff decisions on candidates --------------------------------------------------------
+
+    def match_decisions(self, review_id: int) -> dict[int, str]:
+        rows = self.db.conn.execute("SELECT contact_id, decision FROM match_decisions WHERE review_id = ?", (review_id,))
+        return {row["contact_id"]: row["decision"] for row in rows}
+
+    def decide_match(self, review_id: int, contact_id: int, decision: str, at: str, staff: str | None) -> None:
+        """Remember a confirmation or rejection; a confirmation is logged as a ``match_confirmed`` event."""
+        with self.write():
+            self.db.conn.execute(
+                "INSERT INTO match_decisions (review_id, contact_id, decision, decided_at, staff) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (review_id, contact_id) DO UPDATE SET decision = excluded.decision, "
+                "decided_at = excluded.decided_at, staff = excluded.staff",
+                (review_id, contact_id, decision, at, staff),
+            )
+            if decision == "confirm":
+                self.append_event(review_id, "match_confirmed", at=at, staff=staff, contact_id=contact_id,
+                                  data={"contact_id": contact_id})
+
+
+def contact_json(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "external_id": row["external_id"],
+        "name": row["name"],
+        "first_name": row["first_name"],
+        "last_name": row["last_name"],
+        "middle_name": row["middle_name"],
+        "preferred_name": row["preferred_name"],
+        "phone": row["phone"],
+        "email": row["email"],
+        "last_seen_at": row["last_seen_at"],
+        "opted_out": bool(row["opted_out"]),
+    }
