@@ -130,12 +130,15 @@ def decode(raw: bytes) -> tuple[str, str]:
 def read_csv(raw: bytes) -> Table:
     text, encoding = decode(raw)
     sample = text[:64_000]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=DELIMITERS)
-        delimiter = dialect.delimiter
-    except csv.Error:
-        first_line = sample.split("\n", 1)[0]
-        delimiter = max(DELIMITERS, key=first_line.count)
+    # The header row decides: exports do not quote their headers, while values may hold any character.
+    header = re.split(r"\r\n|\r|\n", sample.lstrip("\r\n"), maxsplit=1)[0]
+    counts = {candidate: header.count(candidate) for candidate in DELIMITERS}
+    delimiter = max(counts, key=counts.get)
+    if counts[delimiter] == 0:
+        try:
+            delimiter = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+        except csv.Error:
+            delimiter = ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True, skipinitialspace=False)
     try:
         lines = list(reader)

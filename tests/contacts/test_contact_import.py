@@ -1,0 +1,157 @@
+"""Importing contacts: atomic, idempotent, updates by id then e-mail then phone; the API and CLI report it."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+
+import pytest
+
+from server.contacts import import_contacts
+from server.storage import Store
+
+EXPORT = (
+    "Contact Id,First Name,Last Name,Phone,Email,Last Visit\n"
+    "c1,Robert,Smith,512-555-0100,bob@example.com,2026-11-01\n"
+    "c2,Margaret,O'Neil,512-555-0101,peggy@example.com,\n"
+    ",Kofi,Mensah,512-555-0102,,2026-10-15\n"
+    ",,,,,\n"
+    "c4,,,512-555-0104,nobody@example.com,\n"
+).encode()
+
+
+@pytest.fixture
+def store(app):
+    with Store.connect(app.config["DATABASE"]) as opened:
+        yield opened
+
+
+def table_counts(store: Store) -> tuple[int, int, int]:
+    conn = store.db.conn
+    return tuple(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ("contacts", "activities", "contact_keys"))
+
+
+def test_import_reports_what_it_did(store):
+    report = import_contacts(store, EXPORT, "export.csv")
+    assert (report.imported, report.updated, report.unchanged, report.activities) == (3, 0, 0, 2)
+    assert report.skipped == [{"row": 6, "reason": "no name"}]
+    assert report.mapping["Last Visit"] == "last_visit"
+    robert = store.search_contacts("Robert", 10, 0)[0][0]
+    assert (robert["external_id"], robert["phone"], robert["email"], robert["last_seen_at"]) == ("c1", "5125550100", "bob@example.com", "2026-11-01")
+
+
+def test_reimporting_the_same_file_changes_nothing(store):
+    import_contacts(store, EXPORT, "export.csv")
+    before = table_counts(store)
+    again = import_contacts(store, EXPORT, "export.csv")
+    assert (again.imported, again.updated, again.unchanged, again.activities) == (0, 0, 3, 0)
+    assert table_counts(store) == before
+
+
+def test_updates_by_external_id_then_email_then_phone(store):
+    import_contacts(store, EXPORT, "export.csv")
+    changed = (
+        "Contact Id,First Name,Last Name,Phone,Email\n"
+        "c1,Robert,Smith-Jones,512-555-0100,bob@example.com\n"        # same id: surname changed
+        ",Peggy,O'Neil,,peggy@example.com\n"                           # found by e-mail
+        ",Kofi,Mensah-Boateng,+1 (512) 555-0102,\n"                    # found by phone
+        "c9,Ava,Reed,512-555-0199,ava@example.com\n"                   # new
+    ).encode()
+    report = import_contacts(store, changed, "changed.csv")
+    assert (report.imported, report.updated, report.unchanged) == (1, 3, 0)
+    contacts = {c["email"] or c["phone"]: c for c in store.search_contacts(None, 50, 0)[0]}
+    assert contacts["bob@example.com"]["last_name"] == "Smith-Jones"
+    assert contacts["peggy@example.com"]["first_name"] == "Peggy"
+    assert contacts["5125550102"]["last_name"] == "Mensah-Boateng"
+    assert store.count_contacts() == 4
+    # The updated surname is what matching now finds.
+    assert store.candidate_contact_ids(["l:jones"], 10) == [contacts["bob@example.com"]["id"]]
+
+
+def test_the_same_person_twice_in_one_file_is_reported(store):
+    twice = "Contact Id,Name\nc1,Robert Smith\nc1,Bob Smith\n".encode()
+    report = import_contacts(store, twice, "twice.csv")
+    assert report.imported == 1 and report.skipped == [{"row": 3, "reason": "same contact as row 2"}]
+
+
+def test_an_import_that_fails_halfway_leaves_the_database_as_it_was(store, monkeypatch):
+    import_contacts(store, EXPORT, "export.csv")
+    before = table_counts(store)
+    real_executemany = sqlite3.Connection.executemany
+    calls = []
+
+    class FailingConnection:
+        def __init__(self, conn):
+            self._conn = conn
+
+        def __getattr__(self, name):
+            return getattr(self._conn, name)
+
+        def executemany(self, sql, rows):
+            calls.append(sql)
+            if sql.startswith("INSERT OR IGNORE INTO contact_keys"):
+                raise sqlite3.OperationalError("disk I/O error")
+            return real_executemany(self._conn, sql, rows)
+
+    monkeypatch.setattr(store.db, "conn", FailingConnection(store.db.conn))
+    bigger = EXPORT + b"c10,Noah,Kim,512-555-0110,noah@example.com,2026-11-02\n"
+    with pytest.raises(sqlite3.OperationalError):
+        import_contacts(store, bigger, "bigger.csv")
+    assert any(sql.startswith("INSERT INTO contacts") for sql in calls)  # it did fail halfway
+    monkeypatch.undo()
+    assert table_counts(store) == before
+
+
+def test_separate_activities_file_attaches_to_contacts(store):
+    import_contacts(store, EXPORT, "export.csv")
+    activities = (
+        "Contact ID,Type,Date,Summary,Staff\n"
+        "c1,call,2026-11-03,Called about billing,Front desk\n"
+        "peggy@example.com,appointment,11/04/2026,Check-up,Dr. Lee\n"
+        "(512) 555-0102,note,2026-11-05,Asked for a callback,Sam\n"
+        "c77,call,2026-11-03,Nobody,Sam\n"
+    ).encode()
+    report = import_contacts(store, EXPORT, "export.csv", activities=(activities, "activities.csv"))
+    assert report.activities == 3
+    assert {"row": 5, "reason": "activities file: no contact with reference 'c77'"} in report.skipped
+    robert = store.get_contact(store.search_contacts("Robert", 1, 0)[0][0]["id"])
+    assert [(a["type"], a["at"], a["summary"]) for a in robert["activities"]] == [
+        ("call", "2026-11-03", "Called about billing"), ("appointment", "2026-11-01", "Appointment (Last Visit)")]
+
+
+def test_api_import_search_and_detail(client, auth):
+    answer = client.post("/api/contacts/import", headers=auth, content_type="multipart/form-data",
+                         data={"file": (io.BytesIO(EXPORT), "export.csv")})
+    assert answer.status_code == 200, answer.json
+    assert (answer.json["imported"], answer.json["skipped"]) == (3, [{"row": 6, "reason": "no name"}])
+    listing = client.get("/api/contacts?q=smith", headers=auth).json
+    assert listing["total"] == 1 and listing["contacts"][0]["first_name"] == "Robert"
+    detail = client.get(f"/api/contacts/{listing['contacts'][0]['id']}", headers=auth).json
+    assert detail["contact"]["activities"][0]["at"] == "2026-11-01"
+    assert client.get("/api/contacts/9999", headers=auth).status_code == 404
+
+
+def test_api_import_refusals(client, auth):
+    no_file = client.post("/api/contacts/import", headers=auth, content_type="multipart/form-data", data={})
+    assert no_file.status_code == 400 and "'file'" in no_file.json["message"]
+    no_names = client.post("/api/contacts/import", headers=auth, content_type="multipart/form-data",
+                           data={"file": (io.BytesIO("Nom,Prénom\nDurand,Élodie\n".encode()), "fr.csv")})
+    assert no_names.status_code == 422 and "Nom, Prénom" in no_names.json["message"]
+    mapped = client.post("/api/contacts/import", headers=auth, content_type="multipart/form-data",
+                         data={"file": (io.BytesIO("Nom,Prénom\nDurand,Élodie\n".encode()), "fr.csv"),
+                               "mapping": '{"Nom": "last_name", "Prénom": "first_name"}'})
+    assert mapped.status_code == 200 and mapped.json["imported"] == 1
+    bad_mapping = client.post("/api/contacts/import", headers=auth, content_type="multipart/form-data",
+                              data={"file": (io.BytesIO(EXPORT), "export.csv"), "mapping": "{nope"})
+    assert bad_mapping.status_code == 400 and bad_mapping.json["error"] == "bad_mapping"
+
+
+def test_huge_upload_is_refused_with_413(data_dir):
+    from server import create_app
+
+    app = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "IMPORT_MAX_MB": 1})
+    token = app.extensions["reviewdesk.config_file"].token()
+    big = b"Name\n" + b"Someone Somebody\n" * 80_000
+    answer = app.test_client().post("/api/contacts/import", headers={"Authorization": f"Bearer {token}"},
+                                    content_type="multipart/form-data", data={"file": (io.BytesIO(big), "big.csv")})
+    assert answer.status_code == 413 and "1 MB" in answer.json["message"]

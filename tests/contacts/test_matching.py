@@ -1,0 +1,143 @@
+"""Matching reviewers to contacts: every kind of name, and confidence as a promise."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.contacts import import_contacts
+from server.matching import candidates_for
+from server.storage import Store
+
+CONTACTS = """Contact Id,First Name,Last Name,Preferred Name,Email,Last Visit
+1,Robert,Smith,,robert.smith@example.com,
+2,Margaret,O'Neil,Peggy,peggy@example.com,
+3,John,Smith,,john.smith@example.com,
+4,John,Sanders,,john.sanders@example.com,
+5,John,Stone,,john.stone@example.com,
+6,John,Silva,,john.silva@example.com,
+7,John,Sato,,john.sato@example.com,
+8,Ana,García López,,ana@example.com,
+9,Élodie,Durand,,elodie@example.com,
+10,Elizabeth,Nguyen,Liz,liz@example.com,
+11,Mary-Kate,Delacroix-Hart,,mk@example.com,
+12,Dana,Whitfield,,dana1@example.com,2026-11-01
+13,Dana,Whitfield,,dana2@example.com,2025-01-10
+14,Tomás,Ibarra,,tomas@example.com,2026-10-30
+15,Rebecca,Olsen,,rebecca@example.com,
+"""
+
+
+@pytest.fixture
+def store(app):
+    with Store.connect(app.config["DATABASE"]) as opened:
+        import_contacts(opened, CONTACTS.encode(), "contacts.csv")
+        yield opened
+
+
+def match(store: Store, reviewer: str, when: str = "2026-11-05T12:00:00Z"):
+    review_id = store.ingest_reviews([__import__("parsers").Review(platform="google", reviewer_name=reviewer, text="x",
+                                                                    created_at=when)]).review_ids[0]
+    return candidates_for(store, store.get_review(review_id))[0]
+
+
+def top(store: Store, reviewer: str) -> tuple[str, str] | None:
+    candidates = match(store, reviewer)
+    return (candidates[0].name, candidates[0].confidence) if candidates else None
+
+
+@pytest.mark.parametrize("reviewer, expected", [
+    ("Robert Smith", ("Robert Smith", "high")),
+    ("Bob Smith", ("Robert Smith", "high")),                 # nickname
+    ("Peggy O'Neil", ("Margaret O'Neil", "high")),           # preferred name and nickname
+    ("Margaret ONeil", ("Margaret O'Neil", "high")),          # apostrophe
+    ("Liz Nguyen", ("Elizabeth Nguyen", "high")),
+    ("elodie DURAND", ("Élodie Durand", "high")),             # accents and case
+    ("Ana García", ("Ana García López", "high")),            # one of two last names
+    ("Mary Kate Delacroix Hart", ("Mary-Kate Delacroix-Hart", "high")),  # hyphens
+    ("Smith, Robert", ("Robert Smith", "high")),             # name order
+    ("Olsen Rebecca", ("Rebecca Olsen", "high")),            # reversed without a comma
+])
+def test_names_that_clearly_point_to_one_contact(store, reviewer, expected):
+    assert top(store, reviewer) == expected
+
+
+def test_reasons_say_why(store):
+    [candidate] = match(store, "Bob Smith")[:1]
+    assert "Bob is a nickname of Robert" in candidate.reasons
+    assert "last name Smith matches" in candidate.reasons
+    assert 0.8 < candidate.score <= 1
+
+
+@pytest.mark.parametrize("reviewer, expected", [
+    ("Bob S.", ("Robert Smith", "medium")),       # Yelp style: initials never reach high
+    ("R. Smith", ("Robert Smith", "medium")),
+    ("Robret Smith", ("Robert Smith", "medium")),  # typo in the first name
+    ("Rebeca Olson", ("Rebecca Olsen", "low")),   # typos in both: found, but only as a hint
+])
+def test_initials_and_typos_are_never_high(store, reviewer, expected):
+    assert top(store, reviewer) == expected
+
+
+def test_five_john_s_are_never_confident(store):
+    candidates = match(store, "John S.")
+    assert len(candidates) == 5
+    assert {c.confidence for c in candidates} == {"low"}
+    assert any("5 contacts fit this name about as well" in reason for c in candidates for reason in c.reasons)
+
+
+def test_two_identical_names_are_not_high_but_a_recent_visit_ranks_first(store):
+    candidates = match(store, "Dana Whitfield")
+    assert [c.confidence for c in candidates] == ["medium", "medium"]
+    assert candidates[0].contact_id == 12  # visited four days before the review
+    assert any("4 days before the review" in reason for reason in candidates[0].reasons)
+    assert candidates[0].activities[0]["at"] == "2026-11-01"
+
+
+def test_a_visit_shortly_before_the_review_raises_the_score(store):
+    near = match(store, "Tomás Ibarra", when="2026-11-02T12:00:00Z")[0]
+    far = match(store, "Tomás Ibarra", when="2027-06-01T12:00:00Z")[0]
+    assert near.score > far.score
+    assert any("3 days before the review" in reason for reason in near.reasons)
+    assert not any("before the review" in reason for reason in far.reasons)
+
+
+@pytest.mark.parametrize("reviewer", ["xXdarkXx", "SmileyGal22", "Smith Plumbing LLC", "Quentin Zabriskie", "Jessica", "", "🦷🦷🦷"])
+def test_strangers_handles_and_businesses_get_no_confident_candidate(store, reviewer):
+    candidates = match(store, reviewer)
+    assert not [c for c in candidates if c.confidence in ("high", "medium")]
+
+
+def test_matching_fetches_by_keys_not_by_scanning(store, monkeypatch):
+    fetched = []
+    real = Store.contacts_by_id
+    monkeypatch.setattr(Store, "contacts_by_id", lambda self, ids: fetched.append(list(ids)) or real(self, ids))
+    match(store, "Robert Smith")
+    assert fetched and len(fetched[0]) < store.count_contacts() / 2
+
+
+def test_confirmed_match_is_remembered_first_and_logged(client, auth, app):
+    with Store.connect(app.config["DATABASE"]) as opened:
+        import_contacts(opened, CONTACTS.encode(), "contacts.csv")
+    review_id = client.post("/api/reviews", headers=auth, json={"reviews": [
+        {"platform": "yelp", "reviewer_name": "John S.", "text": "Long wait", "created_at": "2026-11-05"}]}).json["review_ids"][0]
+    candidates = client.get(f"/api/reviews/{review_id}/matches", headers=auth).json["candidates"]
+    chosen = next(c for c in candidates if c["name"] == "John Stone")
+    rejected = next(c for c in candidates if c["name"] == "John Smith")
+    client.post(f"/api/reviews/{review_id}/match", headers=auth, json={"contact_id": rejected["contact_id"], "decision": "reject"})
+    answer = client.post(f"/api/reviews/{review_id}/match", headers=auth,
+                         json={"contact_id": chosen["contact_id"], "decision": "confirm", "staff": "Front desk"})
+    assert answer.status_code == 200
+    again = client.get(f"/api/reviews/{review_id}/matches", headers=auth).json["candidates"]
+    assert again[0]["name"] == "John Stone" and again[0]["decision"] == "confirmed"
+    assert again[-1]["name"] == "John Smith" and again[-1]["decision"] == "rejected"
+    events = client.get(f"/api/reviews/{review_id}", headers=auth).json["events"]
+    assert [(e["type"], e["contact_id"], e["staff"]) for e in events] == [("match_confirmed", chosen["contact_id"], "Front desk")]
+
+
+def test_match_refusals(client, auth):
+    review_id = client.post("/api/reviews", headers=auth, json={"reviews": [
+        {"platform": "yelp", "reviewer_name": "John S.", "text": "x"}]}).json["review_ids"][0]
+    assert client.get("/api/reviews/999/matches", headers=auth).status_code == 404
+    assert client.post(f"/api/reviews/{review_id}/match", headers=auth, json={"contact_id": 1}).status_code == 400
+    assert client.post(f"/api/reviews/{review_id}/match", headers=auth, json={"contact_id": 1, "decision": "maybe"}).status_code == 422
+    assert client.post(f"/api/reviews/{review_id}/match", headers=auth, json={"contact_id": 424242, "decision": "confirm"}).status_code == 404
