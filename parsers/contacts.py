@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -149,7 +150,7 @@ def read_csv(raw: bytes) -> Table:
         raise ContactFileError("The file is empty: it has no header row and no contacts.")
     columns = [cell.strip() for cell in lines[header_index]]
     # Row numbers as a spreadsheet shows them: the header is row header_index + 1.
-    rows = [(header_index + 2 + i, line) for i, line in enumerate(lines[header_index + 1:]) if any(c.strip() for c in line)]
+    rows = [(header_index + 2 + i, line) for i, line in enumerate(lines[header_index + 1:]) if "".join(line).strip()]
     return Table(columns, rows, encoding)
 
 
@@ -262,15 +263,31 @@ def parse_mapping_options(options: list[str] | tuple[str, ...]) -> dict[str, str
 # -- values -----------------------------------------------------------------------------------------
 
 
+ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+US_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
 def parse_date(value: Any) -> str | None:
     """ISO, US (11/05/2026) and spelled-out dates ("Nov 5, 2026") → "2026-11-05" (or a date-time)."""
     if isinstance(value, datetime):
         return value.isoformat(timespec="minutes") if (value.hour or value.minute) else value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value).strip()
+    return _parse_date_text(str(value).strip())
+
+
+@lru_cache(maxsize=65536)
+def _parse_date_text(text: str) -> str | None:
+    """Exports repeat the same dates thousands of times: each distinct text is read once."""
     if not text:
         return None
+    for pattern, order in ((ISO_DAY, (0, 1, 2)), (US_DAY, (2, 0, 1))):
+        if match := pattern.match(text):
+            year, month, day = (int(match.group(i + 1)) for i in order)
+            try:
+                return date(year, month, day).isoformat() if 1900 <= year <= 2100 else None
+            except ValueError:
+                return None
     try:
         parsed = date_parser.parse(text, dayfirst=False, yearfirst=bool(re.match(r"^\d{4}", text)))
     except (ValueError, OverflowError):
@@ -302,9 +319,12 @@ def _cell(values: list[Any], index: int) -> Any:
 
 
 def _text(value: Any) -> str:
+    if value is None or value == "":
+        return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split()) if value is not None else ""
+    text = str(value)
+    return " ".join(text.split()) if "  " in text or text != text.strip() or "\n" in text or "\t" in text else text
 
 
 # -- contacts ---------------------------------------------------------------------------------------
@@ -323,40 +343,45 @@ def read_contacts(raw: bytes, filename: str, explicit: dict[str, str] | None = N
         )
     index = {target: table.columns.index(column) for column, target in mapping.items()}
     phone_columns = [table.columns.index(c) for c in table.columns if header_key(c) in SYNONYMS["phone"] and c not in mapping]
+    dated = [(kind, index[target], f"{kind.capitalize()} ({header_of(mapping, target)})")
+             for target, kind in (("last_visit", "appointment"), ("last_activity", "activity")) if target in index]
     result = ContactFile([], [], mapping, table.encoding)
     bad_dates = 0
+    no_column = len(table.columns) + 1_000_000  # an index no row has: the field reads as ""
+    first_i, last_i, full_i = (index.get(target, no_column) for target in ("first_name", "last_name", "name"))
+    other = {target: index.get(target, no_column) for target in ("phone", "email", "external_id", "middle_name", "preferred_name")}
     for number, values in table.rows:
-        def get(target: str) -> str:
-            return _text(_cell(values, index[target])) if target in index else ""
-
-        first, last, full = get("first_name"), get("last_name"), get("name")
+        first, last, full = _text(_cell(values, first_i)), _text(_cell(values, last_i)), _text(_cell(values, full_i))
         if not (first or last or full):
             result.skipped.append(Skipped(number, "no name"))
             continue
-        phone = phone_key(get("phone")) or next((phone_key(_cell(values, i)) for i in phone_columns if phone_key(_cell(values, i))), None)
-        raw_email = get("email")
+        phone = phone_key(_cell(values, other["phone"])) or next(
+            (key for key in (phone_key(_cell(values, i)) for i in phone_columns) if key), None)
+        raw_email = _text(_cell(values, other["email"]))
         email = email_key(raw_email)
         if raw_email and not email:
             result.warnings.append(f"Row {number}: '{raw_email}' is not an e-mail address; it was left out.")
         contact = Contact(
             row=number,
-            external_id=get("external_id") or None,
+            external_id=_text(_cell(values, other["external_id"])) or None,
             name=full or " ".join(part for part in (first, last) if part),
             first_name=first,
             last_name=last,
-            middle_name=get("middle_name"),
-            preferred_name=get("preferred_name"),
+            middle_name=_text(_cell(values, other["middle_name"])),
+            preferred_name=_text(_cell(values, other["preferred_name"])),
             phone=phone,
             email=email,
         )
-        for target, kind in (("last_visit", "appointment"), ("last_activity", "activity")):
-            if target in index and _text(_cell(values, index[target])):
-                when = parse_date(_cell(values, index[target]))
-                if when is None:
-                    bad_dates += 1
-                    continue
-                contact.activities.append(Activity(kind, when, summary=f"{kind.capitalize()} ({header_of(mapping, target)})", row=number))
-                contact.last_seen_at = max(filter(None, (contact.last_seen_at, when)))
+        for kind, column, summary in dated:
+            shown = _cell(values, column)
+            if shown in ("", None):
+                continue
+            when = parse_date(shown)
+            if when is None:
+                bad_dates += 1
+                continue
+            contact.activities.append(Activity(kind, when, summary=summary, row=number))
+            contact.last_seen_at = max(filter(None, (contact.last_seen_at, when)))
         result.contacts.append(contact)
     if bad_dates:
         result.warnings.append(f"{bad_dates} date(s) could not be read and were left out; use ISO (2026-11-05) or US (11/05/2026) dates.")

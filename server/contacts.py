@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 
 from parsers.contacts import Contact, ContactFileError, read_activities, read_contacts
-from server.names import PersonName, contact_name, nickname_group, phonetic
+from server.names import PersonName, contact_name, name_variants, phonetic
 from server.storage import ContactRow, Store, utc_now
 
 
-def name_keys(name: PersonName) -> list[str]:
-    """Keys a name is found by; :mod:`server.matching` asks for the same keys from a reviewer's name.
-
-    ``fl:`` first-name group + last initial ("Bob S." finds Robert Smith), ``l:`` each last name
-    ("B. Smith", double last names), ``pf:`` the last name's sound + first initial (typos).
-    """
+def _keys(name: PersonName, firsts) -> list[str]:
     keys: list[str] = []
     last_initial = name.last[:1]
-    firsts = [first for first in (name.first, name.preferred) if len(first) > 1]
     if last_initial:
-        keys.extend(f"fl:{group}|{last_initial}" for first in firsts for group in nickname_group(first))
+        keys.extend(f"fl:{first}|{last_initial}" for first in firsts)
     if len(name.last) > 1:
         keys.extend(f"l:{part}" for part in name.last_parts if len(part) > 1)
         if name.first:
@@ -28,8 +23,22 @@ def name_keys(name: PersonName) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
+@lru_cache(maxsize=65536)
+def contact_keys(name: PersonName) -> tuple[str, ...]:
+    """Keys a contact is found by: ``fl:`` first (or preferred) name + last initial, ``l:`` each last
+    name (double last names), ``pf:`` the last name's sound + first initial (typos)."""
+    return tuple(_keys(name, [first for first in (name.first, name.preferred) if len(first) > 1]))
+
+
+def query_keys(name: PersonName) -> list[str]:
+    """The keys to look a reviewer's name up under: the same kinds, with every form of the first name
+    ("Bob S." asks for fl:robert|s, fl:bob|s, fl:rob|s, ...)."""
+    firsts = sorted(name_variants(name.first)) if len(name.first) > 1 else []
+    return _keys(name, firsts)
+
+
 def contact_row(contact: Contact) -> ContactRow:
-    name = contact_name(contact.first_name, contact.last_name, contact.name, contact.middle_name, contact.preferred_name)
+    name = cached_contact_name(contact.first_name, contact.last_name, contact.name, contact.middle_name, contact.preferred_name)
     return ContactRow(
         row=contact.row,
         values={
@@ -43,9 +52,18 @@ def contact_row(contact: Contact) -> ContactRow:
             "email": contact.email,
             "last_seen_at": contact.last_seen_at,
         },
-        keys=name_keys(name),
+        keys=list(contact_keys(name)),
         activities=[{"type": a.type, "at": a.at, "summary": a.summary, "staff": a.staff} for a in contact.activities],
     )
+
+
+cached_contact_name = lru_cache(maxsize=65536)(contact_name)  # common names repeat across a practice's contacts
+
+
+def stored_contact_keys(row) -> tuple[str, ...]:
+    """The keys a stored contact was given (from its stored name fields)."""
+    return contact_keys(cached_contact_name(row["first_name"] or "", row["last_name"] or "", row["name"] or "",
+                                            row["middle_name"] or "", row["preferred_name"] or ""))
 
 
 @dataclass
@@ -82,7 +100,7 @@ def import_contacts(
     activity_rows = read_activities(*activities, activity_mapping) if activities else None
     report = ImportReport(mapping=read.mapping, encoding=read.encoding, warnings=list(read.warnings))
     report.skipped = [{"row": s.row, "reason": s.reason} for s in read.skipped]
-    result = store.import_contacts([contact_row(c) for c in read.contacts], utc_now(), progress)
+    result = store.import_contacts([contact_row(c) for c in read.contacts], utc_now(), stored_contact_keys, progress)
     report.imported, report.updated, report.unchanged, report.activities = result.imported, result.updated, result.unchanged, result.activities
     report.skipped.extend(result.skipped)
     if activity_rows is not None:
@@ -109,4 +127,4 @@ def _digits(reference: str) -> str:
     return phone_key(reference) or ""
 
 
-__all__ = ["ContactFileError", "ImportReport", "import_contacts", "name_keys"]
+__all__ = ["ContactFileError", "ImportReport", "contact_keys", "import_contacts", "query_keys"]

@@ -1,6 +1,6 @@
 """Who wrote this review? Rank the practice's contacts for a reviewer's display name.
 
-Candidates are fetched by indexed keys (see :func:`server.contacts.name_keys`), never by scanning
+Candidates are fetched by indexed keys (see :func:`server.contacts.contact_keys`), never by scanning
 every contact, then scored on first and last name (nicknames, preferred names, initials, accents,
 double last names, typos, name order) and raised by a visit or call shortly before the review.
 
@@ -19,7 +19,7 @@ from typing import Any
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.fuzz import ratio
 
-from server.contacts import name_keys
+from server.contacts import query_keys
 from server.names import PersonName, ShownName, contact_name, nickname_group, phonetic, shown_name
 from server.storage import Store
 
@@ -153,7 +153,7 @@ def candidates_for(store: Store, review: dict[str, Any]) -> tuple[list[Candidate
     else:
         note = "Candidates are ranked by name and recent activity; confirm the right one before calling anyone."
         readings = _readings(shown)
-    keys = [key for reading, _ in readings for key in name_keys(reading)]
+    keys = [key for reading, _ in readings for key in query_keys(reading)]
     ids = store.candidate_contact_ids(keys, MAX_FETCHED) if keys else []
     ids = list(dict.fromkeys([*decisions, *ids]))
     scored: list[Candidate] = []

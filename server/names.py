@@ -44,6 +44,19 @@ def nickname_group(first: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=65536)
+def name_variants(first: str) -> frozenset[str]:
+    """Every form a first name may be written in: itself, its formal forms and their nicknames.
+
+    "bob" → {bob, robert, rob, bobby, ...}. A reviewer's name is looked up under all of them, so a
+    contact needs keys only for the names it was imported with.
+    """
+    variants = set(nickname_group(first))
+    for formal in list(variants):
+        variants.update(_NICKNAMES.nicknames_of(formal))
+    return frozenset(variants)
+
+
+@lru_cache(maxsize=65536)
 def phonetic(word: str) -> str:
     return jellyfish.metaphone(word) if word else ""
 

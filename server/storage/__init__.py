@@ -114,6 +114,7 @@ class Store(ContactQueries):
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA cache_size = -16000")  # 16 MB: a 100,000-contact import stays in memory until commit
         return cls(Database(conn))
 
     def close(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,9 @@ class ContactRow:
     values: dict[str, Any]
     keys: list[str]
     activities: list[dict[str, Any]] = field(default_factory=list)
+
+
+KeysOf = Callable[[sqlite3.Row], Iterable[str]]
 
 
 @dataclass
@@ -48,10 +51,12 @@ class ContactQueries:
                 by_phone.setdefault(row["phone"], row["id"])
         return by_external, by_email, by_phone, rows
 
-    def import_contacts(self, contacts: Sequence[ContactRow], now: str, progress=None) -> ContactImport:
+    def import_contacts(self, contacts: Sequence[ContactRow], now: str, keys_of: KeysOf, progress=None) -> ContactImport:
         """Insert new contacts and update known ones (by external id, then e-mail, then phone), atomically.
 
-        Re-importing the same file changes nothing. ``progress(done, total)`` is called as rows are processed.
+        Re-importing the same file changes nothing. ``keys_of(stored_row)`` gives the match keys a
+        stored contact has (to replace them when its name changes); ``progress(done, total)`` is
+        called as rows are processed.
         """
         result = ContactImport()
         conn = self.db.conn
@@ -72,16 +77,20 @@ class ContactQueries:
                     continue
                 if contact_id:
                     old = existing[contact_id]
-                    merged = {name: values[name] if values[name] not in (None, "") else old[name] for name in CONTACT_COLUMNS}
-                    if old["last_seen_at"] and merged["last_seen_at"] and old["last_seen_at"] > merged["last_seen_at"]:
-                        merged["last_seen_at"] = old["last_seen_at"]
-                    if any(merged[name] != old[name] for name in CONTACT_COLUMNS):
-                        updates.append((*merged.values(), now, contact_id))
-                        stale_keys.append((contact_id,))
-                        keys.extend((key, contact_id) for key in contact.keys)
-                        result.updated += 1
+                    incoming = tuple(values[name] for name in CONTACT_COLUMNS)
+                    if incoming == tuple(old[1:]):
+                        result.unchanged += 1  # the common case of a re-import: nothing to compare field by field
                     else:
-                        result.unchanged += 1
+                        merged = {name: value if value not in (None, "") else old[name] for name, value in zip(CONTACT_COLUMNS, incoming)}
+                        if old["last_seen_at"] and merged["last_seen_at"] and old["last_seen_at"] > merged["last_seen_at"]:
+                            merged["last_seen_at"] = old["last_seen_at"]
+                        if any(merged[name] != old[name] for name in CONTACT_COLUMNS):
+                            updates.append((*merged.values(), now, contact_id))
+                            stale_keys.extend((key, contact_id) for key in keys_of(old))
+                            keys.extend((key, contact_id) for key in contact.keys)
+                            result.updated += 1
+                        else:
+                            result.unchanged += 1
                 else:
                     contact_id, next_id = next_id, next_id + 1
                     inserts.append((contact_id, *(values[name] for name in CONTACT_COLUMNS), now, now))
@@ -100,7 +109,8 @@ class ContactQueries:
             )
             assignments = ", ".join(f"{name} = ?" for name in CONTACT_COLUMNS)
             conn.executemany(f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?", updates)
-            conn.executemany("DELETE FROM contact_keys WHERE contact_id = ?", stale_keys)
+            conn.executemany("DELETE FROM contact_keys WHERE key = ? AND contact_id = ?", stale_keys)
+            keys.sort()  # in key order the index grows at its end instead of being split everywhere
             conn.executemany("INSERT OR IGNORE INTO contact_keys (key, contact_id) VALUES (?, ?)", keys)
             result.activities = self._insert_activities(activities)
         if progress:

@@ -257,7 +257,6 @@ def m009_contact_match_keys(db: Database) -> None:
         ) WITHOUT ROWID
         """
     )
-    db.execute("CREATE INDEX contact_keys_contact ON contact_keys (contact_id)")
     db.execute("CREATE INDEX contacts_name ON contacts (name COLLATE NOCASE)")
     db.execute("CREATE UNIQUE INDEX activities_once ON activities (contact_id, type, ifnull(at, ''), ifnull(summary, ''))")
 
