@@ -141,7 +141,10 @@ def star_rating(label: str | None) -> int | None:
 def absolute_url(base: str, href: str | None) -> str | None:
     if not href or not href.strip() or href.strip().lower().startswith("javascript:"):
         return None
-    return urljoin(base, href.strip())
+    try:
+        return urljoin(base, href.strip())
+    except ValueError:  # "http://[x": a malformed link is no link
+        return None
 
 
 class CardIndex:

@@ -15,8 +15,6 @@ from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
-PRECISIONS = ("minute", "hour", "day", "week", "month", "year")
-
 UNITS = {
     "minute": ("m", "min", "mins", "minute", "minutes"),
     "hour": ("h", "hr", "hrs", "hour", "hours"),
@@ -29,7 +27,12 @@ UNIT_BY_WORD = {word: unit for unit, words in UNITS.items() for word in words}
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 
-EDITED = re.compile(r"^\s*(edited|updated(?: review)?)\s*[:\-–·]?\s*", re.I)
+# "Edited 2 months ago" in the languages Google shows it in; the rest is the (edit's) date.
+EDITED = re.compile(
+    r"^\s*(edited|updated(?: review)?|editado|editada|bearbeitet|modifié|modifiée|modificato|modificata|diedit|bewerkt|"
+    r"editad[oa]|изменено|編集済み)\s*[:\-–·]?\s*",
+    re.I,
+)
 RELATIVE = re.compile(
     r"^(?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*"
     r"(?P<unit>[a-z]+?)\.?(?:\s+ago)?$",
@@ -157,7 +160,6 @@ DATEPARSER_PERIODS = {"time": "minute", "day": "day", "week": "week", "month": "
 ABSOLUTE_HINT = re.compile(r"\d{1,4}[/.\-]\d{1,2}|\d{4}")
 
 
-@lru_cache(maxsize=2048)
 def _other_language(text: str, captured_at: datetime, lang: str) -> DateRange | None:
     from dateparser.date import DateDataParser  # slow to import: only when a page is not in English
 
@@ -173,9 +175,10 @@ def _other_language(text: str, captured_at: datetime, lang: str) -> DateRange | 
         return None
     if data.date_obj is None:
         return None
-    moment = data.date_obj.replace(tzinfo=timezone.utc)
+    moment = data.date_obj.replace(tzinfo=captured_at.tzinfo)
     precision = DATEPARSER_PERIODS.get(data.period or "day", "day")
-    if ABSOLUTE_HINT.search(text):
+    named_day = precision == "day" and (moment.time() == datetime.min.time() or not any(ch.isdigit() for ch in text))
+    if ABSOLUTE_HINT.search(text) or named_day:  # "5 de marzo", "ayer", "gestern": a calendar day
         if precision == "minute":
             return DateRange(moment, moment + timedelta(seconds=59), "minute")
         return _day(moment)
@@ -190,12 +193,16 @@ def parse_shown_date(text: str | None, captured_at: datetime, lang: str = "en") 
         return None
     if captured_at.tzinfo is None:
         captured_at = captured_at.replace(tzinfo=timezone.utc)
-    return _parse_shown_date(text, captured_at, lang)
+    return _parse_shown_date(text, captured_at, captured_at.utcoffset(), lang)
 
 
 @lru_cache(maxsize=4096)
-def _parse_shown_date(text: str, captured_at: datetime, lang: str) -> DateRange | None:
-    """Many reviews of one capture share a shown date ("a week ago"): read each once."""
+def _parse_shown_date(text: str, captured_at: datetime, utc_offset: timedelta, lang: str) -> DateRange | None:
+    """Many reviews of one capture share a shown date ("a week ago"): read each once.
+
+    ``utc_offset`` is part of the cache key because equal moments in different time zones compare
+    equal, while "Yesterday at 15:28" means different moments in them.
+    """
     text = " ".join(text.split())
     edited = False
     if match := EDITED.match(text):

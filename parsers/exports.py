@@ -138,7 +138,11 @@ def parse_export(data: Any) -> ExportResult:
         )
     result = ExportResult(platform)
     for index, item in enumerate(items):
-        review = read(item)
+        try:
+            review = read(item)
+        except (AttributeError, TypeError, ValueError, KeyError):  # a field of an unexpected type
+            result.warnings.append(f"Entry {index} is not in the expected shape and was skipped.")
+            continue
         if review is None:
             result.warnings.append(f"Entry {index} has no reviewer name and was skipped.")
         else:

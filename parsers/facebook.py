@@ -14,13 +14,12 @@ from urllib.parse import parse_qs, urlsplit
 from parsers import _html as h
 from parsers import generic
 from parsers.page import Capture
-from parsers.review import OwnerReply, Review
+from parsers.review import UNKNOWN, Review
 from parsers.text import strip_more
 
 PLATFORM = "facebook"
 HOST = re.compile(r"^(?:www\.|m\.|web\.|mbasic\.)?facebook\.com$")
 
-FEED_ITEM = ("[aria-posinset]", "[role='article']")
 HEADER = "[data-ad-rendering-role='profile_name']"
 MESSAGE = "[data-ad-rendering-role='story_message']"
 PERMALINK = ("a[href*='/posts/']", "a[href*='story_fbid=']", "a[href*='/permalink/']")
@@ -29,13 +28,20 @@ COMMENT = "[role='article'][aria-label^='Comment by']"
 RECOMMENDS = re.compile(r"^(?P<name>.+?)\s+(?P<verdict>recommends|doesn[’']t recommend|does not recommend)\b", re.I)
 REVIEWED = re.compile(r"^(?P<name>.+?)\s+(?:reviewed|rated)\b", re.I)
 STARS_IN_TEXT = re.compile(r"\b([1-5])\s*(?:stars?|★)", re.I)
+MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 DATE_HINT = re.compile(
     r"^(?:just now|(?:yesterday|today)(?:\s+at\s+.+)?|\d+\s*(?:m|min|mins|h|hr|hrs|d|w|wk|wks|mo|mos|mth|mths|y|yr|yrs)\b"
-    r"|[A-Z][a-z]+\s+\d{1,2}(?:,\s*\d{4})?(?:\s+at\s+.+)?)$",
+    rf"|{MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?(?:\s+at\s+.+)?)$",
     re.I,
 )
 BLOCKED_MARKERS = ("you must log in to continue", "log in to continue", "checkpoint/block", "temporarily blocked")
-PAGE_FROM_URL = re.compile(r"facebook\.com/(?!profile\.php|pg/)([^/?#]+)")
+# The page whose reviews these are: /<page>/reviews, /pg/<page>/reviews, /people/<Name>/<id>/, profile.php?id=<id>.
+PAGE_FROM_URL = (
+    re.compile(r"facebook\.com/profile\.php\?(?:.*&)?id=(\d+)"),
+    re.compile(r"facebook\.com/people/[^/?#]+/(\d+)"),
+    re.compile(r"facebook\.com/pg/([^/?#]+)"),
+    re.compile(r"facebook\.com/(?!profile\.php|people/|pg/)([^/?#]+)"),
+)
 
 
 def matches(host: str, path: str) -> bool:
@@ -56,10 +62,15 @@ def _skip_buttons(node) -> bool:
 
 
 def _card_of(header):
+    """The recommendation around a header: its feed item, or the largest block holding only this header."""
+    card = header.getparent()
     for ancestor in header.iterancestors():
-        if h.select(ancestor, MESSAGE) or ancestor.get("aria-posinset") is not None:
+        if ancestor.get("aria-posinset") is not None:
             return ancestor
-    return header.getparent()
+        if len(h.select(ancestor, HEADER)) > 1:
+            return card  # the next block up holds another reviewer's recommendation too
+        card = ancestor
+    return card
 
 
 def _review_id(card, capture: Capture) -> tuple[str | None, str | None]:
@@ -124,27 +135,31 @@ def _review(header, capture: Capture, place: str | None) -> Review | None:
     ))
 
 
-def _page_reply(card, place: str | None, capture: Capture) -> OwnerReply | None:
-    """A comment on the recommendation written by the page itself (its author links to the page)."""
+def _link_owner(href: str | None) -> str:
+    """The profile or page a facebook.com link points to: its first path segment, or the id of profile.php."""
+    for pattern in PAGE_FROM_URL:
+        if match := pattern.search(href or ""):
+            return match.group(1)
+    return ""
+
+
+def _page_reply(card, place: str | None, capture: Capture):
+    """A comment on the recommendation written by the page itself (its author link is the page)."""
     if not place:
-        return None
+        return UNKNOWN  # without knowing the page, no comment can be told to be its reply
     for comment in h.select(card, COMMENT):
         links = comment.findall(".//a")
-        if not any(place.lower() in (link.get("href") or "").lower() for link in links):
+        if not any(_link_owner(link.get("href")).lower() == place.lower() for link in links):
             continue
         # The message is what is left without the author's links, the actions and the time stamp.
         text = h.visible_text(comment, skip=lambda node: node.tag in ("a", "ul") or _skip_buttons(node))
         times = [h.visible_text(link) for link in links if DATE_HINT.match(h.visible_text(link) or "-")]
-        date_text = times[-1] if times else None
-        found = capture.date(date_text)
-        return OwnerReply(text, date_text, date_min=found.iso()[0] if found else None,
-                          date_max=found.iso()[1] if found else None) if text else None
+        return capture.reply(text, times[-1] if times else None)
     return None
 
 
 def parse(doc, capture: Capture) -> list[Review]:
-    match = PAGE_FROM_URL.search(capture.url)
-    place = match.group(1) if match else None
+    place = _link_owner(capture.url) or None
     reviews = [review for review in (_review(header, capture, place) for header in h.outermost(h.select(doc, HEADER))) if review]
     if reviews:
         capture.layout = "facebook_reviews"

@@ -89,10 +89,13 @@ def from_microdata(doc, capture: Capture, platform: str) -> list[Review]:
     reviews = []
     for card in h.outermost(h.select(doc, MICRODATA_REVIEW)):
         author = _itemprop(card, "author")
-        name = _itemprop_value(_itemprop(author, "name")) if author is not None and _itemprop(author, "name") is not None else _itemprop_value(author)
+        author_name = _itemprop(author, "name") if author is not None else None
+        name = _itemprop_value(author_name if author_name is not None else author)
         if not name:
             continue
-        text_element = _itemprop(card, "reviewBody") or _itemprop(card, "description")
+        text_element = _itemprop(card, "reviewBody")
+        if text_element is None:  # an lxml element without children is false: compare with None
+            text_element = _itemprop(card, "description")
         text, _ = original_text(h.visible_text(text_element))
         review = Review(
             platform=platform,

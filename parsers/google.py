@@ -12,7 +12,7 @@ import re
 from parsers import _html as h
 from parsers import generic
 from parsers.page import Capture
-from parsers.review import OwnerReply, Review
+from parsers.review import UNKNOWN, OwnerReply, Review
 from parsers.text import original_text, strip_more
 
 PLATFORM = "google"
@@ -39,7 +39,6 @@ SEARCH_STARS = ("g-review-stars span[aria-label]", "[aria-label*='out of']")
 SEARCH_DATE = ("span.dehysf",)
 SEARCH_FULL_TEXT = ("span.review-full-text",)
 SEARCH_TEXT = (".Jtu6Td",)
-SEARCH_SNIPPET = ("span.review-snippet",)
 SEARCH_REPLY = ("div.LfKETd",)
 # The 2024+ layout.
 SEARCH_2024_CARD = ("div.bwb7ce",)
@@ -57,7 +56,7 @@ BUSINESS_STARS = ("[role='img'][aria-label]",)
 
 OWNER_REPLY_LABEL = re.compile(r"^\s*response from the (?:owner|business)\b", re.I)
 PLACE_FROM_URL = re.compile(r"/maps/place/([^/@?]+)")
-BLOCKED_MARKERS = ("/sorry/index", "unusual traffic from your computer network", "detected unusual traffic", "recaptcha")
+BLOCKED_MARKERS = ("/sorry/index", "unusual traffic from your computer network", "detected unusual traffic")
 REVIEW_PAGE_HINTS = ("review", "reseña", "rezension", "avis", "ulasan")
 
 
@@ -66,8 +65,9 @@ def matches(host: str, path: str) -> bool:
 
 
 def is_blocked(doc, html: str) -> bool:
+    """Asked only when no reviews were found: Google's "unusual traffic" page."""
     lowered = html[:20000].lower()
-    return any(marker in lowered for marker in BLOCKED_MARKERS) and not h.select_one(doc, *MAPS_CARD, *SEARCH_CARD)
+    return any(marker in lowered for marker in BLOCKED_MARKERS)
 
 
 def looks_like_review_page(doc, capture: Capture) -> bool:
@@ -104,20 +104,17 @@ def _stars(card, selectors) -> int | None:
 def _owner_reply(container, capture: Capture, date_selectors, text_selectors) -> OwnerReply | None:
     if container is None:
         return None
-    date_element = h.select_one(container, *date_selectors)
-    text_element = h.select_one(container, *text_selectors)
+    date_element = h.select_one(container, *date_selectors) if date_selectors else None
+    text_element = h.select_one(container, *text_selectors) if text_selectors else None
+    date_text = h.visible_text(date_element) or None
     if text_element is not None:
         text = h.visible_text(text_element)
-    else:  # "Response from the owner" · date · text, without classes
-        text = h.visible_text(container, skip=lambda node: node is date_element)
-        text = OWNER_REPLY_LABEL.sub("", text).strip()
-    text, _ = strip_more(text)
-    if not text:
-        return None
-    date_text = h.visible_text(date_element) or None
-    found = capture.date(date_text)
-    return OwnerReply(text=text, date_text=date_text, date_min=found.iso()[0] if found else None,
-                      date_max=found.iso()[1] if found else None)
+    else:  # "Response from the owner" · date · text, without known classes
+        text = OWNER_REPLY_LABEL.sub("", h.visible_text(container, skip=lambda node: node is date_element)).strip()
+        first_line, _, rest = text.partition("\n")
+        if date_text is None and rest and capture.date(first_line) is not None:
+            date_text, text = first_line, rest.strip()
+    return capture.reply(text, date_text)
 
 
 def _reply_container(card):
@@ -149,7 +146,6 @@ def _maps_review(card, capture: Capture, index: h.CardIndex) -> Review | None:
     if index.find(card, *MAPS_MORE) is not None and text.endswith(("…", "...")):
         truncated = True
     date_text = h.visible_text(index.find(card, *MAPS_DATE)) or None
-    edited = bool(date_text and date_text.lower().startswith("edited"))
     stars = next((found for css in MAPS_STARS if (found := index.find_all(card, css))), [])
     return capture.dated(Review(
         platform=PLATFORM,
@@ -160,7 +156,6 @@ def _maps_review(card, capture: Capture, index: h.CardIndex) -> Review | None:
         text=text,
         text_truncated=truncated,
         date_text=date_text,
-        edited=edited or None,
         url=capture.url,
         place=place_of(capture),
         language=(block.get("lang") if block is not None else None) or None,
@@ -191,11 +186,7 @@ def _search_review(card, capture: Capture, index: h.CardIndex) -> Review | None:
             reply_text = h.visible_text(reply_full, include_hidden=True)
         else:
             reply_text = OWNER_REPLY_LABEL.sub("", h.visible_text(reply_container, skip=lambda n: n is date_element or n.tag == "strong"))
-        reply_text, _ = strip_more(reply_text.strip())
-        if reply_text:
-            found = capture.date(reply_date)
-            reply = OwnerReply(reply_text, reply_date or None, date_min=found.iso()[0] if found else None,
-                               date_max=found.iso()[1] if found else None)
+        reply = capture.reply(reply_text.strip(), reply_date)
     return capture.dated(Review(
         platform=PLATFORM,
         reviewer_name=name,
@@ -238,7 +229,8 @@ def _business_review(card, capture: Capture, index: h.CardIndex) -> Review | Non
     reply_element = h.select_one(card, *BUSINESS_REPLY)
     text, truncated = strip_more(h.visible_text(h.select_one(card, *BUSINESS_TEXT)))
     text, _ = original_text(text)
-    reply = OwnerReply(h.visible_text(reply_element)) if reply_element is not None and h.visible_text(reply_element) else None
+    # The owner view's reply selector is a best guess: when it finds nothing, say "not shown", not "none".
+    reply = capture.reply(h.visible_text(reply_element)) if reply_element is not None else UNKNOWN
     return capture.dated(Review(
         platform=PLATFORM,
         platform_review_id=card.get("data-review-id") or None,

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from parsers.dates import DateRange, parse_shown_date
-from parsers.review import Review
+from parsers.review import OwnerReply, Review
+from parsers.text import strip_more
 
 OK = "ok"
 BLOCKED = "blocked"
@@ -42,6 +43,15 @@ class Capture:
     def date(self, shown: str | None) -> DateRange | None:
         return parse_shown_date(shown, self.captured_at, self.lang)
 
+    def reply(self, text: str, date_text: str | None = None) -> OwnerReply | None:
+        """An owner's reply as shown, with its date range; None when it has no text."""
+        text, truncated = strip_more(text or "")
+        if not text:
+            return None
+        found = self.date(date_text)
+        low, high = found.iso() if found else (None, None)
+        return OwnerReply(text, date_text or None, date_min=low, date_max=high, truncated=truncated)
+
     def dated(self, review: Review) -> Review:
         """``review`` with its date range filled from its shown date (and its reply's)."""
         found = self.date(review.date_text)
@@ -55,5 +65,7 @@ class Capture:
         return review
 
 
-def utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+def aware(moment: datetime) -> datetime:
+    """The capture moment with its time zone: the browser's offset says what "Yesterday at 15:28"
+    means; a moment without one is taken as UTC."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from parsers import _html as h
 from parsers import facebook, google, yelp
-from parsers.page import BLOCKED, NO_REVIEWS, OK, UNSUPPORTED, Capture, PageResult, utc
+from parsers.page import BLOCKED, NO_REVIEWS, OK, UNSUPPORTED, Capture, PageResult, aware
 from parsers.review import Review
 
 log = logging.getLogger(__name__)
@@ -26,8 +26,11 @@ class UnsupportedSite(LookupError):
 
 
 def parser_for(url: str) -> ModuleType:
-    parts = urlsplit(url or "")
-    host = (parts.hostname or "").lower().rstrip(".")
+    try:
+        parts = urlsplit(url if isinstance(url, str) else "")
+        host = (parts.hostname or "").lower().rstrip(".")
+    except ValueError:  # "http://[::1" and other addresses urlsplit refuses
+        raise UnsupportedSite(str(url)) from None
     for parser in PARSERS:
         if parser.matches(host, parts.path):
             return parser
@@ -35,7 +38,7 @@ def parser_for(url: str) -> ModuleType:
 
 
 def _dedupe(reviews: list[Review]) -> list[Review]:
-    """One review per identity: the later copy (a card shown twice) fills what the first lacked."""
+    """One review per identity (a card shown twice): the copy with the fuller text wins."""
     seen: dict[str, Review] = {}
     for review in reviews:
         key = f"id:{review.platform_review_id}" if review.platform_review_id else f"fp:{review.fingerprint}"
@@ -50,22 +53,26 @@ def parse_page(url: str, html: str, captured_at: datetime, lang: str | None = "e
         parser = parser_for(url)
     except UnsupportedSite as error:
         return PageResult(url, None, UNSUPPORTED, warnings=[f"{error}; open the practice's Google, Yelp or Facebook reviews."])
-    capture = Capture(url=url, captured_at=utc(captured_at), lang=(lang or "en"))
+    if not isinstance(captured_at, datetime):
+        return PageResult(str(url), parser.PLATFORM, NO_REVIEWS, warnings=["The capture has no valid capture time."])
+    capture = Capture(url=url, captured_at=aware(captured_at), lang=(lang if isinstance(lang, str) and lang else "en"))
     result = PageResult(url, parser.PLATFORM, NO_REVIEWS, warnings=capture.warnings)
-    doc = h.parse_html(html if isinstance(html, str) else "")
+    html = html if isinstance(html, str) else ""
+    doc = h.parse_html(html)
     if doc is None:
         capture.warn("The captured page is empty; reload the page and capture again.")
         return result
     try:
-        if parser.is_blocked(doc, html):
-            result.status = BLOCKED
-            capture.warn(f"{parser.PLATFORM.capitalize()} showed a block or captcha page instead of reviews; "
-                         "solve it in the browser, then capture again.")
-            return result
         reviews = parser.parse(doc, capture)
+        blocked = not reviews and parser.is_blocked(doc, html)
     except Exception:  # a parser bug must not lose the capture or crash the server
         log.exception("parser for %s failed", parser.PLATFORM)
         capture.warn(f"The {parser.PLATFORM} reader failed on this page; the server log has the details.")
+        return result
+    if blocked:
+        result.status = BLOCKED
+        capture.warn(f"{parser.PLATFORM.capitalize()} showed a block or captcha page instead of reviews; "
+                     "solve it in the browser, then capture again.")
         return result
     result.reviews = _dedupe(reviews)
     result.layout = capture.layout

@@ -47,6 +47,7 @@ class OwnerReply:
     created_at: str | None = None
     date_min: str | None = None
     date_max: str | None = None
+    truncated: bool = False
 
 
 @dataclass
@@ -100,8 +101,11 @@ def normalise_profile_url(url: str | None) -> str | None:
     """
     if not url or not url.strip():
         return None
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").removeprefix("www.")
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").removeprefix("www.")
+    except ValueError:
+        return None
     path = parts.path.rstrip("/")
     for suffix in PROFILE_VIEW_SUFFIXES:
         if path.endswith(suffix):
@@ -115,10 +119,13 @@ def normalise_profile_url(url: str | None) -> str | None:
 def review_fingerprint(platform: str, place: str | None, reviewer_name: str, reviewer_url: str | None) -> str:
     """A stable identity for a review on a page that shows no review id.
 
-    Each platform allows one review per person and business, so the reviewer (their profile link
-    when shown, else their display name) plus the business identifies the review, while its text,
-    rating and displayed date may change.
+    Each platform allows one review per person and business. A profile link identifies the person
+    on every layout of the platform (Maps and Search show the same contributor link), so it is the
+    identity on its own; a display name alone is only unique within one business.
     """
-    reviewer = normalise_profile_url(reviewer_url) or "name:" + normalise_name(reviewer_name)
-    material = "\x1f".join((platform, (place or "").strip().casefold(), reviewer))
+    profile = normalise_profile_url(reviewer_url)
+    if profile:
+        material = "\x1f".join((platform, profile))
+    else:
+        material = "\x1f".join((platform, (place or "").strip().casefold(), "name:" + normalise_name(reviewer_name)))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]

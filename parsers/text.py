@@ -29,22 +29,24 @@ def original_text(text: str) -> tuple[str, bool]:
 
 
 def strip_more(text: str) -> tuple[str, bool]:
-    """Remove a trailing "More" link text; returns the text and whether it was cut short.
-
-    The reviewer's text keeps its own "…" ("wait, but …More" gives "wait, but …").
+    """Remove a "More" link glued after the "…" of a shortened text; returns the text and whether it
+    was cut short. "wait, but …More" gives "wait, but …"; a review that ends with the word "more"
+    ("could not ask for more") keeps it. (More *buttons* never reach the text: they are skipped.)
     """
     stripped = text.rstrip()
     lowered = stripped.lower()
-    cut = False
     for word in MORE_WORDS:
-        before = lowered[: -len(word)]
-        if lowered.endswith(word) and (not before or not before[-1].isalnum()):
-            stripped, cut = stripped[: -len(word)].rstrip(), True
+        before = stripped[: len(stripped) - len(word)].rstrip()
+        if lowered.endswith(word) and before.endswith(ELLIPSIS):
+            stripped = before
             break
-    if stripped.endswith(ELLIPSIS):
-        cut = True
-    return stripped, cut
+    return stripped, is_cut_short(stripped)
 
 
-def is_truncated(text: str) -> bool:
+def is_cut_short(text: str) -> bool:
     return text.rstrip().endswith(ELLIPSIS)
+
+
+def cut_prefix(text: str) -> str:
+    """What a shortened text ("Great staff but the wait…") certainly begins with."""
+    return text.rstrip().removesuffix("…").removesuffix("...").rstrip()

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 from parsers import _html as h
 from parsers import generic
 from parsers.page import Capture
-from parsers.review import OwnerReply, Review
+from parsers.review import Review
 
 PLATFORM = "yelp"
 HOST = re.compile(r"^(?:www\.|m\.|biz\.)?yelp\.[a-z.]{2,6}$")
@@ -102,6 +102,15 @@ def _find(value: Any, predicate, depth: int = 0) -> Iterator[Any]:
             yield from _find(child, predicate, depth + 1)
 
 
+def _object(value: Any) -> dict:
+    """A JSON object from a feed, or an empty one when the feed has something else there."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _user_url(capture: Capture, link: Any) -> str | None:
     return h.absolute_url(capture.url, link) if isinstance(link, str) else None
 
@@ -111,18 +120,16 @@ def _feed_reviews(doc, capture: Capture, place: str | None) -> list[Review]:
     reviews = []
     for data in _json_values(doc):
         for props in _find(data, lambda v: isinstance(v, dict) and isinstance(v.get("reviewFeedQueryProps"), dict)):
-            for item in props["reviewFeedQueryProps"].get("reviews") or []:
+            for item in _list(props["reviewFeedQueryProps"].get("reviews")):
                 if not isinstance(item, dict) or not item.get("id"):
                     continue
-                user = item.get("user") or {}
-                replies = [r for r in item.get("businessOwnerReplies") or [] if isinstance(r, dict)]
+                user = _object(item.get("user"))
+                replies = [r for r in _list(item.get("businessOwnerReplies")) if isinstance(r, dict)]
                 reply = None
                 if replies:
                     last = replies[-1]
-                    reply_text = _plain(last.get("comment") or last.get("text"))
-                    found = capture.date(last.get("localizedDate"))
-                    reply = OwnerReply(reply_text, last.get("localizedDate"), date_min=found.iso()[0] if found else None,
-                                       date_max=found.iso()[1] if found else None) if reply_text else None
+                    date_text = last.get("localizedDate") if isinstance(last.get("localizedDate"), str) else None
+                    reply = capture.reply(_plain(last.get("comment") or last.get("text")), date_text)
                 comment = item.get("comment") or {}
                 reviews.append(capture.dated(Review(
                     platform=PLATFORM,
@@ -131,7 +138,7 @@ def _feed_reviews(doc, capture: Capture, place: str | None) -> list[Review]:
                     reviewer_url=_user_url(capture, user.get("link")),
                     rating=h.star_rating(str(item.get("rating"))),
                     text=_plain(comment.get("text") if isinstance(comment, dict) else comment),
-                    date_text=item.get("localizedDate"),
+                    date_text=item.get("localizedDate") if isinstance(item.get("localizedDate"), str) else None,
                     url=capture.url,
                     place=place,
                     language=comment.get("language") if isinstance(comment, dict) else None,
@@ -145,8 +152,9 @@ def _graphql_reviews(doc, capture: Capture, place: str | None) -> list[Review]:
     reviews = []
     for data in _json_values(doc):
         for node in _find(data, lambda v: isinstance(v, dict) and "encid" in v and isinstance(v.get("text"), dict)):
-            author = node.get("author") or {}
-            created = (node.get("createdAt") or {}).get("utcDateTime")
+            author = _object(node.get("author"))
+            created = _object(node.get("createdAt")).get("utcDateTime")
+            created = created if isinstance(created, str) else None
             review = Review(
                 platform=PLATFORM,
                 platform_review_id=str(node["encid"]),
@@ -177,15 +185,19 @@ def _card_of(user_link):
 
 
 def _own_text(element) -> str:
-    """The element's own text and its inline children's, without walking a whole subtree twice."""
-    return " ".join("".join(element.itertext()).split()) if len(element) < 4 else " ".join((element.text or "").split())
+    return " ".join("".join(element.itertext()).split())
+
+
+def _in_text(element) -> bool:
+    """Inside a review or reply text (where "the business owner yelled" is not a label)."""
+    return any("comment__" in a.get("class", "") or "raw__" in a.get("class", "") for a in (element, *element.iterancestors()))
 
 
 def _reply_block(card):
     """The owner's reply inside a card: the nearest block around a "Business Owner" label holding text."""
     for label in card.iter():
         own_text = " ".join((label.text or "").split()) if isinstance(label.tag, str) else ""
-        if own_text and len(own_text) < 120 and OWNER_LABEL.search(own_text):
+        if own_text and len(own_text) < 120 and OWNER_LABEL.search(own_text) and not _in_text(label):
             for ancestor in label.iterancestors():
                 if ancestor is card:
                     break
@@ -218,10 +230,7 @@ def _dom_reviews(doc, capture: Capture, place: str | None) -> list[Review]:
         reply = None
         if reply_comments:
             reply_dates = [_own_text(span) for span in reply_block.iter("span") if DATE_LIKE.match(_own_text(span))]
-            reply_date = reply_dates[0] if reply_dates else None
-            found = capture.date(reply_date)
-            reply = OwnerReply(h.visible_text(reply_comments[0]), reply_date, date_min=found.iso()[0] if found else None,
-                               date_max=found.iso()[1] if found else None)
+            reply = capture.reply(h.visible_text(reply_comments[0]), reply_dates[0] if reply_dates else None)
         updated = any(UPDATED_LABEL.match(_own_text(el)) for el in card.iter("span", "p", "div"))
         reviews.append(capture.dated(Review(
             platform=PLATFORM,
@@ -252,10 +261,7 @@ def _microdata_reviews(doc, capture: Capture, place: str | None) -> list[Review]
         reply = None
         if reply_block is not None:
             reply_date = h.visible_text(h.select_one(reply_block, *OLD_REPLY_DATE)) or None
-            reply_text = h.visible_text(h.select_one(reply_block, *OLD_REPLY_TEXT))
-            found = capture.date(reply_date)
-            reply = OwnerReply(reply_text, reply_date, date_min=found.iso()[0] if found else None,
-                               date_max=found.iso()[1] if found else None) if reply_text else None
+            reply = capture.reply(h.visible_text(h.select_one(reply_block, *OLD_REPLY_TEXT)), reply_date)
         user = h.select_one(card, USER_LINK)
         rating_value = (rating_element.get("content") or h.visible_text(rating_element)) if rating_element is not None else None
         shown_dates = (UPDATED_SUFFIX.sub("", _own_text(el)) for el in card.iter("span"))

@@ -76,7 +76,7 @@ def serve(host: str | None, port: int | None, allow_network: bool, data_dir: Pat
             port=port,
             threads=app.config["THREADS"],
             # waitress refuses far larger bodies itself; Flask answers the rest with the JSON 413.
-            max_request_body_size=4 * app.config["MAX_CONTENT_LENGTH"],
+            max_request_body_size=4 * max(app.config["MAX_CONTENT_LENGTH"], app.config["IMPORT_MAX_MB"] * 1024 * 1024),
             ident="ReviewDesk",
         )
     except OSError as error:

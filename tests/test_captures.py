@@ -97,3 +97,31 @@ def test_capture_refusals(client, auth):
     assert future.status_code == 422 and "clock" in future.json["message"]
     bad_time = capture(client, auth, "<div></div>", captured_at="yesterday")
     assert bad_time.status_code == 422 and "ISO 8601" in bad_time.json["message"]
+
+
+def test_an_edit_date_does_not_move_when_the_review_was_written(client, auth):
+    first = capture(client, auth, card("rid-0000000003", "Ava Reed", 2, "a year ago", "Slow billing."),
+                    captured_at="2026-11-01T12:00:00Z").json["reviews"][0]
+    edited = capture(client, auth, card("rid-0000000003", "Ava Reed", 4, "Edited a week ago", "Slow billing, fixed now."),
+                     captured_at="2026-11-20T12:00:00Z").json["reviews"][0]
+    assert edited["edited"] is True and edited["rating"] == 4
+    assert (edited["date_min"], edited["date_max"]) == (first["date_min"], first["date_max"])
+
+
+def test_a_shortened_owner_reply_does_not_replace_the_full_one(client, auth):
+    full = "Thank you for sharing this. Please call our office manager so we can make it right."
+    capture(client, auth, card("rid-0000000004", "Noah Kim", 3, "a day ago", "Okay visit.", reply=full))
+    short = capture(client, auth, card("rid-0000000004", "Noah Kim", 3, "a day ago", "Okay visit.", reply="Thank you for sharing this. Please call…")).json
+    assert short["unchanged"] == 1 and short["reviews"][0]["owner_reply"]["text"] == full
+
+
+def test_the_same_review_on_maps_and_in_search_is_stored_once(client, auth):
+    maps = capture(client, auth, card("ChZDSUhNMG9nS0VJQ0FnSUR3zzz999", "Priya Raman", 5, "a week ago", "Kind team.")).json
+    search_html = (
+        '<div class="gws-localreviews__google-review"><div class="TSUbDb"><a href="/maps/contrib/zzz999/reviews">Priya Raman</a></div>'
+        '<g-review-stars><span aria-label="Rated 5.0 out of 5,"></span></g-review-stars><span class="dehysf">a week ago</span>'
+        '<div class="Jtu6Td"><span class="review-full-text">Kind team.</span></div></div>'
+    )
+    search = capture(client, auth, search_html, url="https://www.google.com/search?q=maple+family+dental").json
+    assert search["status"] == "ok" and search["created"] == 0
+    assert search["reviews"][0]["id"] == maps["reviews"][0]["id"]

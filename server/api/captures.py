@@ -17,7 +17,8 @@ MAX_CLOCK_SKEW = timedelta(minutes=10)
 
 
 def _captured_at(value) -> datetime:
-    """When the page was captured (the toolbar's clock); relative dates count back from it."""
+    """When the page was captured, in the browser's time zone (its UTC offset says what "Yesterday at
+    15:28" on the page means); relative dates count back from it."""
     now = datetime.now(timezone.utc)
     if value is None:
         return now
@@ -27,7 +28,7 @@ def _captured_at(value) -> datetime:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         raise ApiError(422, "invalid_value", f"'captured_at' must be an ISO 8601 date-time such as 2026-11-23T13:00:00Z, got {value!r}.") from None
-    moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
     if moment > now + MAX_CLOCK_SKEW:
         raise ApiError(422, "invalid_value", "'captured_at' is in the future; check this computer's clock and capture again.")
     return moment

@@ -21,6 +21,7 @@ from sqlite_utils import Database
 
 from parsers.review import UNKNOWN, OwnerReply, Review
 from parsers.dates import intersect, timestamp_range
+from parsers.text import cut_prefix, is_cut_short
 from server.storage import schema
 from server.storage.contacts import ContactImport, ContactQueries, ContactRow
 
@@ -221,9 +222,19 @@ class Store(ContactQueries):
     @staticmethod
     def _shown_fields(review: Review, existing: sqlite3.Row | None) -> dict[str, Any]:
         """Details refreshed on every capture without a new version; what is not shown is kept."""
-        date_range = review_date_range(review)
+        date_range, precision = review_date_range(review), review.date_precision
+        if review.created_at and not review.date_precision and date_range:
+            precision = "second"
         if existing is not None:
-            date_range = intersect(date_range_of(existing, "date"), date_range)
+            stored = date_range_of(existing, "date")
+            if stored and review.edited and not existing["edited"]:
+                # The page now shows when the review was edited, not when it was written: keep what we know.
+                date_range, precision = stored, existing["date_precision"]
+            else:
+                narrowed = intersect(stored, date_range)
+                if narrowed == stored:
+                    precision = existing["date_precision"]
+                date_range = narrowed
         values = {
             "reviewer_name": review.reviewer_name,
             "reviewer_url": review.reviewer_url,
@@ -234,7 +245,7 @@ class Store(ContactQueries):
             "language": review.language,
             "date_min": date_range[0] if date_range else None,
             "date_max": date_range[1] if date_range else None,
-            "date_precision": review.date_precision or ("second" if review.created_at and date_range else None),
+            "date_precision": precision if date_range else None,
             # Once a page has said "Edited", the review stays edited.
             "edited": 1 if review.edited or (existing is not None and existing["edited"]) else 0,
         }
@@ -250,7 +261,7 @@ class Store(ContactQueries):
             return existing[name] if value is None and existing is not None else value
 
         text, truncated = review.text, int(review.text_truncated)
-        if existing is not None and truncated and existing["text"].startswith(_cut_prefix(text)):
+        if existing is not None and truncated and existing["text"].startswith(cut_prefix(text)):
             # A shortened copy of what we know in full (or already knew shortened): keep what we know.
             text, truncated = existing["text"], existing["text_truncated"]
         values = {
@@ -266,10 +277,13 @@ class Store(ContactQueries):
                 values[name] = existing[name] if existing is not None else None
         elif not reply:
             values.update(dict.fromkeys(reply_columns))
+        elif existing is not None and reply.truncated and (existing["owner_reply_text"] or "").startswith(cut_prefix(reply.text)):
+            for name in reply_columns:  # a shortened copy of the reply we know: keep ours
+                values[name] = existing[name]
         else:
             reply_range = (reply.date_min, reply.date_max) if reply.date_min and reply.date_max else None
             if reply.created_at:
-                reply_range = (reply.created_at, reply.created_at)
+                reply_range = timestamp_range(reply.created_at)
             if existing is not None and existing["owner_reply_text"] == reply.text:
                 reply_range = intersect(date_range_of(existing, "owner_reply_date"), reply_range)
             values.update(
@@ -306,7 +320,7 @@ class Store(ContactQueries):
             name: {"old": existing[name], "new": versioned[name]}
             for name in VERSIONED_FIELDS
             if existing[name] != versioned[name]
-            and not (name == "text" and existing["text_truncated"] and versioned[name].startswith(_cut_prefix(existing[name])))
+            and not _completes(name, existing, versioned[name])
         }
         updates: dict[str, Any] = {**shown, "last_seen_at": seen_at}
         if existing["platform_review_id"] is None and review.platform_review_id is not None:
@@ -411,9 +425,12 @@ class Store(ContactQueries):
         ]
 
 
-def _cut_prefix(text: str) -> str:
-    """What a shortened text ("Great staff but the wait…") certainly begins with."""
-    return text.rstrip().removesuffix("…").removesuffix("...").rstrip()
+def _completes(name: str, existing: sqlite3.Row, new: Any) -> bool:
+    """The full text of what was only known shortened: not a change by the reviewer or the owner."""
+    old = existing[name]
+    if not isinstance(old, str) or not isinstance(new, str) or not is_cut_short(old):
+        return False
+    return (name == "text" or name == "owner_reply_text") and new.startswith(cut_prefix(old))
 
 
 def date_range_of(row: sqlite3.Row, prefix: str) -> tuple[str, str] | None:

@@ -64,3 +64,23 @@ def test_recapturing_narrows_the_range():
 def test_disagreeing_ranges_keep_the_newer_one():
     assert intersect(("2020-01-01T00:00:00Z", "2020-01-02T00:00:00Z"), ("2021-01-01T00:00:00Z", "2021-01-02T00:00:00Z")) == (
         "2021-01-01T00:00:00Z", "2021-01-02T00:00:00Z")
+
+
+def test_clock_times_and_days_are_the_browsers_local_time():
+    central = datetime(2026, 11, 23, 7, 0, tzinfo=timezone(__import__("datetime").timedelta(hours=-6)))
+    assert parse_shown_date("Yesterday at 15:28", central, "en").iso() == ("2026-11-22T21:28:00Z", "2026-11-22T21:28:59Z")
+    assert parse_shown_date("3/24/2016", central, "en").iso() == ("2016-03-24T06:00:00Z", "2016-03-25T05:59:59Z")
+    assert parse_shown_date("a week ago", central, "en").iso() == ("2026-11-09T13:00:00Z", "2026-11-16T13:00:00Z")
+
+
+@pytest.mark.parametrize("shown, lang, start, end", [
+    ("5 de marzo", "es", "2026-03-05T00:00:00Z", "2026-03-05T23:59:59Z"),
+    ("ayer", "es", "2026-11-22T00:00:00Z", "2026-11-22T23:59:59Z"),
+])
+def test_other_languages_calendar_days_cover_the_day(shown, lang, start, end):
+    assert parse_shown_date(shown, CAPTURED, lang).iso() == (start, end)
+
+
+def test_localised_edited_prefix():
+    found = parse_shown_date("Editado hace 2 meses", CAPTURED, "es")
+    assert found.edited and found.precision == "month"

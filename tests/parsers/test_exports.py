@@ -60,3 +60,12 @@ def test_facebook_ratings():
 def test_unknown_json_says_what_it_expected(data):
     with pytest.raises(ExportError, match="Google Business Profile"):
         parse_export(data)
+
+
+def test_a_malformed_entry_is_skipped_not_fatal():
+    data = {"reviews": [{"reviewer": "not an object", "starRating": "FIVE"},
+                        {"reviewer": {"displayName": "Ivy Chen"}, "starRating": "FOUR", "comment": 42},
+                        {"reviewer": {"displayName": "Sam Ortiz"}, "starRating": "THREE", "comment": "Fine."}]}
+    result = parse_export(data)
+    assert [r.reviewer_name for r in result.reviews] == ["Sam Ortiz"]
+    assert len([w for w in result.warnings if "expected shape" in w]) == 2

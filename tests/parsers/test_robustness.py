@@ -90,3 +90,29 @@ def test_missing_url_or_non_string_html():
     assert parse_page("", "<html></html>", CAPTURED, "en").status == "unsupported"
     assert parse_page("not a url", "<html></html>", CAPTURED, "en").status == "unsupported"
     assert parse_page(URLS["yelp"], None, CAPTURED, "en").status == "no_reviews"  # type: ignore[arg-type]
+    assert parse_page("http://[::1", "<html></html>", CAPTURED, "en").status == "unsupported"
+    assert parse_page(b"https://www.yelp.com/biz/x", "<html></html>", CAPTURED, "en").status == "unsupported"  # type: ignore[arg-type]
+    assert parse_page(URLS["yelp"], "<html></html>", "yesterday", "en").status == "no_reviews"  # type: ignore[arg-type]
+    link = '<div class="jftiEf" aria-label="Ann" data-review-id="r1"><a href="http://[x/maps/contrib/1">Ann</a></div>'
+    assert parse_page(URLS["google"], link, CAPTURED, "en").reviews[0].reviewer_url is None
+
+
+def test_a_review_that_ends_with_the_word_more_keeps_it():
+    html = ('<div class="jftiEf" aria-label="Ann Lee" data-review-id="r1"><div class="MyEned" id="r1">'
+            '<span class="wiI7pd">Wonderful staff, I could not ask for more</span></div></div>')
+    [review] = parse_page(URLS["google"], html, CAPTURED, "en").reviews
+    assert review.text == "Wonderful staff, I could not ask for more" and not review.text_truncated
+
+
+def test_owner_words_inside_a_yelp_review_are_not_a_reply():
+    html = ('<div><a href="/user_details?userid=u1">Sam K.</a><div role="img" aria-label="1 star rating"></div>'
+            '<p class="comment__09f24__x"><span class="raw__09f24__y">The business owner yelled at my mother.</span></p></div>')
+    [review] = parse_page(URLS["yelp"], html, CAPTURED, "en").reviews
+    assert review.text == "The business owner yelled at my mother." and review.owner_reply is None
+
+
+def test_a_recaptcha_script_on_a_page_with_reviews_is_not_a_block():
+    html = ('<script src="https://www.google.com/recaptcha/api.js"></script><div class="bwb7ce"><div class="Vpc5Fe">Ann Lee</div>'
+            '<span aria-label="Rated 5.0 out of 5,"></span><div class="OA1nbd">Great.</div></div>')
+    result = parse_page("https://www.google.com/search?q=maple", html, CAPTURED, "en")
+    assert result.status == "ok" and len(result.reviews) == 1
