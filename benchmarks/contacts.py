@@ -24,7 +24,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from parsers import Review  # noqa: E402
 from server.contacts import import_contacts  # noqa: E402
 from server.matching import candidates_for  # noqa: E402
 from server.storage import Store, initialise  # noqa: E402

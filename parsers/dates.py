@@ -62,10 +62,13 @@ class DateRange:
     edited: bool = False
 
     def iso(self) -> tuple[str, str]:
-        return _iso(self.start), _iso(self.end)
+        return iso_utc(self.start), iso_utc(self.end)
 
 
-def _iso(moment: datetime) -> str:
+def iso_utc(moment: datetime) -> str:
+    """The one way ReviewDesk writes a moment: ISO 8601 in UTC, to the second, with "Z"."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 

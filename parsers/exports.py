@@ -5,11 +5,11 @@ Yelp Fusion and Facebook Graph ratings. Each has its own shape; :func:`parse_exp
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from parsers.dates import timestamp_range
+from parsers.dates import iso_utc, timestamp_range
 from parsers.review import OwnerReply, Review
 from parsers.text import original_text
 
@@ -35,8 +35,7 @@ def _rfc3339(value: Any) -> str | None:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return iso_utc(moment)
 
 
 def _dated(review: Review) -> Review:
@@ -74,7 +73,7 @@ def _yelp_time(value: Any) -> str | None:
         local = datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=YELP_TIME_ZONE)
     except ValueError:
         return _rfc3339(value)
-    return local.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return iso_utc(local)
 
 
 def _yelp_review(item: dict) -> Review | None:

@@ -13,7 +13,7 @@ from parsers import _html as h
 from parsers import generic
 from parsers.page import Capture
 from parsers.review import UNKNOWN, OwnerReply, Review
-from parsers.text import original_text, strip_more
+from parsers.text import is_cut_short, original_text, strip_more
 
 PLATFORM = "google"
 HOST = re.compile(r"^(?:www\.|maps\.|business\.)?google\.[a-z.]{2,6}$")
@@ -143,7 +143,7 @@ def _maps_review(card, capture: Capture, index: h.CardIndex) -> Review | None:
     text, translation_only = original_text(text)
     if translation_only:
         capture.warn(f"{name}'s review shows only Google's translation; open 'See original' before capturing.")
-    if index.find(card, *MAPS_MORE) is not None and text.endswith(("…", "...")):
+    if index.find(card, *MAPS_MORE) is not None and is_cut_short(text):
         truncated = True
     date_text = h.visible_text(index.find(card, *MAPS_DATE)) or None
     stars = next((found for css in MAPS_STARS if (found := index.find_all(card, css))), [])

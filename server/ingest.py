@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
+from parsers.dates import iso_utc
 from parsers.review import PLATFORMS, UNKNOWN, OwnerReply, Review
 from server.errors import ApiError
 
@@ -54,9 +55,7 @@ def parse_timestamp(value: Any, name: str) -> str | None:
         raise Problem(
             "invalid", name, f"'{name}' must be an ISO 8601 date or date-time such as 2026-11-05T14:30:00Z, got {value!r}"
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return iso_utc(moment)
 
 
 def _rating(item: dict) -> int | None:

@@ -20,7 +20,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from parsers.review import UNKNOWN, OwnerReply, Review
-from parsers.dates import intersect, timestamp_range
+from parsers.dates import intersect, iso_utc, timestamp_range
 from parsers.text import cut_prefix, is_cut_short
 from server.storage import schema
 from server.storage.contacts import ContactImport, ContactQueries, ContactRow
@@ -39,7 +39,7 @@ def utc_now() -> str:
 
 
 def format_time(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return iso_utc(moment)
 
 
 @dataclass
