@@ -11,30 +11,47 @@ from server.names import PersonName, contact_name, name_variants, phonetic
 from server.storage import ContactRow, Store, utc_now
 
 
-def _keys(name: PersonName, firsts) -> list[str]:
-    keys: list[str] = []
-    last_initial = name.last[:1]
-    if last_initial:
-        keys.extend(f"fl:{first}|{last_initial}" for first in firsts)
-    if len(name.last) > 1:
-        keys.extend(f"l:{part}" for part in name.last_parts if len(part) > 1)
-        if name.first:
-            keys.append(f"pf:{phonetic(name.last)}|{name.first[:1]}")
-    return list(dict.fromkeys(keys))
+def first_keys(firsts, last: PersonName) -> list[str]:
+    """``fl:`` keys: a first name with the initial of the last name (or of each of two last names)."""
+    initials = dict.fromkeys(part[:1] for part in (last.last, *last.last_parts) if part)
+    return [f"fl:{first}|{initial}" for first in firsts for initial in initials]
+
+
+def last_keys(name: PersonName) -> list[str]:
+    """``l:`` keys: each last name (both of a double last name, and the two joined)."""
+    return list(dict.fromkeys(f"l:{part}" for part in (name.last, *name.last_parts) if len(part) > 1))
+
+
+def sound_key(name: PersonName) -> str | None:
+    """``pf:`` key: the last name's sound with the first initial, which survives most typos."""
+    return f"pf:{phonetic(name.last)}|{name.first[:1]}" if len(name.last) > 1 and name.first else None
 
 
 @lru_cache(maxsize=65536)
 def contact_keys(name: PersonName) -> tuple[str, ...]:
-    """Keys a contact is found by: ``fl:`` first (or preferred) name + last initial, ``l:`` each last
-    name (double last names), ``pf:`` the last name's sound + first initial (typos)."""
-    return tuple(_keys(name, [first for first in (name.first, name.preferred) if len(first) > 1]))
+    """Keys a contact is found by (its first and preferred names as imported; see query_plan)."""
+    firsts = [first for first in (name.first, name.preferred) if len(first) > 1]
+    keys = first_keys(firsts, name) + last_keys(name)
+    if (sound := sound_key(name)) is not None:
+        keys.append(sound)
+    return tuple(dict.fromkeys(keys))
 
 
-def query_keys(name: PersonName) -> list[str]:
-    """The keys to look a reviewer's name up under: the same kinds, with every form of the first name
-    ("Bob S." asks for fl:robert|s, fl:bob|s, fl:rob|s, ...)."""
-    firsts = sorted(name_variants(name.first)) if len(name.first) > 1 else []
-    return _keys(name, firsts)
+def query_plan(name: PersonName) -> list[tuple[list[str], list[str]]]:
+    """Look-ups that find every contact a reviewer's name could fit well, each (any of, and any of).
+
+    A full name: same first-name form and same last name, or the same sound and first initial
+    (typos). "Bob S.": any form of Bob with a last initial S. "B. Smith": the sound of Smith with B.
+    """
+    variants = sorted(name_variants(name.first)) if len(name.first) > 1 else []
+    plan: list[tuple[list[str], list[str]]] = []
+    if variants and len(name.last) > 1:
+        plan.append((first_keys(variants, name), last_keys(name)))
+    elif variants and name.last:
+        plan.append((first_keys(variants, name), []))
+    if (sound := sound_key(name)) is not None:
+        plan.append(([sound], []))
+    return plan
 
 
 def contact_row(contact: Contact) -> ContactRow:
@@ -127,4 +144,4 @@ def _digits(reference: str) -> str:
     return phone_key(reference) or ""
 
 
-__all__ = ["ContactFileError", "ImportReport", "contact_keys", "import_contacts", "query_keys"]
+__all__ = ["ContactFileError", "ImportReport", "contact_keys", "import_contacts", "query_plan"]

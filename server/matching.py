@@ -19,7 +19,7 @@ from typing import Any
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.fuzz import ratio
 
-from server.contacts import query_keys
+from server.contacts import query_plan
 from server.names import PersonName, ShownName, contact_name, nickname_group, phonetic, shown_name
 from server.storage import Store
 
@@ -153,9 +153,14 @@ def candidates_for(store: Store, review: dict[str, Any]) -> tuple[list[Candidate
     else:
         note = "Candidates are ranked by name and recent activity; confirm the right one before calling anyone."
         readings = _readings(shown)
-    keys = [key for reading, _ in readings for key in query_keys(reading)]
-    ids = store.candidate_contact_ids(keys, MAX_FETCHED) if keys else []
-    ids = list(dict.fromkeys([*decisions, *ids]))
+    fetched: list[int] = []
+    too_many = False  # so many fits that some were not even fetched: then nobody can stand out
+    for reading, _ in readings:
+        for any_of, and_any_of in query_plan(reading):
+            found = store.contacts_with_keys(any_of, and_any_of, limit=MAX_FETCHED + 1)
+            too_many |= len(found) > MAX_FETCHED
+            fetched += found[:MAX_FETCHED]
+    ids = list(dict.fromkeys([*decisions, *fetched]))
     scored: list[Candidate] = []
     for contact in store.contacts_by_id(ids):
         name = contact_name(contact["first_name"] or "", contact["last_name"] or "", contact["name"] or "",
@@ -178,17 +183,24 @@ def candidates_for(store: Store, review: dict[str, Any]) -> tuple[list[Candidate
         candidate.score = (1 - ACTIVITY_WEIGHT) * candidate.name_score + (ACTIVITY_WEIGHT if recent else 0.0)
         if recent:
             candidate.reasons.append(recent)
-    _assign_confidence(shown, shown_candidates)
+    _assign_confidence(shown, shown_candidates, too_many)
     for candidate in shown_candidates:
         if candidate.decision:
             candidate.reasons.insert(0, f"{candidate.decision} by staff")
     order = {"confirmed": 0, None: 1, "rejected": 2}
     shown_candidates.sort(key=lambda c: (order[c.decision], -c.score))
+    if shown.kind == "person" and not shown_candidates:
+        note = "No contact fits this name: the reviewer may not be in the contact list (or uses another name)."
     return shown_candidates[:MAX_SHOWN], note
 
 
-def _assign_confidence(shown: ShownName, candidates: list[Candidate]) -> None:
+def _assign_confidence(shown: ShownName, candidates: list[Candidate], too_many: bool) -> None:
     if not candidates:
+        return
+    if too_many:
+        for candidate in candidates:
+            candidate.confidence = "low"
+        candidates[0].reasons.append(f"more than {MAX_FETCHED} contacts fit this name")
         return
     top = max(candidates, key=lambda c: c.score)
     similar = [c for c in candidates if c.name_score >= top.name_score - 0.1 and c.name_score >= MEDIUM]

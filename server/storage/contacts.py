@@ -10,7 +10,7 @@ from typing import Any
 CONTACT_COLUMNS = ("external_id", "name", "first_name", "last_name", "middle_name", "preferred_name", "phone", "email",
                    "last_seen_at")
 ACTIVITY_COLUMNS = ("contact_id", "type", "at", "summary", "staff")
-# SQLite allows 32,766 parameters per statement; key look-ups are chunked well below that.
+# SQLite allows 32,766 parameters per statement; id look-ups are chunked well below that.
 PARAMETER_CHUNK = 900
 
 
@@ -137,16 +137,19 @@ class ContactQueries:
         with self.write():
             return self._insert_activities(activities)
 
-    def candidate_contact_ids(self, keys: Sequence[str], limit: int) -> list[int]:
-        ids: list[int] = []
-        for start in range(0, len(keys), PARAMETER_CHUNK):
-            chunk = keys[start:start + PARAMETER_CHUNK]
-            rows = self.db.conn.execute(
-                f"SELECT DISTINCT contact_id FROM contact_keys WHERE key IN ({', '.join('?' * len(chunk))}) LIMIT ?",
-                (*chunk, limit),
-            )
-            ids.extend(row[0] for row in rows)
-        return list(dict.fromkeys(ids))[:limit]
+    def contacts_with_keys(self, any_of: Sequence[str], and_any_of: Sequence[str] = (), limit: int = 5000) -> list[int]:
+        """Contacts having one of ``any_of`` (and, when given, also one of ``and_any_of``), at most ``limit``."""
+        if not any_of:
+            return []
+        sql = f"SELECT contact_id FROM contact_keys WHERE key IN ({', '.join('?' * len(any_of))})"
+        params: list[Any] = list(any_of)
+        if and_any_of:
+            sql += f" INTERSECT SELECT contact_id FROM contact_keys WHERE key IN ({', '.join('?' * len(and_any_of))})"
+            params += list(and_any_of)
+        else:
+            sql = sql.replace("SELECT contact_id", "SELECT DISTINCT contact_id", 1)
+        rows = self.db.conn.execute(f"{sql} LIMIT ?", (*params, limit))
+        return [row[0] for row in rows]
 
     def contacts_by_id(self, contact_ids: Sequence[int]) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []

@@ -65,7 +65,7 @@ def test_updates_by_external_id_then_email_then_phone(store):
     assert contacts["5125550102"]["last_name"] == "Mensah-Boateng"
     assert store.count_contacts() == 4
     # The updated surname is what matching now finds.
-    assert store.candidate_contact_ids(["l:jones"], 10) == [contacts["bob@example.com"]["id"]]
+    assert store.contacts_with_keys(["l:jones"]) == [contacts["bob@example.com"]["id"]]
 
 
 def test_the_same_person_twice_in_one_file_is_reported(store):
