@@ -86,6 +86,7 @@ def accuracy(store: Store, people: list[dict], reviewers: int, rng: random.Rando
     by_external = {row[1]: row[0] for row in store.db.conn.execute("SELECT id, external_id FROM contacts")}
     samples = rng.sample(people, reviewers)
     correct = confident_wrong = medium_wrong = confident = 0
+    wrong_examples = []
     for person in samples:
         platform = rng.choice(["google", "yelp", "facebook"])
         review = {"id": -1, "reviewer_name": shown_as(person, platform, rng), "date_max": "2026-11-20T00:00:00Z"}
@@ -96,7 +97,10 @@ def accuracy(store: Store, people: list[dict], reviewers: int, rng: random.Rando
         for candidate in candidates:
             if candidate.confidence == "high":
                 confident += 1
-                confident_wrong += candidate.contact_id != truth
+                if candidate.contact_id != truth:
+                    confident_wrong += 1
+                    wrong_examples.append(f"{review['reviewer_name']!r} -> {candidate.name} ({'; '.join(candidate.reasons)}); "
+                                          f"truth: {person['First Name']} {person['Last Name']} / {person['Preferred Name']}")
             elif candidate.confidence == "medium":
                 medium_wrong += candidate.contact_id != truth
     strangers = [f"{rng.choice(['Quentin', 'Xiomara', 'Thaddeus', 'Ottoline'])} {rare_last(rng)}{rng.choice(['son', 'ski', 'ez'])}"
@@ -108,6 +112,8 @@ def accuracy(store: Store, people: list[dict], reviewers: int, rng: random.Rando
     print(f"(a) {reviewers} reviewers: top-1 accuracy {correct / reviewers:.1%}; high-confidence answers {confident} "
           f"({confident / reviewers:.1%} of reviewers), of which wrong: {confident_wrong} (target 0); "
           f"medium candidates for the wrong contact: {medium_wrong}")
+    for example in wrong_examples[:5]:
+        print(f"    wrong high: {example}")
     print(f"    {len(strangers)} strangers, handles and businesses: {stranger_confident} given a high or medium candidate (target 0)")
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.fuzz import ratio
 
-from server.contacts import query_plan
+from server.contacts import first_keys, last_keys, query_plan
 from server.names import PersonName, ShownName, contact_name, nickname_group, phonetic, shown_name
 from server.storage import Store
 
@@ -41,6 +41,7 @@ class Candidate:
     score: float
     name_score: float
     exact: bool = False
+    person: PersonName | None = None
     confidence: str = "low"
     reasons: list[str] = field(default_factory=list)
     activities: list[dict[str, Any]] = field(default_factory=list)
@@ -172,7 +173,8 @@ def candidates_for(store: Store, review: dict[str, Any]) -> tuple[list[Candidate
                 best, best_reasons, exact = score, reasons + ([how] if how else []), both_exact
         decision = {"confirm": "confirmed", "reject": "rejected"}.get(decisions.get(contact["id"], ""))
         if best >= LOW or decision:
-            scored.append(Candidate(contact["id"], contact["name"], best, best, exact=exact, reasons=best_reasons, decision=decision))
+            scored.append(Candidate(contact["id"], contact["name"], best, best, exact=exact, reasons=best_reasons,
+                                    decision=decision, person=name))
     scored.sort(key=lambda c: -c.name_score)
     shown_candidates = scored[:MAX_SHOWN * 2]
     activities = store.activities_of([c.contact_id for c in shown_candidates])
@@ -184,6 +186,7 @@ def candidates_for(store: Store, review: dict[str, Any]) -> tuple[list[Candidate
         if recent:
             candidate.reasons.append(recent)
     _assign_confidence(shown, shown_candidates, too_many)
+    _no_confidence_between_namesakes(store, shown_candidates)
     for candidate in shown_candidates:
         if candidate.decision:
             candidate.reasons.insert(0, f"{candidate.decision} by staff")
@@ -192,6 +195,25 @@ def candidates_for(store: Store, review: dict[str, Any]) -> tuple[list[Candidate
     if shown.kind == "person" and not shown_candidates:
         note = "No contact fits this name: the reviewer may not be in the contact list (or uses another name)."
     return shown_candidates[:MAX_SHOWN], note
+
+
+def _no_confidence_between_namesakes(store: Store, candidates: list[Candidate]) -> None:
+    """A high candidate with a namesake in the list (same first and last name, however the reviewer's
+    name reached them: "Katie" may fit one Katherine through her preferred "Kathy" and miss the other)
+    cannot be told apart by name: it is medium."""
+    for candidate in candidates:
+        if candidate.confidence != "high" or candidate.person is None:
+            continue
+        person = candidate.person
+        namesakes = store.contacts_with_keys(first_keys([person.first], person), last_keys(person), limit=50)
+        others = [contact_id for contact_id in namesakes if contact_id != candidate.contact_id]
+        same_name = [c for c in store.contacts_by_id(others)
+                     if contact_name(c["first_name"] or "", c["last_name"] or "", c["name"] or "").first == person.first
+                     and contact_name(c["first_name"] or "", c["last_name"] or "", c["name"] or "").last == person.last]
+        if same_name:
+            candidate.confidence = "medium"
+            candidate.reasons.append(f"{len(same_name)} other contact{'s' if len(same_name) > 1 else ''} named "
+                                     f"{person.first.capitalize()} {person.last.capitalize()}")
 
 
 def _assign_confidence(shown: ShownName, candidates: list[Candidate], too_many: bool) -> None:

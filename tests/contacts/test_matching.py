@@ -141,3 +141,11 @@ def test_match_refusals(client, auth):
     assert client.post(f"/api/reviews/{review_id}/match", headers=auth, json={"contact_id": 1}).status_code == 400
     assert client.post(f"/api/reviews/{review_id}/match", headers=auth, json={"contact_id": 1, "decision": "maybe"}).status_code == 422
     assert client.post(f"/api/reviews/{review_id}/match", headers=auth, json={"contact_id": 424242, "decision": "confirm"}).status_code == 404
+
+
+def test_a_namesake_the_nickname_data_misses_still_prevents_high(app):
+    with Store.connect(app.config["DATABASE"]) as store:
+        import_contacts(store, "First Name,Last Name,Preferred Name\nKatherine,Pérez,Kathy\nKatherine,Pérez,\n".encode(), "k.csv")
+        [top, *_] = match(store, "Katie Pérez")
+        assert top.confidence == "medium"
+        assert "1 other contact named Katherine Perez" in top.reasons
