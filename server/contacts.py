@@ -37,20 +37,30 @@ def contact_keys(name: PersonName) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
-def query_plan(name: PersonName) -> list[tuple[list[str], list[str]]]:
-    """Look-ups that find every contact a reviewer's name could fit well, each (any of, and any of).
+@dataclass(frozen=True)
+class Lookup:
+    """Contacts with one of ``any_of`` keys (and one of ``and_any_of``, if given). A ``complete``
+    look-up must return every fit: when it overflows, nobody can be told apart."""
 
-    A full name: same first-name form and same last name, or the same sound and first initial
-    (typos). "Bob S.": any form of Bob with a last initial S. "B. Smith": the sound of Smith with B.
+    any_of: list[str]
+    and_any_of: list[str]
+    complete: bool
+
+
+def query_plan(name: PersonName) -> list[Lookup]:
+    """Look-ups that find the contacts a reviewer's name could fit.
+
+    A full name: same first-name form and same last name (complete), plus the same sound and first
+    initial (typos). "Bob S.": any form of Bob with a last initial S. "B. Smith": the sound of Smith with B.
     """
     variants = sorted(name_variants(name.first)) if len(name.first) > 1 else []
-    plan: list[tuple[list[str], list[str]]] = []
+    plan: list[Lookup] = []
     if variants and len(name.last) > 1:
-        plan.append((first_keys(variants, name), last_keys(name)))
+        plan.append(Lookup(first_keys(variants, name), last_keys(name), complete=True))
     elif variants and name.last:
-        plan.append((first_keys(variants, name), []))
+        plan.append(Lookup(first_keys(variants, name), [], complete=True))
     if (sound := sound_key(name)) is not None:
-        plan.append(([sound], []))
+        plan.append(Lookup([sound], [], complete=not plan))
     return plan
 
 

@@ -23,7 +23,8 @@ from server.contacts import first_keys, last_keys, query_plan
 from server.names import PersonName, ShownName, contact_name, nickname_group, phonetic, shown_name
 from server.storage import Store
 
-MAX_FETCHED = 500
+MAX_FETCHED = 300
+MAX_TYPO_FETCHED = 100
 MAX_SHOWN = 10
 HIGH, MEDIUM, LOW = 0.85, 0.65, 0.40
 ACTIVITY_WINDOW = timedelta(days=14)
@@ -157,10 +158,11 @@ def candidates_for(store: Store, review: dict[str, Any]) -> tuple[list[Candidate
     fetched: list[int] = []
     too_many = False  # so many fits that some were not even fetched: then nobody can stand out
     for reading, _ in readings:
-        for any_of, and_any_of in query_plan(reading):
-            found = store.contacts_with_keys(any_of, and_any_of, limit=MAX_FETCHED + 1)
-            too_many |= len(found) > MAX_FETCHED
-            fetched += found[:MAX_FETCHED]
+        for lookup in query_plan(reading):
+            limit = MAX_FETCHED if lookup.complete else MAX_TYPO_FETCHED
+            found = store.contacts_with_keys(lookup.any_of, lookup.and_any_of, limit=limit + 1)
+            too_many |= lookup.complete and len(found) > limit
+            fetched += found[:limit]
     ids = list(dict.fromkeys([*decisions, *fetched]))
     scored: list[Candidate] = []
     for contact in store.contacts_by_id(ids):
