@@ -54,7 +54,7 @@ class ContactFileError(ValueError):
     """A file ReviewDesk cannot read as contacts; the message says what to do."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Activity:
     type: str
     at: str | None
@@ -64,7 +64,7 @@ class Activity:
     row: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Contact:
     row: int
     external_id: str | None = None

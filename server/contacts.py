@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable
@@ -67,20 +69,20 @@ def query_plan(name: PersonName) -> list[Lookup]:
 def contact_row(contact: Contact) -> ContactRow:
     name = cached_contact_name(contact.first_name, contact.last_name, contact.name, contact.middle_name, contact.preferred_name)
     return ContactRow(
-        row=contact.row,
-        values={
-            "external_id": contact.external_id,
-            "name": contact.name,
-            "first_name": contact.first_name or name.first.capitalize() or None,
-            "last_name": contact.last_name or None,
-            "middle_name": contact.middle_name or None,
-            "preferred_name": contact.preferred_name or None,
-            "phone": contact.phone,
-            "email": contact.email,
-            "last_seen_at": contact.last_seen_at,
-        },
-        keys=list(contact_keys(name)),
-        activities=[{"type": a.type, "at": a.at, "summary": a.summary, "staff": a.staff} for a in contact.activities],
+        contact.row,
+        (  # in CONTACT_COLUMNS order
+            contact.external_id,
+            contact.name,
+            contact.first_name or name.first.capitalize() or None,
+            contact.last_name or None,
+            contact.middle_name or None,
+            contact.preferred_name or None,
+            contact.phone,
+            contact.email,
+            contact.last_seen_at,
+        ),
+        contact_keys(name),
+        [(a.type, a.at, a.summary, a.staff) for a in contact.activities],
     )
 
 
@@ -123,6 +125,24 @@ def import_contacts(
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import one contact export (and optionally a separate activity export). Raises ContactFileError."""
+    with _collector_paused():
+        return _import(store, raw, filename, mapping, activities, activity_mapping, progress)
+
+
+@contextmanager
+def _collector_paused():
+    """A 100,000-row import makes millions of small objects and no reference cycles: Python's cycle
+    collector would walk them all again and again (a third of the import time) for nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import(store, raw, filename, mapping, activities, activity_mapping, progress) -> ImportReport:
     read = read_contacts(raw, filename, mapping)
     activity_rows = read_activities(*activities, activity_mapping) if activities else None
     report = ImportReport(mapping=read.mapping, encoding=read.encoding, warnings=list(read.warnings))

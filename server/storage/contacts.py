@@ -10,18 +10,20 @@ from typing import Any
 CONTACT_COLUMNS = ("external_id", "name", "first_name", "last_name", "middle_name", "preferred_name", "phone", "email",
                    "last_seen_at")
 ACTIVITY_COLUMNS = ("contact_id", "type", "at", "summary", "staff")
+EXTERNAL_ID, EMAIL, PHONE = (CONTACT_COLUMNS.index(name) for name in ("external_id", "email", "phone"))
 # SQLite allows 32,766 parameters per statement; id look-ups are chunked well below that.
 PARAMETER_CHUNK = 900
 
 
-@dataclass
+@dataclass(slots=True)
 class ContactRow:
-    """One contact to store, with the keys that find it and the activities that came with it."""
+    """One contact to store: ``values`` in CONTACT_COLUMNS order, the keys that find it, and its
+    activities as (type, at, summary, staff)."""
 
     row: int
-    values: dict[str, Any]
-    keys: list[str]
-    activities: list[dict[str, Any]] = field(default_factory=list)
+    values: tuple
+    keys: tuple[str, ...]
+    activities: list[tuple] = field(default_factory=list)
 
 
 KeysOf = Callable[[sqlite3.Row], Iterable[str]]
@@ -66,18 +68,18 @@ class ContactQueries:
             seen_in_file: dict[int, int] = {}
             inserts, updates, keys, stale_keys, activities = [], [], [], [], []
             for done, contact in enumerate(contacts, start=1):
-                values = contact.values
+                incoming = contact.values
+                external_id, email, phone = incoming[EXTERNAL_ID], incoming[EMAIL], incoming[PHONE]
                 contact_id = (
-                    (values["external_id"] and by_external.get(values["external_id"]))
-                    or (values["email"] and by_email.get(values["email"]))
-                    or (values["phone"] and by_phone.get(values["phone"]))
+                    (external_id and by_external.get(external_id))
+                    or (email and by_email.get(email))
+                    or (phone and by_phone.get(phone))
                 )
                 if contact_id and contact_id in seen_in_file:
                     result.skipped.append({"row": contact.row, "reason": f"same contact as row {seen_in_file[contact_id]}"})
                     continue
                 if contact_id:
                     old = existing[contact_id]
-                    incoming = tuple(values[name] for name in CONTACT_COLUMNS)
                     if incoming == tuple(old[1:]):
                         result.unchanged += 1  # the common case of a re-import: nothing to compare field by field
                     else:
@@ -93,14 +95,14 @@ class ContactQueries:
                             result.unchanged += 1
                 else:
                     contact_id, next_id = next_id, next_id + 1
-                    inserts.append((contact_id, *(values[name] for name in CONTACT_COLUMNS), now, now))
+                    inserts.append((contact_id, *incoming, now, now))
                     keys.extend((key, contact_id) for key in contact.keys)
-                    for index, value in (("external_id", by_external), ("email", by_email), ("phone", by_phone)):
-                        if values[index]:
-                            value.setdefault(values[index], contact_id)
+                    for value, index in ((external_id, by_external), (email, by_email), (phone, by_phone)):
+                        if value:
+                            index.setdefault(value, contact_id)
                     result.imported += 1
                 seen_in_file[contact_id] = contact.row
-                activities.extend((contact_id, a["type"], a["at"], a.get("summary"), a.get("staff")) for a in contact.activities)
+                activities.extend((contact_id, *activity) for activity in contact.activities)
                 if progress and done % 5000 == 0:
                     progress(done, len(contacts))
             placeholders = ", ".join("?" * (len(CONTACT_COLUMNS) + 3))
