@@ -112,7 +112,6 @@ class ContactQueries:
             assignments = ", ".join(f"{name} = ?" for name in CONTACT_COLUMNS)
             conn.executemany(f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?", updates)
             conn.executemany("DELETE FROM contact_keys WHERE key = ? AND contact_id = ?", stale_keys)
-            keys.sort()  # in key order the index grows at its end instead of being split everywhere
             conn.executemany("INSERT OR IGNORE INTO contact_keys (key, contact_id) VALUES (?, ?)", keys)
             result.activities = self._insert_activities(activities)
         if progress:
