@@ -145,3 +145,18 @@ def shown_name(display: str) -> ShownName:
         swapped = PersonName(first=words[1], last=words[0], last_parts=(words[0],))
     return ShownName("person", name, swapped)
 
+
+
+@lru_cache(maxsize=1)
+def _first_names() -> frozenset[str]:
+    """First names the nickname data knows (formal names and nicknames), folded."""
+    names: set[str] = set()
+    for table in (_NICKNAMES.nickname_lookup, _NICKNAMES.canonical_lookup):
+        for key, values in table.items():
+            names.add(key)
+            names.update(values)
+    return frozenset(fold(name) for name in names)
+
+
+def is_first_name(word: str) -> bool:
+    return fold(word) in _first_names()

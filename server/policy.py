@@ -1,0 +1,398 @@
+"""The reply policy checker: nothing leaves ReviewDesk that names the reviewer, confirms they are a
+patient, or says anything about their care.
+
+``check(reply, review, settings)`` returns whether the reply may be posted and every violation with
+its rule, severity, the exact span in the reply and how to fix it. Where it can, a rule allow-lists
+the few safe wordings instead of listing unsafe ones: a second-person reference to the reader's own
+things ("your ___") confirms a care relationship unless it is one of the safe ones (your feedback,
+concerns, comments, review, time, patience, kind words, ...).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from server import vocabulary
+from server.names import fold, is_first_name, name_variants, shown_name
+
+BLOCK, WARN = "block", "warn"
+RULES = {
+    "phi_condition": BLOCK, "phi_treatment": BLOCK, "phi_medication": BLOCK, "phi_visit_detail": BLOCK,
+    "confirms_patient": BLOCK, "names_reviewer": BLOCK, "names_other_person_phi": WARN, "argues_facts": BLOCK,
+    "asks_removal": BLOCK, "defensive_tone": WARN, "billing_detail": BLOCK, "contact_info_of_patient": BLOCK,
+    "too_long": WARN, "no_offline_invite": WARN, "no_acknowledgment": WARN,
+}
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    severity: str
+    message: str
+    start: int
+    end: int
+
+
+@dataclass
+class CheckResult:
+    allowed: bool
+    violations: list[Violation]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"allowed": self.allowed, "violations": [asdict(v) for v in self.violations]}
+
+
+@dataclass(frozen=True)
+class PracticeSettings:
+    practice_name: str = ""
+    office_phones: tuple[str, ...] = ()
+    office_emails: tuple[str, ...] = ()
+    contact_role: str = "our office manager"
+    staff_names: tuple[str, ...] = ()
+    max_sentences: int = 3
+    suggest_positive: bool = True
+
+
+@dataclass(frozen=True)
+class ReviewContext:
+    text: str = ""
+    reviewer_name: str = ""
+    platform: str = ""
+    rating: int | None = None
+    recommends: bool | None = None
+
+    @property
+    def negative_or_mixed(self) -> bool:
+        if self.rating is not None:
+            return self.rating <= 3
+        return self.recommends is False
+
+
+# -- patterns -------------------------------------------------------------------------------------
+
+def _rx(pattern: str) -> re.Pattern:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+# "your ___": the safe things a reply may mention of the reader (the rest confirm a relationship).
+SAFE_YOUR = frozenset("""
+feedback review reviews comment comments concern concerns experience experiences words time patience thoughts input
+message note post perspective suggestion suggestions opinion opinions honesty understanding kindness candor
+rating remarks description account frustration frustrations disappointment point points question questions call
+""".split())
+SAFE_YOUR_ADJECTIVES = frozenset("kind thoughtful honest detailed valuable helpful generous recent candid".split())
+YOUR = _rx(r"\byour\s+([a-z'-]+)(?:\s+([a-z'-]+))?")
+YOURSELF = _rx(r"\byou(?:'ve| have| had)?\s+(?:been\s+)?(?:(?:a|one)\s+of\s+)?(?:our|my)\s+(?:\w+\s+)?patients?\b")
+
+# "you ___": past-tense verbs narrate what the reader did with the practice ("you came", "you had", "you
+# waited"); the few safe ones speak of what they wrote or feel.
+SAFE_YOU_DID = frozenset("""
+shared described mentioned raised expressed wrote posted took noted brought pointed experienced felt explained
+detailed outlined reported voiced left offered gave
+""".split())
+CARE_VERBS = frozenset("""
+came come went visited arrived saw seen got had received underwent spent paid waited sat stayed checked called booked
+scheduled missed cancelled canceled rescheduled needed started finished completed returned left chose decided
+""".split())
+SAFE_YOU_WERE = frozenset("unhappy disappointed frustrated upset dissatisfied displeased concerned let not able welcome "
+                          "kind generous right".split())
+YOU_VERB = _rx(r"\byou(?:'ve|'d| have| had)?\s+([a-z'-]+)(?:\s+([a-z'-]+))?")
+
+CONFIRMS = [
+    _rx(r"\b(?:our|my|the)\s+(?:records?|charts?|files?|notes|sign[- ]in\s+(?:log|sheet)|system|logs?|schedule|calendar)\s+"
+        r"(?:show|shows|showed|indicate|indicates|say|says|reflect|reflects)\b"),
+    _rx(r"\b(?:when|while|after|before|since)\s+you\s+(?:came|come|were|was|visited|arrived|called|stopped|saw|got|left|checked)\b"),
+    _rx(r"\b(?:see|seeing|meet|meeting|welcome|welcoming|treat|treating|serve|serving|help|helping|have|having)\s+you\s+"
+        r"(?:again|back|soon|next|at\s+your|in\s+(?:the\s+)?(?:office|clinic|chair)|for\s+your)\b"),
+    _rx(r"\b(?:welcome|glad to have you|good to have you|nice to have you|great to have you)\s+back\b"),
+    _rx(r"\b(?:until|till)\s+(?:next\s+time|we\s+see\s+you)\b"),
+    _rx(r"\b(?:enjoyed|loved|liked)\s+(?:meeting|seeing|treating|working with|having)\s+you\b"),
+    _rx(r"\b(?:as|a|one of)\s+(?:a\s+|our\s+|my\s+)?(?:valued\s+|long[- ]time\s+|new\s+|loyal\s+)?patients?\s+(?:of\s+ours|like\s+you)\b"),
+    _rx(r"\bas\s+(?:a|our|my)\s+(?:valued\s+|long[- ]time\s+|new\s+|loyal\s+)?(?:patient|client|member)\b"),
+    _rx(r"\b(?:trust(?:ing)?|entrust(?:ing)?)\s+us\s+with\s+your\b"),
+    _rx(r"\byou\s+(?:missed|cancell?ed|rescheduled|no[- ]showed|skipped|booked|scheduled)\b"),
+    _rx(r"\b(?:we|i|the\s+doctor|the\s+team|our\s+team|our\s+staff|dr\.?\s+\w+)\s+(?:saw|treated|examined|met|seen|helped|"
+        r"served|called|contacted|spoke\s+(?:to|with)|talked\s+(?:to|with))\s+you\b"),
+    _rx(r"\b(?:next|upcoming|follow[- ]up|last|previous|recent)\s+(?:visit|appointment|cleaning|check[- ]?up|exam|session)\b"),
+    _rx(r"\b(?:your|the)\s+(?:visit|appointment|stay|care|treatment|procedure|chart|file|record|account)\b"),
+    _rx(r"\bin\s+(?:our|the)\s+(?:chair|office|clinic|practice)\b\s+(?:with\s+)?you\b"),
+]
+ARGUES = [
+    _rx(r"\b(?:that|this|it)(?:'s| is| was)\s+(?:simply\s+|just\s+|absolutely\s+|completely\s+)?(?:not\s+(?:true|accurate|correct|"
+        r"what\s+happened)|false|untrue|inaccurate|incorrect|a\s+lie|wrong)\b"),
+    _rx(r"\bnot\s+what\s+(?:really\s+)?happened\b"),
+    _rx(r"\b(?:actually|in\s+fact|in\s+reality|the\s+truth\s+is)\b[^.!?]{0,40}\byou\b"),
+    _rx(r"\bcontrary\s+to\s+(?:your|what\s+you)\b"),
+    _rx(r"\byou\s+(?:were|arrived|showed\s+up)\s+(?:\w+\s+)?late\b"),
+    _rx(r"\byou\s+(?:failed|refused|neglected|chose\s+not|didn't|did\s+not|never)\b"),
+    _rx(r"\b(?:misrepresent|mischaracteriz|twist)\w*\b"),
+    _rx(r"\bwe\s+(?:never|did\s+not|didn't)\s+(?:say|tell|charge|refuse|ignore|do)\b"),
+]
+REMOVAL = [
+    _rx(r"\b(?:remov|delet|tak\w*\s+down|updat|revis|chang|edit|reconsider|amend|modif|rais|improv|withdr[ae]w|adjust|retract)\w*\s+"
+        r"(?:your|this|the|that|your\s+\w+|the\s+\w+)\s+(?:review|rating|post|comment|stars?|feedback|score)\b"),
+    _rx(r"\btak(?:e|ing)\s+(?:it|this|that)\s+down\b"),
+    _rx(r"\b(?:review|rating|post)\s+(?:be\s+)?(?:removed|updated|changed|deleted|revised|taken\s+down)\b"),
+    _rx(r"\bmore\s+stars\b"),
+]
+BILLING = [
+    _rx(r"\b(?:your|the)\s+(?:balance|bill|bills|invoice|statement|account|copay|co-pay|deductible|claim|claims|payment|"
+        r"payments|charges?|refund|insurance|insurer|plan|coverage|benefits|estimate|costs?|fees?)\b"),
+    _rx(r"\b(?:balance|copays?|co-pays?|deductibles?|claims?|collections?|out[- ]of[- ]pocket|outstanding|overdue|owed?|"
+        r"insurance\s+(?:company|carrier|denied|didn't|did\s+not)|(?:was|were)\s+(?:not\s+)?covered|didn't\s+cover|"
+        r"did\s+not\s+cover|pre-?authori[sz]ation|billed|charged)\b"),
+    _rx(r"\$\s?\d"),
+]
+DEFENSIVE = [
+    _rx(r"\bsome\s+people\b"), _rx(r"\bget\s+a\s+life\b"), _rx(r"\bpeople\s+like\s+you\b"),
+    _rx(r"\byour\s+(?:own\s+)?fault\b"), _rx(r"\byou\s+should\s+(?:have|'ve)\b"), _rx(r"\b(?:obviously|clearly),?\s+you\b"),
+    _rx(r"\bwhatever\b"), _rx(r"\bif\s+you\s+don'?t\s+like\s+it\b"), _rx(r"\bgo\s+elsewhere\b"), _rx(r"\bgood\s+luck\s+with\b"),
+    _rx(r"\b(?:ridiculous|absurd|nonsense|pathetic|rude\s+customer|entitled|liar|lying|lies)\b"), _rx(r"!{2,}"),
+    _rx(r"\bsure(?:,| you)\b[^.?!]{0,30}\bsure\b"),
+]
+SHOUT = re.compile(r"\b[A-Z]{4,}\b")
+INVITE = _rx(r"\b(?:call|contact|reach(?:\s+out)?|e-?mail|message|get\s+in\s+touch|speak|talk|connect|visit\s+our\s+website|"
+             r"let\s+us\s+know|write\s+to)\b")
+INVITE_TARGET = _rx(r"\b(?:us|our\s+(?:office|team|practice|manager|office\s+manager|front\s+desk|patient\s+care)|me|the\s+office|"
+                    r"directly|office\s+manager)\b|\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}|@")
+ACKNOWLEDGE = _rx(r"\b(?:thank|thanks|sorry|apologi[sz]e|apologies|appreciate|regret|grateful|hear(?:ing)?\s+(?:this|that|about))\b")
+PHONE = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+OFFICE_CONTEXT = _rx(r"\b(?:call|reach|contact|text|e-?mail|write\s+to|message)\s+(?:us|our\s+(?:\w+\s+){0,2}|me|the\s+(?:office|front\s+desk))"
+                     r"[^.?!]{0,25}$|\b(?:our|the\s+office'?s?)\s+(?:\w+\s+){0,2}(?:number|line|phone|e-?mail|address)[^.?!]{0,15}$|"
+                     r"\b(?:us|office|manager|desk|team)\s+(?:at|on|via)\s*:?\s*$")
+PATIENT_CONTACT = _rx(r"\b(?:your|you\s+at|you\s+on|reach\s+you|call\s+you|text\s+you|email\s+you|sent\s+(?:it\s+)?to)\b[^.?!]{0,25}$")
+VISIT_DETAIL = [
+    _rx(r"\b(?:on|last|this|next|since)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon|"
+        r"evening|week|month)\b"),
+    _rx(r"\b(?:on\s+)?(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sept?(?:ember)?|"
+        r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d{1,2}(?:st|nd|rd|th)?\b"),
+    _rx(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"),
+    _rx(r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)(?=\W|$)|\b\d{1,2}:\d{2}\b"),
+    _rx(r"\b(?:waited|wait(?:ing)?\s+(?:for|time\s+of)|were\s+kept\s+waiting|sat\s+for)\s+(?:over\s+|about\s+|nearly\s+|almost\s+)?"
+        r"(?:\d+|an?|one|two|three|four|five|ten|fifteen|twenty|thirty|forty|fifty|ninety)\s+(?:minutes?|mins?|hours?|hrs?)\b"),
+    _rx(r"\b(?:yesterday|today|this\s+morning|last\s+night|earlier\s+today)\b"),
+    _rx(r"\b(?:\d+|two|three|four|five|several|multiple)\s+(?:visits|appointments|times\s+(?:this|last)\s+(?:year|month))\b"),
+]
+HONORIFIC_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Prof)\.?\s+([A-Z][a-zA-Z'’-]+)")
+GREETING_NAME = re.compile(r"(?:^|[.!?]\s+|\b(?:Dear|Hi|Hello|Hey|Thanks|Thank you),?\s+)([A-Z][a-z'’-]{1,20})(?=\s*[,!])")
+SENTENCE_END = re.compile(r"[.!?]+(?=\s+[\"'“(]?[A-Z0-9]|\s*$)")
+ABBREVIATIONS = ("dr", "mr", "mrs", "ms", "st", "jr", "sr", "prof", "no", "vs", "etc", "e.g", "i.e", "a.m", "p.m", "ave", "inc",
+                 "dds", "dmd", "md", "approx", "dept")
+NOT_NAMES = frozenset("""
+we our thank thanks hi hello dear sorry please the this that it i you your at in on for and but so if as all
+""".split())
+
+
+# -- the checker ----------------------------------------------------------------------------------
+
+@dataclass
+class _Findings:
+    reply: str
+    items: list[Violation] = field(default_factory=list)
+
+    def add(self, rule: str, start: int, end: int, message: str) -> None:
+        if any(v.rule == rule and v.start < end and start < v.end for v in self.items):
+            return  # one report per span and rule
+        self.items.append(Violation(rule, RULES[rule], message, start, end))
+
+
+def _digits(text: str) -> str:
+    digits = re.sub(r"\D", "", text)
+    return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+
+
+def _phi(reply: str, review: ReviewContext, out: _Findings) -> None:
+    labels = {"phi_condition": "a condition or symptom", "phi_treatment": "a treatment or procedure",
+              "phi_medication": "a medication"}
+    for category, term, start, end in vocabulary.find_terms(reply):
+        out.add(category, start, end, f"'{reply[start:end]}' is {labels[category]}: never mention anything about "
+                                      "anyone's care in public, even if the reviewer did. Remove it.")
+    echoed = vocabulary.medical_words(review.text) if review.text else set()
+    for _, term, start, end in vocabulary.contextual_terms(reply):
+        before = reply[max(0, start - 12):start].lower()
+        if term in echoed or re.search(r"\b(?:your|the)\s+$", before):
+            out.add(vocabulary.CONTEXTUAL_CATEGORY.get(term, "phi_condition"), start, end,
+                    f"'{reply[start:end]}' refers to the reader's care"
+                    + (" and repeats the review" if term in echoed else "") + ". Remove it; speak only in general terms.")
+    for pattern in VISIT_DETAIL:
+        for match in pattern.finditer(reply):
+            out.add("phi_visit_detail", match.start(), match.end(),
+                    f"'{match.group()}' is a detail of a visit (a date, time or duration). Leave it out.")
+
+
+def _your_things(reply: str, out: _Findings) -> None:
+    for match in YOUR.finditer(reply):
+        first, second = (match.group(1) or "").lower(), (match.group(2) or "").lower()
+        if first in SAFE_YOUR or (first in SAFE_YOUR_ADJECTIVES and second in SAFE_YOUR):
+            continue
+        end = match.end(2) if first in SAFE_YOUR_ADJECTIVES and second else match.end(1)
+        out.add("confirms_patient", match.start(), end,
+                f"'{reply[match.start():end]}' refers to the reader's own dealings with the practice, which confirms "
+                "they are a patient. Speak of 'your feedback' or 'your concerns' instead.")
+    for match in YOURSELF.finditer(reply):
+        out.add("confirms_patient", match.start(), match.end(),
+                f"'{match.group()}' says the reader is a patient. Remove it.")
+    for match in YOU_VERB.finditer(reply):
+        verb, after = (match.group(1) or "").lower(), (match.group(2) or "").lower()
+        if verb in ("were", "was") and after and after not in SAFE_YOU_WERE:
+            end = match.end(2)
+        elif (verb in CARE_VERBS or (verb.endswith("ed") and len(verb) > 4)) and verb not in SAFE_YOU_DID:
+            end = match.end(1)
+        else:
+            continue
+        out.add("confirms_patient", match.start(), end,
+                f"'{reply[match.start():end]}' narrates what the reader did with the practice, which confirms "
+                "they are a patient. Speak only of what they wrote.")
+    for pattern in CONFIRMS:
+        for match in pattern.finditer(reply):
+            out.add("confirms_patient", match.start(), match.end(),
+                    f"'{match.group()}' confirms a care relationship with the reader. Remove it.")
+
+
+def _names(reply: str, review: ReviewContext, settings: PracticeSettings, out: _Findings) -> None:
+    allowed = {fold(word) for name in (*settings.staff_names, settings.practice_name) for word in re.findall(r"[\w'’-]+", name)}
+    shown = shown_name(review.reviewer_name)
+    reviewer_words: set[str] = set()
+    if shown.kind in ("person", "first_only"):
+        name = shown.name
+        if len(name.first) > 1:
+            reviewer_words |= set(name_variants(name.first)) | {name.first}
+        reviewer_words |= {part for part in (name.last, *name.last_parts) if len(part) > 1}
+    for word, start, end in vocabulary.words(reply):
+        if fold(word) in reviewer_words and fold(word) not in allowed and reply[start].isupper():
+            out.add("names_reviewer", start, end, f"'{reply[start:end]}' is the reviewer's name (or a form of it). "
+                                                  "Never name the reviewer; it confirms who they are.")
+    for match in GREETING_NAME.finditer(reply):
+        word = match.group(1)
+        if fold(word) not in allowed and word.lower() not in NOT_NAMES and is_first_name(word):
+            out.add("names_reviewer", match.start(1), match.end(1),
+                    f"'{word}' addresses the reader by name. Never use a name, even one the reader did not show.")
+    for match in HONORIFIC_NAME.finditer(reply):
+        surname = fold(match.group(1))
+        if surname in reviewer_words:
+            out.add("names_reviewer", match.start(), match.end(), f"'{match.group()}' names the reviewer. Remove it.")
+        elif surname not in allowed:
+            out.add("names_other_person_phi", match.start(), match.end(),
+                    f"'{match.group()}' names a person; tied to this review it can reveal who was seen. "
+                    "Add them to the staff allowed in replies, or leave the name out.")
+
+
+def _contact_lines(reply: str, settings: PracticeSettings, out: _Findings) -> None:
+    office_phones = {_digits(phone) for phone in settings.office_phones}
+    office_emails = {email.lower() for email in settings.office_emails}
+    found = [(m, _digits(m.group()) in office_phones) for m in PHONE.finditer(reply)]
+    found += [(m, m.group().lower() in office_emails) for m in EMAIL.finditer(reply)]
+    for match, configured in found:
+        if configured:
+            continue
+        before = reply[max(0, match.start() - 60):match.start()]
+        if PATIENT_CONTACT.search(before) or not OFFICE_CONTEXT.search(before):
+            out.add("contact_info_of_patient", match.start(), match.end(),
+                    f"'{match.group()}' is not one of the practice's own lines in the settings, and here it reads as the "
+                    "reader's. Use only the office's phone or e-mail.")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans, not ending at "Dr.", "a.m.", "St." or a decimal point."""
+    spans, start = [], 0
+    for match in SENTENCE_END.finditer(text):
+        preceding = text[start:match.start()].split()
+        last_word = preceding[-1].lower().rstrip(".") if preceding else ""
+        if match.group() == "." and last_word.lstrip("(\"'") in ABBREVIATIONS:
+            continue
+        spans.append((start, match.end()))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in spans if text[s:e].strip()]
+
+
+def _tone(reply: str, out: _Findings) -> None:
+    for pattern in DEFENSIVE:
+        for match in pattern.finditer(reply):
+            out.add("defensive_tone", match.start(), match.end(),
+                    f"'{match.group()}' sounds defensive or sarcastic. Stay calm and kind; the reply is for future readers.")
+    for match in SHOUT.finditer(reply):
+        if match.group() not in ("HIPAA", "ASAP", "COVID", "DDS", "DMD"):
+            out.add("defensive_tone", match.start(), match.end(), f"'{match.group()}' reads as shouting. Use normal case.")
+    if sentiment(reply) <= -0.5:
+        out.add("defensive_tone", 0, len(reply), "The reply's tone is strongly negative. Acknowledge and invite contact instead.")
+
+
+def sentiment(text: str) -> float:
+    return _vader().polarity_scores(text)["compound"]
+
+
+_VADER = None
+
+
+def _vader():
+    global _VADER  # noqa: PLW0603 (one analyser, built on first use: loading its lexicon takes a moment)
+    if _VADER is None:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        _VADER = SentimentIntensityAnalyzer()
+    return _VADER
+
+
+def _shape(reply: str, review: ReviewContext, settings: PracticeSettings, out: _Findings) -> None:
+    spans = sentences(reply)
+    if len(spans) > settings.max_sentences:
+        start = spans[settings.max_sentences][0]
+        out.add("too_long", start, len(reply), f"The reply has {len(spans)} sentences; keep it to {settings.max_sentences}: "
+                                               "acknowledge, take it seriously, invite them to contact the office.")
+    if review.negative_or_mixed and not (INVITE.search(reply) and INVITE_TARGET.search(reply)):
+        out.add("no_offline_invite", 0, len(reply), "Invite the reviewer to contact the office directly "
+                                                     f"(for example: 'please call {settings.contact_role}').")
+    if not ACKNOWLEDGE.search(reply):
+        out.add("no_acknowledgment", 0, len(reply), "Thank the reviewer for the feedback or say you are sorry "
+                                                            "the experience fell short.")
+
+
+def check(reply: str, review: ReviewContext | dict | None = None, settings: PracticeSettings | dict | None = None) -> CheckResult:
+    """Check a draft reply to a review against every rule."""
+    review = review if isinstance(review, ReviewContext) else review_context(review or {})
+    settings = settings if isinstance(settings, PracticeSettings) else practice_settings(settings or {})
+    out = _Findings(reply)
+    _phi(reply, review, out)
+    _your_things(reply, out)
+    _names(reply, review, settings, out)
+    for rule, patterns, message in (
+        ("argues_facts", ARGUES, "disputes the reviewer's account. Don't argue in public; invite them to talk privately."),
+        ("asks_removal", REMOVAL, "asks for the review to be removed or changed, which the FTC rule forbids. Remove it."),
+        ("billing_detail", BILLING, "is about billing or insurance. Never discuss anyone's account in public."),
+    ):
+        for pattern in patterns:
+            for match in pattern.finditer(reply):
+                out.add(rule, match.start(), match.end(), f"'{match.group()}' {message}")
+    _contact_lines(reply, settings, out)
+    _tone(reply, out)
+    _shape(reply, review, settings, out)
+    violations = sorted(out.items, key=lambda v: (v.start, v.rule))
+    return CheckResult(allowed=not any(v.severity == BLOCK for v in violations), violations=violations)
+
+
+def review_context(data: dict) -> ReviewContext:
+    rating = data.get("rating")
+    return ReviewContext(
+        text=str(data.get("text") or ""),
+        reviewer_name=str(data.get("reviewer_name") or ""),
+        platform=str(data.get("platform") or ""),
+        rating=rating if isinstance(rating, int) and not isinstance(rating, bool) else None,
+        recommends=data.get("recommends") if isinstance(data.get("recommends"), bool) else None,
+    )
+
+
+def practice_settings(data: dict) -> PracticeSettings:
+    return PracticeSettings(
+        practice_name=str(data.get("practice_name") or ""),
+        office_phones=tuple(data.get("office_phones") or ()),
+        office_emails=tuple(data.get("office_emails") or ()),
+        contact_role=str(data.get("contact_role") or "our office manager"),
+        staff_names=tuple(data.get("staff_names") or ()),
+        max_sentences=int(data.get("max_sentences") or 3),
+        suggest_positive=bool(data.get("suggest_positive", True)),
+    )

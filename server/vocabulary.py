@@ -1,0 +1,180 @@
+"""Medical words a reply must not contain: conditions (a lay lexicon seeded from ICD-10-CM), procedures
+and devices, medications (drug-named-entity-recognition plus lay words), body parts in a care context.
+
+Built once, on first use, into compiled patterns; :mod:`server.policy` asks them for spans.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Everyday lay words for conditions and symptoms (ICD-10-CM's formal descriptions rarely use them).
+CONDITIONS_LAY = """
+infection infections infected abscess abscesses cavity cavities decay tooth decay gum disease gingivitis periodontitis
+periodontal disease anxiety depression depressed diabetes diabetic pregnancy pregnant cancer tumor tumour allergy
+allergies allergic asthma hypertension high blood pressure toothache sensitivity bleeding gums swelling swollen
+fracture fractured broken tooth cracked tooth chipped tooth tmj tmd sleep apnea apnea migraine migraines adhd autism
+autistic dementia arthritis hiv hepatitis covid covid-19 flu influenza rash acne eczema psoriasis obesity overweight
+cholesterol heart condition heart disease stroke seizure seizures epilepsy concussion injury injuries wound wounds
+nerve damage dry socket impacted wisdom teeth impacted overbite underbite crossbite misaligned crooked teeth bruxism
+grinding clenching bad breath halitosis plaque tartar mouth ulcer canker sore cold sore ulcer ulcers lesion lesions
+cyst cysts lump infection's diagnosis diagnosed condition conditions symptoms symptom illness sick sickness disease
+disorder disorders syndrome phobia panic attack panic attacks ptsd bipolar schizophrenia insomnia fever nausea
+vomiting dizziness fatigue numbness tingling miscarriage infertility menopause std sti uti kidney stones
+"""
+# Words that are medical only about the reader ("your pain") or when the review used them first.
+CONTEXTUAL = """
+pain painful discomfort hurt hurting sore soreness stress treatment treatments procedure procedures
+tooth teeth gum gums jaw mouth smile bite nerve nerves knee back shoulder hip neck skin eye eyes ear ears heart
+"""
+PROCEDURES = """
+root canal root canals crown crowns implant implants dental implant filling fillings invisalign aligner aligners
+braces retainer retainers botox filler fillers dermal filler biopsy biopsies x-ray x-rays xray xrays x ray radiograph
+radiographs cleaning cleanings deep cleaning scaling root planing extraction extractions extracted pulled tooth
+wisdom tooth wisdom teeth removal whitening bleaching veneer veneers bonding denture dentures partial dentures
+bridge bridges dental bridge sealant sealants fluoride treatment anesthesia anaesthesia sedation sedated laughing gas
+nitrous numbing novocaine injection injections shot shots vaccine vaccination vaccinated checkup check-up checkups
+exam exams examination examinations physical physicals screening screenings mammogram colonoscopy endoscopy mri
+ct scan cat scan ultrasound blood work bloodwork blood test blood tests lab work labs lab results test results
+stitches sutures cast surgery surgeries operation operations oral surgery gum graft bone graft graft grafting
+periodontal maintenance orthodontics orthodontic treatment treatment plan treatment plans therapy physical therapy
+counseling counselling session sessions consultation consult referral referrals prescription refill refills
+laser treatment lasik chemotherapy chemo radiation dialysis infusion iv drip
+"""
+MEDICATIONS_LAY = """
+antibiotic antibiotics painkiller painkillers pain medication pain medicine pain meds pain pills medication
+medications medicine medicines meds pills pill opioid opioids narcotics steroid steroids antidepressant
+antidepressants insulin inhaler sedative sedatives muscle relaxer muscle relaxant prescriptions rx
+"""
+# ICD-10-CM description words that are ordinary English, never a sign of a condition on their own.
+ICD_STOPWORDS = frozenset("""
+absent excessive fall falling caught crushed illness cough edema estrogen blood type activity codes adverse effects
+legal intervention avalanche flood earthquake cataclysmic storm accidental hit handgun discharge late pregnancy
+""".split())
+MEDICAL_SUFFIXES = ("itis", "osis", "emia", "aemia", "oma", "algia", "pathy", "plegia", "ectomy", "otomy", "iasis")
+
+
+def _multiword(block: str, known: tuple[str, ...]) -> set[str]:
+    """The block's single words, plus the known multi-word terms written in it (hyphens as spaces)."""
+    text = " ".join(block.split())
+    return {word.replace("-", " ") for word in text.split()} | {phrase for phrase in known if phrase in text}
+
+
+MULTIWORD = (
+    "tooth decay", "gum disease", "periodontal disease", "high blood pressure", "bleeding gums", "broken tooth",
+    "cracked tooth", "chipped tooth", "sleep apnea", "heart condition", "heart disease", "nerve damage", "dry socket",
+    "impacted wisdom teeth", "crooked teeth", "bad breath", "mouth ulcer", "canker sore", "cold sore", "panic attack",
+    "panic attacks", "kidney stones", "root canal", "root canals", "dental implant", "dermal filler", "x ray",
+    "deep cleaning", "root planing", "pulled tooth", "wisdom tooth", "wisdom teeth", "partial dentures", "dental bridge",
+    "fluoride treatment", "laughing gas", "ct scan", "cat scan", "blood work", "blood test", "blood tests", "lab work",
+    "lab results", "test results", "oral surgery", "gum graft", "bone graft", "periodontal maintenance",
+    "orthodontic treatment", "treatment plan", "treatment plans", "physical therapy", "laser treatment", "iv drip",
+    "pain medication", "pain medicine", "pain meds", "pain pills", "muscle relaxer", "muscle relaxant",
+)
+
+
+@lru_cache(maxsize=1)
+def icd_conditions() -> frozenset[str]:
+    """Condition names from ICD-10-CM categories (chapters A–T): short descriptions and their medical head words."""
+    import simple_icd_10_cm as icd
+
+    terms: set[str] = set()
+    for code in icd.get_all_codes(False):
+        if not icd.is_category(code) or code[0] in "VWXYZ":
+            continue
+        description = re.sub(r",.*$|\(.*?\)", "", icd.get_description(code)).strip().lower()
+        words = description.split()
+        if not words or re.search(r"\b(other|unspecified|and|of|due|with|in|to|by|from|for|or)\b", description):
+            continue
+        if len(words) <= 2 and description not in ICD_STOPWORDS and len(description) > 4:
+            terms.add(description)
+        terms.update(word for word in words if word.endswith(MEDICAL_SUFFIXES) and len(word) > 6)
+    return frozenset(terms)
+
+
+@lru_cache(maxsize=1)
+def drug_names() -> frozenset[str]:
+    """Brand and generic drug names (drug-named-entity-recognition), lower case, at least 4 letters."""
+    from drug_named_entity_recognition import drugs_finder
+
+    names = {variant.replace("-", " ") for variant in drugs_finder.drug_variant_to_canonical
+             if variant.isascii() and len(variant) >= 4 and len(variant.split()) <= MAX_WORDS}
+    # Drug names that are also everyday English words would block ordinary replies.
+    return frozenset(name for name in names if name not in EVERYDAY_WORDS)
+
+
+EVERYDAY_WORDS = frozenset("""
+care today team time help sure well best good kind thank thanks love hope happy please office staff call
+sorry feedback experience review great fine nice wait back soon visit form plan order free clear calm
+""".split())
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, frozenset[str]]:
+    """Category → terms (lower case, single spaces)."""
+    return {
+        "phi_condition": frozenset(_multiword(CONDITIONS_LAY, MULTIWORD)) | icd_conditions(),
+        "phi_treatment": frozenset(_multiword(PROCEDURES, MULTIWORD)),
+        "phi_medication": frozenset(_multiword(MEDICATIONS_LAY, MULTIWORD)) | drug_names(),
+    }
+
+
+CONTEXTUAL_WORDS = frozenset(CONTEXTUAL.split())
+MAX_WORDS = 4
+CONTEXTUAL_CATEGORY = {word: ("phi_treatment" if word.startswith(("treatment", "procedure")) else "phi_condition")
+                       for word in CONTEXTUAL_WORDS}
+
+
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*(?:-[A-Za-z0-9]+)*")
+MAX_WORDS = 4
+
+
+def words(text: str) -> list[tuple[str, int, int]]:
+    """Words of a text, lower case without a possessive "'s", with their spans."""
+    found = []
+    for match in WORD.finditer(text):
+        word = match.group().lower().replace("’", "'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        found.append((word, match.start(), match.end()))
+    return found
+
+
+def find_terms(text: str, vocabularies: dict[str, frozenset[str]] | None = None) -> list[tuple[str, str, int, int]]:
+    """(category, term, start, end) for each vocabulary term in ``text``, longest first, not overlapping.
+
+    A look-up of every run of up to four words (hyphens and spaces alike): fast whatever the size of
+    the vocabulary (the drug list alone has 100,000 names).
+    """
+    vocabularies = vocabularies if vocabularies is not None else lexicon()
+    tokens = words(text)
+    found, taken_until = [], -1
+    for index in range(len(tokens)):
+        if tokens[index][1] < taken_until:
+            continue
+        for size in range(min(MAX_WORDS, len(tokens) - index), 0, -1):
+            run = tokens[index:index + size]
+            term = " ".join(word.replace("-", " ") for word, _, _ in run)
+            category = next((name for name, terms in vocabularies.items() if term in terms), None)
+            if category is None and "-" in run[0][0] and size == 1:
+                category = next((name for name, terms in vocabularies.items() if run[0][0] in terms), None)
+            if category is not None:
+                found.append((category, term, run[0][1], run[-1][2]))
+                taken_until = run[-1][2]
+                break
+    return found
+
+
+def contextual_terms(text: str) -> list[tuple[str, str, int, int]]:
+    return find_terms(text, {"contextual": CONTEXTUAL_WORDS})
+
+
+def medical_words(text: str) -> set[str]:
+    """Every medical term in a text (all categories and the contextual words): what a reply must not echo."""
+    return {term for _, term, _, _ in find_terms(text)} | {term for _, term, _, _ in contextual_terms(text)}
+
+
+def warm_up() -> None:
+    """Build the vocabularies now (a second or two) instead of on the first check."""
+    lexicon()
