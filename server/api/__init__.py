@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from server.api import captures, contacts, health, matches, reviews
+from server.api import captures, contacts, health, matches, replies, reviews, settings
 
-BLUEPRINTS = (health.bp, reviews.bp, captures.bp, contacts.bp, matches.bp)
+BLUEPRINTS = (health.bp, reviews.bp, captures.bp, contacts.bp, matches.bp, replies.bp, settings.bp)
 
 
 def register(app: Flask) -> None:

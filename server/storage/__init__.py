@@ -392,6 +392,26 @@ class Store(ContactQueries):
     def count_reviews(self) -> int:
         return self.db.conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
 
+    # -- settings and the practice's own replies -------------------------------------------------
+
+    def settings(self) -> dict[str, Any]:
+        return {row["key"]: json.loads(row["value"]) for row in self._rows("SELECT key, value FROM settings")}
+
+    def update_settings(self, changes: dict[str, Any]) -> dict[str, Any]:
+        now = utc_now()
+        with self.write():
+            self.db.conn.executemany(
+                "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                [(key, json.dumps(value, ensure_ascii=False), now) for key, value in changes.items()],
+            )
+        return self.settings()
+
+    def recent_owner_replies(self, limit: int = 50) -> list[str]:
+        """The practice's latest replies as seen on the platforms (to vary new suggestions against them)."""
+        rows = self._rows("SELECT owner_reply_text FROM reviews WHERE owner_reply_text IS NOT NULL ORDER BY last_seen_at DESC LIMIT ?", (limit,))
+        return [row[0] for row in rows]
+
     # -- events -------------------------------------------------------------------------------
 
     def append_event(
