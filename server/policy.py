@@ -111,6 +111,7 @@ CONFIRMS = [
     _rx(r"\b(?:enjoyed|loved|liked)\s+(?:meeting|seeing|treating|working with|having)\s+you\b"),
     _rx(r"\b(?:as|a|one of)\s+(?:a\s+|our\s+|my\s+)?(?:valued\s+|long[- ]time\s+|new\s+|loyal\s+)?patients?\s+(?:of\s+ours|like\s+you)\b"),
     _rx(r"\bas\s+(?:a|our|my)\s+(?:valued\s+|long[- ]time\s+|new\s+|loyal\s+)?(?:patient|client|member)\b"),
+    _rx(r"\b(?:as|being)\s+(?:one|some)\s+of\s+(?:our|my)\s+(?:\w+\s+)?patients\b"),
     _rx(r"\b(?:trust(?:ing)?|entrust(?:ing)?)\s+us\s+with\s+your\b"),
     _rx(r"\byou\s+(?:missed|cancell?ed|rescheduled|no[- ]showed|skipped|booked|scheduled)\b"),
     _rx(r"\b(?:we|i|the\s+doctor|the\s+team|our\s+team|our\s+staff|dr\.?\s+\w+)\s+(?:saw|treated|examined|met|seen|helped|"
@@ -194,8 +195,12 @@ class _Findings:
     items: list[Violation] = field(default_factory=list)
 
     def add(self, rule: str, start: int, end: int, message: str) -> None:
-        if any(v.rule == rule and v.start < end and start < v.end for v in self.items):
-            return  # one report per span and rule
+        """One report per rule and stretch of text: the widest wording wins."""
+        overlapping = [v for v in self.items if v.rule == rule and v.start < end and start < v.end]
+        if any(v.end - v.start >= end - start for v in overlapping):
+            return
+        for violation in overlapping:
+            self.items.remove(violation)
         self.items.append(Violation(rule, RULES[rule], message, start, end))
 
 

@@ -1,0 +1,129 @@
+"""The reply policy checker: every rule, with the span it reports and a safe wording beside it."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.policy import RULES, check, sentences
+
+SETTINGS = {"practice_name": "Maple Family Dental", "office_phones": ["(512) 555-0100"],
+            "office_emails": ["frontdesk@maplefamilydental.example"], "staff_names": ["Dr. Lee"]}
+NEGATIVE = {"text": "Waited forever and the front desk was rude.", "reviewer_name": "Jessica Smith", "platform": "google", "rating": 1}
+SAFE = ("Thank you for taking the time to share this feedback. We take every concern seriously; "
+        "please call our office manager at (512) 555-0100 so we can talk with you directly.")
+
+
+def rules(reply: str, review: dict | None = None) -> dict[str, list[str]]:
+    result = check(reply, review or NEGATIVE, SETTINGS)
+    found: dict[str, list[str]] = {}
+    for violation in result.violations:
+        assert RULES[violation.rule] == violation.severity
+        assert 0 <= violation.start <= violation.end <= len(reply)
+        assert violation.message
+        found.setdefault(violation.rule, []).append(reply[violation.start:violation.end])
+    return found
+
+
+def test_a_reply_in_the_recommended_shape_passes_clean():
+    result = check(SAFE, NEGATIVE, SETTINGS)
+    assert result.allowed and result.violations == []
+
+
+@pytest.mark.parametrize("reply, rule, span", [
+    ("Thank you. We're sorry about the infection; please call us at (512) 555-0100.", "phi_condition", "infection"),
+    ("Thanks for sharing. Anxiety is common and we understand; please call us.", "phi_condition", "Anxiety"),
+    ("Thank you. We hope the root canal is healing well; please call us.", "phi_treatment", "root canal"),
+    ("Thanks for the kind words about the crown!", "phi_treatment", "crown"),
+    ("Thank you. The antibiotics should help; please call us.", "phi_medication", "antibiotics"),
+    ("Thank you. Lipitor can cause that; please call us.", "phi_medication", "Lipitor"),
+    ("Thank you. We're sorry you waited 40 minutes; please call us.", "phi_visit_detail", "waited 40 minutes"),
+    ("Thank you. We're sorry about your 2pm slot on March 3rd; please call us.", "phi_visit_detail", "on March 3rd"),
+    ("Thank you for your visit! Please call us.", "confirms_patient", "your visit"),
+    ("Thank you. When you came in we were short-staffed; please call us.", "confirms_patient", "When you came"),
+    ("Thank you. Our records show a different story; please call us.", "confirms_patient", "Our records show"),
+    ("Thank you for trusting us with your care! Please call us.", "confirms_patient", "trusting us with your"),
+    ("Thank you! We look forward to seeing you at your next cleaning.", "confirms_patient", "seeing you at your"),
+    ("Thank you, it's always good to have you back! Please call us.", "confirms_patient", "good to have you back"),
+    ("Thank you. As one of our patients you matter; please call us.", "confirms_patient", "As one of our patients"),
+    ("Thank you. You missed two appointments, so please call us.", "confirms_patient", "You missed"),
+    ("Jessica, we're sorry to hear this. Please call us.", "names_reviewer", "Jessica"),
+    ("Thank you, Ms. Smith. Please call us.", "names_reviewer", "Ms. Smith"),
+    ("Sorry to hear this. Jess, please call us.", "names_reviewer", "Jess"),
+    ("Thank you. That is simply not true; please call us.", "argues_facts", "That is simply not true"),
+    ("Thank you. Actually, you arrived late; please call us.", "argues_facts", "you arrived late"),
+    ("Thank you. Please consider updating your review once we talk; call us.", "asks_removal", "updating your review"),
+    ("Thank you. We'd love for you to revise your rating; please call us.", "asks_removal", "revise your rating"),
+    ("Thank you. Your insurance didn't cover it; please call us.", "billing_detail", "insurance didn't"),
+    ("Thank you. The balance on the account is paid; please call us.", "billing_detail", "The balance"),
+    ("Thank you. We'll call you at 512-555-0199 tomorrow.", "contact_info_of_patient", "512-555-0199"),
+    ("Thank you. We sent it to your e-mail jess.smith@example.com.", "contact_info_of_patient", "jess.smith@example.com"),
+])
+def test_each_blocking_rule_with_its_span(reply, rule, span):
+    found = rules(reply)
+    assert rule in found, found
+    assert span in found[rule]
+    assert not check(reply, NEGATIVE, SETTINGS).allowed
+
+
+def test_a_name_used_to_address_the_reader_is_blocked_even_under_a_handle():
+    found = rules("Jessica, we're sorry to hear this. Please call our office manager.",
+                  {**NEGATIVE, "reviewer_name": "SmileyGal22"})
+    assert found["names_reviewer"] == ["Jessica"]
+
+
+def test_a_nickname_of_the_reviewer_is_their_name():
+    found = rules("Bob, thank you for the feedback. Please call our office manager.", {**NEGATIVE, "reviewer_name": "Robert Smith"})
+    assert found["names_reviewer"] == ["Bob"]
+
+
+def test_echoing_a_medical_word_the_reviewer_used_is_blocked():
+    review = {**NEGATIVE, "text": "The pain after the procedure was awful."}
+    found = rules("Thank you. We're sorry about the pain; please call our office manager.", review)
+    assert "pain" in found["phi_condition"]
+    # The same everyday word is fine when the review did not use it and it is not about the reader.
+    assert "phi_condition" not in rules("Thank you. We're sorry for any pain this caused; please call us.")
+
+
+@pytest.mark.parametrize("reply, rule", [
+    ("Thank you. Some people just love to complain; please call us.", "defensive_tone"),
+    ("Thank you. This is RIDICULOUS; please call us.", "defensive_tone"),
+    ("Thank you. Dr. Patel will reach out to you; please call us.", "names_other_person_phi"),
+    ("Thank you for sharing. We take it seriously. We value our patients. We care about privacy. Please call us.", "too_long"),
+    ("Thank you for sharing this feedback.", "no_offline_invite"),
+    ("Please call our office manager at (512) 555-0100.", "no_acknowledgment"),
+])
+def test_warnings_do_not_block(reply, rule):
+    result = check(reply, NEGATIVE, SETTINGS)
+    assert rule in {v.rule for v in result.violations}
+    assert result.allowed
+
+
+def test_practice_lines_and_allowed_staff_are_fine():
+    for reply in (
+        "Thank you for the feedback. Please e-mail frontdesk@maplefamilydental.example so we can talk.",
+        "Thank you for the feedback. Dr. Lee and our team would like to talk; please call (512) 555-0100.",
+        "Thank you for the feedback. Please call our office at 512-555-0177 so we can talk.",  # an office line by context
+    ):
+        assert check(reply, NEGATIVE, SETTINGS).allowed, check(reply, NEGATIVE, SETTINGS).violations
+
+
+@pytest.mark.parametrize("safe", [
+    "Thank you for your kind words! We're glad to hear it.",
+    "We're sorry you were disappointed, and we appreciate your feedback; please call our office manager.",
+    "Thank you for sharing your concerns. We care about all of our patients; please contact our office manager.",
+    "We appreciate your patience and your comments. Please call us at (512) 555-0100 to talk.",
+    "Thank you for what you've described here. Out of respect for everyone's privacy we don't discuss details here; please call us.",
+])
+def test_generic_wordings_are_allowed(safe):
+    assert check(safe, NEGATIVE, SETTINGS).allowed, check(safe, NEGATIVE, SETTINGS).violations
+
+
+def test_sentences_are_counted_despite_abbreviations():
+    text = "Dr. Lee and St. Mary's staff open at 8 a.m. on weekdays. Thank you! Please call us at 3.5 past noon. Bye."
+    assert len(sentences(text)) == 4
+
+
+def test_no_offline_invite_is_only_for_negative_and_mixed_reviews():
+    positive = {**NEGATIVE, "rating": 5}
+    assert "no_offline_invite" not in rules("Thank you for the kind words!", positive)
+    assert "no_offline_invite" in rules("Thank you for the kind words!", {**NEGATIVE, "rating": 3})
