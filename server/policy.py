@@ -81,6 +81,7 @@ SAFE_YOUR = frozenset("""
 feedback review reviews comment comments concern concerns experience experiences words time patience thoughts input
 message note post perspective suggestion suggestions opinion opinions honesty understanding kindness candor
 rating remarks description account frustration frustrations disappointment point points question questions call
+expectations expectation standards
 """.split())
 SAFE_YOUR_ADJECTIVES = frozenset("kind thoughtful honest detailed valuable helpful generous recent candid".split())
 YOUR = _rx(r"\byour\s+([a-z'-]+)(?:\s+([a-z'-]+))?")
@@ -90,17 +91,21 @@ YOURSELF = _rx(r"\byou(?:'ve| have| had)?\s+(?:been\s+)?(?:(?:a|one)\s+of\s+)?(?
 # waited"); the few safe ones speak of what they wrote or feel.
 SAFE_YOU_DID = frozenset("""
 shared described mentioned raised expressed wrote posted took noted brought pointed experienced felt explained
-detailed outlined reported voiced left offered gave
+detailed outlined reported voiced left offered gave expected hoped deserved wanted needed asked
 """.split())
 CARE_VERBS = frozenset("""
 came come went visited arrived saw seen got had received underwent spent paid waited sat stayed checked called booked
-scheduled missed cancelled canceled rescheduled needed started finished completed returned left chose decided
+scheduled missed cancelled canceled rescheduled started finished completed returned chose decided coming
 """.split())
 SAFE_YOU_WERE = frozenset("unhappy disappointed frustrated upset dissatisfied displeased concerned let not able welcome "
                           "kind generous right".split())
 YOU_VERB = _rx(r"\byou(?:'ve|'d| have| had)?\s+([a-z'-]+)(?:\s+([a-z'-]+))?")
 
 CONFIRMS = [
+    _rx(r"\b(?:reviewed|checked|looked\s+(?:at|into|through)|pulled|consulted|went\s+through)\s+(?:our|the|your)\s+"
+        r"(?:records?|charts?|files?|notes|sign[- ]in\s+(?:log|sheet)|system|logs?|schedule|calendar)\b"),
+    _rx(r"\b(?:for|after|since)\s+(?:coming|stopping|dropping)\s+(?:in|by)\b|\bfor\s+(?:visiting|choosing|picking|trusting)\s+(?:us|our)\b"),
+    _rx(r"\b(?:get|got|getting)\s+you\s+(?:out|in|seen|fixed|back|taken\s+care|scheduled|booked)\b"),
     _rx(r"\b(?:our|my|the)\s+(?:records?|charts?|files?|notes|sign[- ]in\s+(?:log|sheet)|system|logs?|schedule|calendar)\s+"
         r"(?:show|shows|showed|indicate|indicates|say|says|reflect|reflects)\b"),
     _rx(r"\b(?:when|while|after|before|since)\s+you\s+(?:came|come|were|was|visited|arrived|called|stopped|saw|got|left|checked)\b"),
@@ -121,6 +126,17 @@ CONFIRMS = [
     _rx(r"\bin\s+(?:our|the)\s+(?:chair|office|clinic|practice)\b\s+(?:with\s+)?you\b"),
 ]
 ARGUES = [
+    _rx(r"\b(?:does|did|do)(?:n't|\s+not)\s+(?:reflect|match|describe)\b"),
+    _rx(r"\bnot\s+how\s+(?:it|things|this)\s+(?:happened|went)\b"),
+    _rx(r"\bfacts\s+(?:are|were)\s+(?:different|otherwise)\b"),
+    _rx(r"\b(?:we\s+)?(?:dispute|deny|reject)\s+(?:this|that|your|the)\b|\bdisagree\s+with\s+(?:this|your|the)\b"),
+    _rx(r"\byou(?:'re|\s+are|\s+were)\s+(?:mistaken|wrong|confused|misinformed|misremembering)\b"),
+    _rx(r"\b(?:never|no\s+one|nobody|none\s+of\s+(?:our|us))\b[^.!?]{0,40}\b(?:rude|hung\s+up|yelled|refused|ignored|lied|"
+        r"overcharged|charged|told\s+you)\b"),
+    _rx(r"\bwe\s+stand\s+by\b"),
+    _rx(r"\b(?:was|were|is)\s+(?:entirely\s+|completely\s+)?(?:correct|accurate|right|valid|proper|justified)\b"),
+    _rx(r"\b(?:was|were)\s+(?:medically\s+)?(?:necessary|needed|required|appropriate|standard\s+practice)\b"),
+    _rx(r"\bour\s+(?:records?|notes|logs?|files?)\s+(?:show|shows|indicate|say)\s+(?:that\s+)?we\b"),
     _rx(r"\b(?:that|this|it)(?:'s| is| was)\s+(?:simply\s+|just\s+|absolutely\s+|completely\s+)?(?:not\s+(?:true|accurate|correct|"
         r"what\s+happened)|false|untrue|inaccurate|incorrect|a\s+lie|wrong)\b"),
     _rx(r"\bnot\s+what\s+(?:really\s+)?happened\b"),
@@ -133,13 +149,14 @@ ARGUES = [
 ]
 REMOVAL = [
     _rx(r"\b(?:remov|delet|tak\w*\s+down|updat|revis|chang|edit|reconsider|amend|modif|rais|improv|withdr[ae]w|adjust|retract)\w*\s+"
-        r"(?:your|this|the|that|your\s+\w+|the\s+\w+)\s+(?:review|rating|post|comment|stars?|feedback|score)\b"),
-    _rx(r"\btak(?:e|ing)\s+(?:it|this|that)\s+down\b"),
+        r"(?:your|this|the|that|your\s+[\w-]+|the\s+[\w-]+)\s+(?:review|rating|post|comment|stars?|feedback|score)\b"),
+    _rx(r"\btak(?:e|ing)\s+(?:it|this|that|the)(?:\s+\w+)?\s+down\b"),
+    _rx(r"\b(?:bump|raise|change|update|move|make)\b[^.?!]{0,30}\b(?:five|5|four|4|more|higher|full)\s+stars?\b"),
     _rx(r"\b(?:review|rating|post)\s+(?:be\s+)?(?:removed|updated|changed|deleted|revised|taken\s+down)\b"),
     _rx(r"\bmore\s+stars\b"),
 ]
 BILLING = [
-    _rx(r"\b(?:your|the)\s+(?:balance|bill|bills|invoice|statement|account|copay|co-pay|deductible|claim|claims|payment|"
+    _rx(r"\b(?:your|the)\s+(?:[\w-]+\s+)?(?:balance|bill|bills|invoice|statement|account|copay|co-pay|deductible|claim|claims|payment|"
         r"payments|charges?|refund|insurance|insurer|plan|coverage|benefits|estimate|costs?|fees?)\b"),
     _rx(r"\b(?:balance|copays?|co-pays?|deductibles?|claims?|collections?|out[- ]of[- ]pocket|outstanding|overdue|owed?|"
         r"insurance\s+(?:company|carrier|denied|didn't|did\s+not)|(?:was|were)\s+(?:not\s+)?covered|didn't\s+cover|"
@@ -163,21 +180,33 @@ PHONE = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 OFFICE_CONTEXT = _rx(r"\b(?:call|reach|contact|text|e-?mail|write\s+to|message)\s+(?:us|our\s+(?:\w+\s+){0,2}|me|the\s+(?:office|front\s+desk))"
                      r"[^.?!]{0,25}$|\b(?:our|the\s+office'?s?)\s+(?:\w+\s+){0,2}(?:number|line|phone|e-?mail|address)[^.?!]{0,15}$|"
-                     r"\b(?:us|office|manager|desk|team)\s+(?:at|on|via)\s*:?\s*$")
+                     r"\b(?:us|office|manager|desk|team)\s+(?:at|on|via)\s*:?\s*$|"
+                     r"\b(?:our|the)\s+(?:[\w-]+\s+){0,3}(?:office|desk|team|manager|line|department)\b[^.?!]{0,40}\b(?:at|on|via)\s*:?\s*$")
 PATIENT_CONTACT = _rx(r"\b(?:your|you\s+at|you\s+on|reach\s+you|call\s+you|text\s+you|email\s+you|sent\s+(?:it\s+)?to)\b[^.?!]{0,25}$")
+# Times, weekdays and durations are details of a visit when the sentence is about the reader ("your 2pm",
+# "you sat for three hours"); "we open at 7 a.m. on weekdays" is not.
+ABOUT_READER_DETAIL = [
+    _rx(r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)(?=\W|$)|\b\d{1,2}:\d{2}\b"),
+    _rx(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b"),
+    _rx(r"\bfor\s+(?:over\s+|about\s+|nearly\s+|almost\s+|more\s+than\s+)?(?:\d+|an?|one|two|three|four|five|six|ten|fifteen|"
+        r"twenty|thirty|forty|forty-five|fifty|ninety)\s+(?:minutes?|mins?|hours?|hrs?)\b"),
+]
+READER = re.compile(r"\byou(?:r|rs|'re|'ve|'d)?\b", re.IGNORECASE)
 VISIT_DETAIL = [
     _rx(r"\b(?:on|last|this|next|since)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon|"
         r"evening|week|month)\b"),
     _rx(r"\b(?:on\s+)?(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sept?(?:ember)?|"
         r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d{1,2}(?:st|nd|rd|th)?\b"),
     _rx(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"),
-    _rx(r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)(?=\W|$)|\b\d{1,2}:\d{2}\b"),
+
     _rx(r"\b(?:waited|wait(?:ing)?\s+(?:for|time\s+of)|were\s+kept\s+waiting|sat\s+for)\s+(?:over\s+|about\s+|nearly\s+|almost\s+)?"
         r"(?:\d+|an?|one|two|three|four|five|ten|fifteen|twenty|thirty|forty|fifty|ninety)\s+(?:minutes?|mins?|hours?|hrs?)\b"),
     _rx(r"\b(?:yesterday|today|this\s+morning|last\s+night|earlier\s+today)\b"),
+    _rx(r"\b(?:in|during|since|back\s+in)\s+(?:january|february|march|april|june|july|august|september|october|november|december)\b"),
     _rx(r"\b(?:\d+|two|three|four|five|several|multiple)\s+(?:visits|appointments|times\s+(?:this|last)\s+(?:year|month))\b"),
 ]
 HONORIFIC_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Prof)\.?\s+([A-Z][a-zA-Z'’-]+)")
+INITIALS_GREETING = re.compile(r"(?:^|[.!?]\s+|\b(?:Dear|Hi|Hello|Hey)\s+)((?:[A-Z]\.\s?){1,3}[A-Z]?\.?)(?=\s*,)")
 GREETING_NAME = re.compile(r"(?:^|[.!?]\s+|\b(?:Dear|Hi|Hello|Hey|Thanks|Thank you),?\s+)([A-Z][a-z'’-]{1,20})(?=\s*[,!])")
 SENTENCE_END = re.compile(r"[.!?]+(?=\s+[\"'“(]?[A-Z0-9]|\s*$)")
 ABBREVIATIONS = ("dr", "mr", "mrs", "ms", "st", "jr", "sr", "prof", "no", "vs", "etc", "e.g", "i.e", "a.m", "p.m", "ave", "inc",
@@ -212,7 +241,8 @@ def _digits(text: str) -> str:
 def _phi(reply: str, review: ReviewContext, out: _Findings) -> None:
     labels = {"phi_condition": "a condition or symptom", "phi_treatment": "a treatment or procedure",
               "phi_medication": "a medication"}
-    for category, term, start, end in vocabulary.find_terms(reply):
+    found = vocabulary.find_terms(reply) + [("phi_medication", name, start, end) for name, start, end in vocabulary.drug_spans(reply)]
+    for category, term, start, end in found:
         out.add(category, start, end, f"'{reply[start:end]}' is {labels[category]}: never mention anything about "
                                       "anyone's care in public, even if the reviewer did. Remove it.")
     echoed = vocabulary.medical_words(review.text) if review.text else set()
@@ -226,6 +256,14 @@ def _phi(reply: str, review: ReviewContext, out: _Findings) -> None:
         for match in pattern.finditer(reply):
             out.add("phi_visit_detail", match.start(), match.end(),
                     f"'{match.group()}' is a detail of a visit (a date, time or duration). Leave it out.")
+    for start, end in sentences(reply):
+        sentence = reply[start:end]
+        if not READER.search(sentence):
+            continue
+        for pattern in ABOUT_READER_DETAIL:
+            for match in pattern.finditer(sentence):
+                out.add("phi_visit_detail", start + match.start(), start + match.end(),
+                        f"'{match.group()}' is a detail of the reader's visit (a day, time or duration). Leave it out.")
 
 
 def _your_things(reply: str, out: _Findings) -> None:
@@ -275,6 +313,17 @@ def _names(reply: str, review: ReviewContext, settings: PracticeSettings, out: _
         if fold(word) not in allowed and word.lower() not in NOT_NAMES and is_first_name(word):
             out.add("names_reviewer", match.start(1), match.end(1),
                     f"'{word}' addresses the reader by name. Never use a name, even one the reader did not show.")
+    for match in INITIALS_GREETING.finditer(reply):
+        out.add("names_reviewer", match.start(1), match.end(1),
+                f"'{match.group(1)}' addresses the reader by their initials. Never address the reader by name.")
+    for word, start, end in vocabulary.words(reply):
+        original = reply[start:end]
+        at_sentence_start = not reply[:start].strip() or reply[:start].rstrip()[-1:] in ".!?"
+        if (original[:1].isupper() and not at_sentence_start and fold(word) not in allowed and fold(word) not in reviewer_words
+                and word not in NOT_NAMES and is_first_name(original) and not reply[max(0, start - 4):start].rstrip().endswith(".")):
+            out.add("names_other_person_phi", start, end,
+                    f"'{original}' looks like a person's name; tied to this review it can reveal who was seen. "
+                    "Add staff to the names allowed in replies, or leave the name out.")
     for match in HONORIFIC_NAME.finditer(reply):
         surname = fold(match.group(1))
         if surname in reviewer_words:
@@ -349,7 +398,9 @@ def _shape(reply: str, review: ReviewContext, settings: PracticeSettings, out: _
         start = spans[settings.max_sentences][0]
         out.add("too_long", start, len(reply), f"The reply has {len(spans)} sentences; keep it to {settings.max_sentences}: "
                                                "acknowledge, take it seriously, invite them to contact the office.")
-    if review.negative_or_mixed and not (INVITE.search(reply) and INVITE_TARGET.search(reply)):
+    unrated = review.rating is None and review.recommends is None
+    negative = review.negative_or_mixed or (unrated and bool(review.text.strip()) and sentiment(review.text) < 0.3)
+    if negative and not (INVITE.search(reply) and INVITE_TARGET.search(reply)):
         out.add("no_offline_invite", 0, len(reply), "Invite the reviewer to contact the office directly "
                                                      f"(for example: 'please call {settings.contact_role}').")
     if not ACKNOWLEDGE.search(reply):

@@ -1,5 +1,5 @@
 """Medical words a reply must not contain: conditions (a lay lexicon seeded from ICD-10-CM), procedures
-and devices, medications (drug-named-entity-recognition plus lay words), body parts in a care context.
+and devices, medications (drug-named-entity-recognition's finder plus lay words), body parts in a care context.
 
 Built once, on first use, into compiled patterns; :mod:`server.policy` asks them for spans.
 """
@@ -22,6 +22,7 @@ grinding clenching bad breath halitosis plaque tartar mouth ulcer canker sore co
 cyst cysts lump infection's diagnosis diagnosed condition conditions symptoms symptom illness sick sickness disease
 disorder disorders syndrome phobia panic attack panic attacks ptsd bipolar schizophrenia insomnia fever nausea
 vomiting dizziness fatigue numbness tingling miscarriage infertility menopause std sti uti kidney stones
+out of pain in pain
 """
 # Words that are medical only about the reader ("your pain") or when the review used them first.
 CONTEXTUAL = """
@@ -39,13 +40,14 @@ exam exams examination examinations physical physicals screening screenings mamm
 ct scan cat scan ultrasound blood work bloodwork blood test blood tests lab work labs lab results test results
 stitches sutures cast surgery surgeries operation operations oral surgery gum graft bone graft graft grafting
 periodontal maintenance orthodontics orthodontic treatment treatment plan treatment plans therapy physical therapy
-counseling counselling session sessions consultation consult referral referrals prescription refill refills
+counseling counselling session sessions consultation consult referral referrals
 laser treatment lasik chemotherapy chemo radiation dialysis infusion iv drip
 """
 MEDICATIONS_LAY = """
 antibiotic antibiotics painkiller painkillers pain medication pain medicine pain meds pain pills medication
 medications medicine medicines meds pills pill opioid opioids narcotics steroid steroids antidepressant
-antidepressants insulin inhaler sedative sedatives muscle relaxer muscle relaxant prescriptions rx
+antidepressants insulin inhaler sedative sedatives muscle relaxer muscle relaxant prescription prescriptions rx
+refill refills pharmacy
 """
 # ICD-10-CM description words that are ordinary English, never a sign of a condition on their own.
 ICD_STOPWORDS = frozenset("""
@@ -56,9 +58,15 @@ MEDICAL_SUFFIXES = ("itis", "osis", "emia", "aemia", "oma", "algia", "pathy", "p
 
 
 def _multiword(block: str, known: tuple[str, ...]) -> set[str]:
-    """The block's single words, plus the known multi-word terms written in it (hyphens as spaces)."""
-    text = " ".join(block.split())
-    return {word.replace("-", " ") for word in text.split()} | {phrase for phrase in known if phrase in text}
+    """The known multi-word terms written in the block, and its other words on their own ("high blood
+    pressure" is a term; "high" alone is not)."""
+    text = f" {' '.join(block.split())} "
+    terms = set()
+    for phrase in sorted(known, key=len, reverse=True):
+        if f" {phrase} " in text:
+            terms.add(phrase)
+            text = text.replace(f" {phrase} ", " ")
+    return terms | {word.replace("-", " ") for word in text.split()}
 
 
 MULTIWORD = (
@@ -71,6 +79,7 @@ MULTIWORD = (
     "lab results", "test results", "oral surgery", "gum graft", "bone graft", "periodontal maintenance",
     "orthodontic treatment", "treatment plan", "treatment plans", "physical therapy", "laser treatment", "iv drip",
     "pain medication", "pain medicine", "pain meds", "pain pills", "muscle relaxer", "muscle relaxant",
+    "out of pain", "in pain",
 )
 
 
@@ -93,21 +102,17 @@ def icd_conditions() -> frozenset[str]:
     return frozenset(terms)
 
 
-@lru_cache(maxsize=1)
-def drug_names() -> frozenset[str]:
-    """Brand and generic drug names (drug-named-entity-recognition), lower case, at least 4 letters."""
-    from drug_named_entity_recognition import drugs_finder
+def drug_spans(text: str) -> list[tuple[str, int, int]]:
+    """(name, start, end) of brand and generic drug names (drug-named-entity-recognition, which knows
+    which of its 100,000 names are also ordinary words)."""
+    from drug_named_entity_recognition import find_drugs
 
-    names = {variant.replace("-", " ") for variant in drugs_finder.drug_variant_to_canonical
-             if variant.isascii() and len(variant) >= 4 and len(variant.split()) <= MAX_WORDS}
-    # Drug names that are also everyday English words would block ordinary replies.
-    return frozenset(name for name in names if name not in EVERYDAY_WORDS)
-
-
-EVERYDAY_WORDS = frozenset("""
-care today team time help sure well best good kind thank thanks love hope happy please office staff call
-sorry feedback experience review great fine nice wait back soon visit form plan order free clear calm
-""".split())
+    tokens = words(text)
+    found = []
+    for data, first, last in find_drugs([word for word, _, _ in tokens]):
+        end_token = tokens[min(last, len(tokens)) - 1]
+        found.append((data.get("name", ""), tokens[first][1], end_token[2]))
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -116,7 +121,7 @@ def lexicon() -> dict[str, frozenset[str]]:
     return {
         "phi_condition": frozenset(_multiword(CONDITIONS_LAY, MULTIWORD)) | icd_conditions(),
         "phi_treatment": frozenset(_multiword(PROCEDURES, MULTIWORD)),
-        "phi_medication": frozenset(_multiword(MEDICATIONS_LAY, MULTIWORD)) | drug_names(),
+        "phi_medication": frozenset(_multiword(MEDICATIONS_LAY, MULTIWORD)),
     }
 
 
@@ -176,5 +181,6 @@ def medical_words(text: str) -> set[str]:
 
 
 def warm_up() -> None:
-    """Build the vocabularies now (a second or two) instead of on the first check."""
+    """Build the vocabularies now (a few seconds) instead of on the first check."""
     lexicon()
+    drug_spans("warm up")
