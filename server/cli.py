@@ -8,6 +8,7 @@ import logging
 import re
 import sqlite3
 import sys
+import threading
 from datetime import datetime, timezone
 from html import unescape
 from pathlib import Path
@@ -84,6 +85,11 @@ def serve(host: str | None, port: int | None, allow_network: bool, data_dir: Pat
             f"Cannot listen on {host}:{port} ({error.strerror}). Is ReviewDesk already running? "
             "Stop it, or choose another port with --port."
         ) from None
+    # The reply checker's vocabularies (ICD-10-CM, 100,000 drug names) take a few seconds to load:
+    # load them now, not when staff first type a reply.
+    from server import vocabulary
+
+    threading.Thread(target=vocabulary.warm_up, name="vocabulary", daemon=True).start()
     # Request threads share one interpreter lock; switching more often than the default 5 ms keeps a
     # quick read from waiting behind a large ingest batch.
     sys.setswitchinterval(0.001)

@@ -33,9 +33,14 @@ SERIOUS = (
     "Out of respect for everyone's privacy we don't discuss details here, but we take this seriously.",
     "We hold ourselves to a high standard and want to look into this.",
 )
-INVITE_WITH_LINE = (
+INVITE_BY_PHONE = (
     "Please call {role} at {line} so we can talk with you directly.",
     "We'd welcome the chance to talk; please reach {role} at {line}.",
+    "Please contact {role} at {line} so we can look into this together.",
+)
+INVITE_BY_EMAIL = (
+    "Please e-mail {role} at {line} so we can talk with you directly.",
+    "We'd welcome the chance to talk; please write to {role} at {line}.",
     "Please contact {role} at {line} so we can look into this together.",
 )
 INVITE_WITHOUT_LINE = (
@@ -57,21 +62,19 @@ class Suggestion:
     violations: tuple[Violation, ...]
 
 
-def _contact_line(settings: PracticeSettings) -> str | None:
+def _invites(settings: PracticeSettings) -> list[str]:
+    role = settings.contact_role or "our office manager"
     if settings.office_phones:
-        return settings.office_phones[0]
+        return [pattern.format(role=role, line=settings.office_phones[0]) for pattern in INVITE_BY_PHONE]
     if settings.office_emails:
-        return settings.office_emails[0]
-    return None
+        return [pattern.format(role=role, line=settings.office_emails[0]) for pattern in INVITE_BY_EMAIL]
+    return [pattern.format(role=role) for pattern in INVITE_WITHOUT_LINE]
 
 
 def _candidates(kind: str, settings: PracticeSettings) -> list[str]:
     if kind in ("positive", "rating_only"):
         return list(THANKS)
-    line = _contact_line(settings)
-    role = settings.contact_role or "our office manager"
-    invites = [pattern.format(role=role, line=line) for pattern in INVITE_WITH_LINE] if line else \
-              [pattern.format(role=role) for pattern in INVITE_WITHOUT_LINE]
+    invites = _invites(settings)
     openers = MIXED_ACKNOWLEDGE + ACKNOWLEDGE[:3] if kind == "mixed" else ACKNOWLEDGE
     texts = [" ".join(parts) for parts in product(openers, SERIOUS, invites)]
     return [text[0].upper() + text[1:] for text in texts]
