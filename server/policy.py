@@ -81,7 +81,7 @@ SAFE_YOUR = frozenset("""
 feedback review reviews comment comments concern concerns experience experiences words time patience thoughts input
 message note post perspective suggestion suggestions opinion opinions honesty understanding kindness candor
 rating remarks description account frustration frustrations disappointment point points question questions call
-expectations expectation standards
+expectations expectation standards convenience earliest
 """.split())
 SAFE_YOUR_ADJECTIVES = frozenset("kind thoughtful honest detailed valuable helpful generous recent candid".split())
 YOUR = _rx(r"\byour\s+([a-z'-]+)(?:\s+([a-z'-]+))?")
@@ -124,6 +124,7 @@ CONFIRMS = [
     _rx(r"\b(?:next|upcoming|follow[- ]up|last|previous|recent)\s+(?:visit|appointment|cleaning|check[- ]?up|exam|session)\b"),
     _rx(r"\b(?:your|the)\s+(?:visit|appointment|stay|care|treatment|procedure|chart|file|record|account)\b"),
     _rx(r"\bin\s+(?:our|the)\s+(?:chair|office|clinic|practice)\b\s+(?:with\s+)?you\b"),
+    _rx(r"\b(?:in|at|from)\s+our\s+(?:chair|dental\s+chair|exam\s+rooms?|operatory|waiting\s+room|lobby)\b"),
 ]
 ARGUES = [
     _rx(r"\b(?:does|did|do)(?:n't|\s+not)\s+(?:reflect|match|describe)\b"),
@@ -134,7 +135,12 @@ ARGUES = [
     _rx(r"\b(?:never|no\s+one|nobody|none\s+of\s+(?:our|us))\b[^.!?]{0,40}\b(?:rude|hung\s+up|yelled|refused|ignored|lied|"
         r"overcharged|charged|told\s+you)\b"),
     _rx(r"\bwe\s+stand\s+by\b"),
-    _rx(r"\b(?:was|were|is)\s+(?:entirely\s+|completely\s+)?(?:correct|accurate|right|valid|proper|justified)\b"),
+    _rx(r"\b(?:charge|charges|bill|fee|fees|amount|statement|diagnosis|decision|policy|information|account)\s+(?:was|were|is|are)\s+"
+        r"(?:entirely\s+|completely\s+)?(?:correct|accurate|right|valid|proper|justified)\b"),
+    _rx(r"\b(?:is|was|are|were)\s+(?:simply\s+|just\s+|completely\s+|entirely\s+|totally\s+)?(?:inaccurate|untrue|false|"
+        r"not\s+true|incorrect|misleading|fabricated|made\s+up|a\s+lie)\b"),
+    _rx(r"\b(?:doesn't|does\s+not|don't|do\s+not)\s+add\s+up\b|\bno\s+way\s+(?:you|that)\b|"
+        r"\bwe\s+(?:have\s+)?never\s+(?!want|wish|intend|aim|mean|discuss|share|comment|talk|post)\w+"),
     _rx(r"\b(?:was|were)\s+(?:medically\s+)?(?:necessary|needed|required|appropriate|standard\s+practice)\b"),
     _rx(r"\bour\s+(?:records?|notes|logs?|files?)\s+(?:show|shows|indicate|say)\s+(?:that\s+)?we\b"),
     _rx(r"\b(?:that|this|it)(?:'s| is| was)\s+(?:simply\s+|just\s+|absolutely\s+|completely\s+)?(?:not\s+(?:true|accurate|correct|"
@@ -152,6 +158,7 @@ REMOVAL = [
         r"(?:your|this|the|that|your\s+[\w-]+|the\s+[\w-]+)\s+(?:review|rating|post|comment|stars?|feedback|score)\b"),
     _rx(r"\btak(?:e|ing)\s+(?:it|this|that|the)(?:\s+\w+)?\s+down\b"),
     _rx(r"\b(?:bump|raise|change|update|move|make)\b[^.?!]{0,30}\b(?:five|5|four|4|more|higher|full)\s+stars?\b"),
+    _rx(r"\b(?:bump|raise|change|update|move|increase|up)\w*\b[^.?!]{0,20}\bstars?\b"),
     _rx(r"\b(?:review|rating|post)\s+(?:be\s+)?(?:removed|updated|changed|deleted|revised|taken\s+down)\b"),
     _rx(r"\bmore\s+stars\b"),
 ]
@@ -171,7 +178,7 @@ DEFENSIVE = [
     _rx(r"\bsure(?:,| you)\b[^.?!]{0,30}\bsure\b"),
 ]
 SHOUT = re.compile(r"\b[A-Z]{4,}\b")
-INVITE = _rx(r"\b(?:call|contact|reach(?:\s+out)?|e-?mail|message|get\s+in\s+touch|speak|talk|connect|visit\s+our\s+website|"
+INVITE = _rx(r"\b(?:call|contact|reach(?:\s+out)?|e-?mail|message|get\s+in\s+touch|speak|talk|connect|visit\s+our\s+website|hear\s+(?:more|from)|"
              r"let\s+us\s+know|write\s+to)\b")
 INVITE_TARGET = _rx(r"\b(?:us|our\s+(?:office|team|practice|manager|office\s+manager|front\s+desk|patient\s+care)|me|the\s+office|"
                     r"directly|office\s+manager)\b|\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}|@")
@@ -188,8 +195,8 @@ PATIENT_CONTACT = _rx(r"\b(?:your|you\s+at|you\s+on|reach\s+you|call\s+you|text\
 ABOUT_READER_DETAIL = [
     _rx(r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)(?=\W|$)|\b\d{1,2}:\d{2}\b"),
     _rx(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b"),
-    _rx(r"\bfor\s+(?:over\s+|about\s+|nearly\s+|almost\s+|more\s+than\s+)?(?:\d+|an?|one|two|three|four|five|six|ten|fifteen|"
-        r"twenty|thirty|forty|forty-five|fifty|ninety)\s+(?:minutes?|mins?|hours?|hrs?)\b"),
+    _rx(r"(?<!within\s)(?<!next\s)\b(?:over\s+|about\s+|nearly\s+|almost\s+|more\s+than\s+)?(?:\d+|an|one|two|three|four|five|six|"
+        r"ten|fifteen|twenty|thirty|forty|forty-five|fifty|ninety)\s+(?:minutes?|mins?|hours?|hrs?)\b"),
 ]
 READER = re.compile(r"\byou(?:r|rs|'re|'ve|'d)?\b", re.IGNORECASE)
 VISIT_DETAIL = [
@@ -206,7 +213,7 @@ VISIT_DETAIL = [
     _rx(r"\b(?:\d+|two|three|four|five|several|multiple)\s+(?:visits|appointments|times\s+(?:this|last)\s+(?:year|month))\b"),
 ]
 HONORIFIC_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Prof)\.?\s+([A-Z][a-zA-Z'’-]+)")
-INITIALS_GREETING = re.compile(r"(?:^|[.!?]\s+|\b(?:Dear|Hi|Hello|Hey)\s+)((?:[A-Z]\.\s?){1,3}[A-Z]?\.?)(?=\s*,)")
+INITIALS_GREETING = re.compile(r"(?:^|[.!?]\s+|,\s*|\b(?:Dear|Hi|Hello|Hey|Thanks|Thank\s+you),?\s+)((?:[A-Z]\.\s?){2,3})(?=\s*[,!?.]|\s*$)")
 GREETING_NAME = re.compile(r"(?:^|[.!?]\s+|\b(?:Dear|Hi|Hello|Hey|Thanks|Thank you),?\s+)([A-Z][a-z'’-]{1,20})(?=\s*[,!])")
 SENTENCE_END = re.compile(r"[.!?]+(?=\s+[\"'“(]?[A-Z0-9]|\s*$)")
 ABBREVIATIONS = ("dr", "mr", "mrs", "ms", "st", "jr", "sr", "prof", "no", "vs", "etc", "e.g", "i.e", "a.m", "p.m", "ave", "inc",

@@ -19,6 +19,10 @@ def load(name: str) -> list[dict]:
 
 
 CORPUS = load("corpus.jsonl")
+# A second corpus by another writer, first run against the finished checker (3 of 45 unsafe replies got
+# through and 2 of 45 compliant ones were blocked; the rules were then generalised).
+HELD_OUT = load("heldout.jsonl")
+EVERYTHING = CORPUS + HELD_OUT
 
 
 def test_the_corpus_is_large_and_covers_every_blocking_rule():
@@ -28,19 +32,19 @@ def test_the_corpus_is_large_and_covers_every_blocking_rule():
             "argues_facts", "asks_removal", "billing_detail", "contact_info_of_patient"} <= flagged
 
 
-@pytest.mark.parametrize("case", [c for c in CORPUS if not c["allowed"]], ids=lambda c: c["id"])
+@pytest.mark.parametrize("case", [c for c in EVERYTHING if not c["allowed"]], ids=lambda c: c["id"])
 def test_every_unsafe_reply_is_blocked(case):
     result = check(case["reply"], case["review"], case["settings"])
     assert not result.allowed, case["note"]
 
 
 def test_at_most_one_in_thirty_compliant_replies_is_blocked():
-    compliant = [c for c in CORPUS if c["allowed"]]
+    compliant = [c for c in EVERYTHING if c["allowed"]]
     blocked = [c["id"] for c in compliant if not check(c["reply"], c["review"], c["settings"]).allowed]
     assert len(blocked) <= len(compliant) / 30, blocked
 
 
 def test_rules_that_must_be_raised_are_raised_on_nine_in_ten_replies():
-    expected = [(c, rule) for c in CORPUS for rule in c["must_flag"]]
+    expected = [(c, rule) for c in EVERYTHING for rule in c["must_flag"]]
     found = [(c, rule) for c, rule in expected if rule in {v.rule for v in check(c["reply"], c["review"], c["settings"]).violations}]
     assert len(found) >= 0.9 * len(expected)
