@@ -267,6 +267,41 @@ def import_contacts_command(file: Path, activities_file: Path | None, mappings: 
         click.echo(f"  warning: {warning}", err=True)
 
 
+@cli.command()
+@click.option("--target", type=click.FloatRange(1, 5), default=None, help="Average rating to aim for (default: the setting, 4.5).")
+@data_dir_option
+def report(target: float | None, data_dir: Path | None) -> None:
+    """Print how the practice follows the workflow: ratings, reply times, follow-ups, outcomes."""
+    from server.api.stats import practice_stats
+
+    database = resolve_data_dir(data_dir) / DATABASE_FILENAME
+    if not database.exists():
+        raise click.ClickException(f"There is no ReviewDesk database at {database}; check --data-dir.")
+    with Store.connect(database) as store:
+        stats = practice_stats(store, datetime.now(timezone.utc), target)
+
+    def show(value, unit: str = "") -> str:
+        return "—" if value is None else f"{value}{unit}"
+
+    click.echo(f"Reviews: {stats['reviews']}  ({', '.join(f'{k} {v}' for k, v in sorted(stats['stages'].items())) or 'none'})")
+    click.echo("")
+    click.echo(f"{'Ratings':12} {'count':>6} {'average':>8} {'+1 one-star':>12} {'5-stars to ' + str(stats['ratings']['overall']['target']):>16}")
+    for name, math_ in stats["ratings"].items():
+        click.echo(f"{name:12} {math_['count']:>6} {show(math_['average']):>8} {show(math_['after_one_more_1_star']):>12} "
+                   f"{show(math_['five_stars_to_reach_target']):>16}")
+    replies, follow = stats["replies"], stats["follow_ups"]
+    click.echo("")
+    click.echo(f"Replies: {replies['count']}; median {show(replies['median_hours_to_reply'], ' h')}, 90th percentile "
+               f"{show(replies['p90_hours_to_reply'], ' h')}; within {replies['target_hours']} h: "
+               f"{show(None if replies['share_within_target'] is None else round(100 * replies['share_within_target']), '%')}; "
+               f"before the cool-down: {replies['before_cooldown']}")
+    click.echo(f"Follow-ups: {follow['called']} of {follow['needed']} called "
+               f"(reached {follow['outcomes']['reached']}, voicemail {follow['outcomes']['voicemail']}, "
+               f"unreachable {follow['outcomes']['unreachable']}); resolved {follow['resolved']}, not resolved {follow['not_resolved']}; "
+               f"reviews updated after a call: {follow['reviews_updated_after_follow_up']} "
+               f"(average rating change {show(follow['average_rating_change'])})")
+
+
 def main() -> None:
     cli(prog_name="reviewdesk")
 

@@ -17,7 +17,19 @@ DEFAULTS: dict[str, Any] = {
     "staff_names": [],
     "max_sentences": 3,
     "suggest_positive": True,
+    # The workflow (W1, W2, W6, W8).
+    "cooldown_minutes": 30,
+    "response_target_hours": 24,
+    "followup_business_days": 2,
+    "followup_assignee": "our office manager",
+    "google_review_link": "",
+    "facebook_review_link": "",
+    "request_recent_days": 14,
+    "request_cap_days": 90,
+    "rating_target": 4.5,
 }
+INTEGER_RANGES = {"max_sentences": (1, 10), "cooldown_minutes": (15, 24 * 60), "response_target_hours": (1, 24 * 14),
+                  "followup_business_days": (1, 20), "request_recent_days": (1, 365), "request_cap_days": (1, 3650)}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -46,23 +58,48 @@ def validate(changes: Any) -> dict[str, Any]:
         raise ApiError(422, "invalid_value", f"Unknown setting(s): {', '.join(unknown)}. Known: {', '.join(DEFAULTS)}.")
     clean: dict[str, Any] = {}
     for name, value in changes.items():
-        if name in ("practice_name", "contact_role"):
+        if name in ("practice_name", "contact_role", "followup_assignee"):
             clean[name] = _text(name, value)
+        elif name in ("google_review_link", "facebook_review_link"):
+            link = _text(name, value, limit=500)
+            if link and not re.match(r"^https://[^\s]+$", link):
+                raise ApiError(422, "invalid_value", f"'{name}' must be an https:// link (the platform's 'write a review' link).")
+            if name == "facebook_review_link" and link and "facebook.com" not in link:
+                raise ApiError(422, "invalid_value", "'facebook_review_link' must be a facebook.com link.")
+            clean[name] = link
+        elif name == "rating_target":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 1 <= value <= 5:
+                raise ApiError(422, "invalid_value", "'rating_target' must be a number of stars from 1 to 5.")
+            clean[name] = float(value)
         elif name == "office_phones":
             clean[name] = _list(name, value, lambda v: len(re.sub(r"\D", "", v)) >= 7, "phone number")
         elif name == "office_emails":
             clean[name] = _list(name, value, EMAIL.match, "e-mail address")
         elif name == "staff_names":
             clean[name] = _list(name, value)
-        elif name == "max_sentences":
-            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
-                raise ApiError(422, "invalid_value", "'max_sentences' must be a whole number from 1 to 10.")
+        elif name in INTEGER_RANGES:
+            low, high = INTEGER_RANGES[name]
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                extra = " (the cool-down is never shorter than 15 minutes)" if name == "cooldown_minutes" else ""
+                raise ApiError(422, "invalid_value", f"'{name}' must be a whole number from {low} to {high}{extra}.")
             clean[name] = value
         elif name == "suggest_positive":
             if not isinstance(value, bool):
                 raise ApiError(422, "invalid_value", "'suggest_positive' must be true or false.")
             clean[name] = value
     return clean
+
+
+def all_settings(stored: dict[str, Any]) -> dict[str, Any]:
+    return {**DEFAULTS, **stored}
+
+
+def workflow_settings(stored: dict[str, Any]):
+    from server.workflow import WorkflowSettings
+
+    values = all_settings(stored)
+    return WorkflowSettings(cooldown_minutes=values["cooldown_minutes"], response_target_hours=values["response_target_hours"],
+                            followup_business_days=values["followup_business_days"], followup_assignee=values["followup_assignee"])
 
 
 def practice_settings(stored: dict[str, Any]) -> PracticeSettings:

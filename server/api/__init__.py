@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from server.api import captures, contacts, health, matches, replies, reviews, settings
+from server.api import captures, contacts, events, health, matches, replies, requests, reviews, settings, stats
 
-BLUEPRINTS = (health.bp, reviews.bp, captures.bp, contacts.bp, matches.bp, replies.bp, settings.bp)
+BLUEPRINTS = (health.bp, reviews.bp, captures.bp, contacts.bp, matches.bp, replies.bp, settings.bp, events.bp, stats.bp,
+              requests.bp)
 
 
 def register(app: Flask) -> None:

@@ -8,7 +8,8 @@ from flask import Blueprint
 
 from parsers import parse_page
 from parsers.page import UNSUPPORTED
-from server.api.common import json_body, ok, store
+from parsers.dates import iso_utc
+from server.api.common import json_body, now, ok, store
 from server.errors import ApiError, error_response
 
 bp = Blueprint("captures", __name__)
@@ -19,9 +20,9 @@ MAX_CLOCK_SKEW = timedelta(minutes=10)
 def _captured_at(value) -> datetime:
     """When the page was captured, in the browser's time zone (its UTC offset says what "Yesterday at
     15:28" on the page means); relative dates count back from it."""
-    now = datetime.now(timezone.utc)
+    current = now()
     if value is None:
-        return now
+        return current
     if not isinstance(value, str):
         raise ApiError(422, "invalid_value", "'captured_at' must be an ISO 8601 date-time such as 2026-11-23T13:00:00Z.")
     try:
@@ -29,7 +30,7 @@ def _captured_at(value) -> datetime:
     except ValueError:
         raise ApiError(422, "invalid_value", f"'captured_at' must be an ISO 8601 date-time such as 2026-11-23T13:00:00Z, got {value!r}.") from None
     moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
-    if moment > now + MAX_CLOCK_SKEW:
+    if moment > current + MAX_CLOCK_SKEW:
         raise ApiError(422, "invalid_value", "'captured_at' is in the future; check this computer's clock and capture again.")
     return moment
 
@@ -51,7 +52,7 @@ def capture():
     if result.status == UNSUPPORTED:
         return error_response(422, "unsupported", result.warnings[0], status=UNSUPPORTED, platform=None)
     db = store()
-    stored = db.ingest_reviews(result.reviews)
+    stored = db.ingest_reviews(result.reviews, seen_at=iso_utc(now()))
     return ok(
         platform=result.platform,
         status=result.status,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from typing import Any
 
 from flask import current_app, g, jsonify, request
@@ -22,6 +23,12 @@ def release_store(_exc: BaseException | None = None) -> None:
     used = g.pop("store", None)
     if used is not None:
         current_app.extensions["reviewdesk.store_pool"].release(used)
+
+
+def now() -> datetime:
+    """The current moment; tests set ``CLOCK`` in the app config to move time without sleeping."""
+    clock = current_app.config.get("CLOCK")
+    return clock() if clock else datetime.now(timezone.utc)
 
 
 def ok(http_status: int = 200, **data: Any):

@@ -5,10 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from parsers.review import PLATFORMS
-from server.api.common import int_arg, json_body, ok, store
+from parsers.dates import iso_utc
+from server.api.common import int_arg, json_body, now, ok, store
 from server.errors import ApiError
 from server.ingest import reviews_from_payload
+from server.settings import workflow_settings
 from server.storage import ReviewFilter
+from server.workflow import STAGES, state
 
 bp = Blueprint("reviews", __name__)
 
@@ -18,7 +21,7 @@ MAX_PAGE = 500
 @bp.post("/reviews")
 def ingest():
     reviews = reviews_from_payload(json_body())
-    result = store().ingest_reviews(reviews)
+    result = store().ingest_reviews(reviews, seen_at=iso_utc(now()))
     return ok(created=result.created, updated=result.updated, unchanged=result.unchanged, review_ids=result.review_ids)
 
 
@@ -38,16 +41,30 @@ def list_reviews():
     platform = request.args.get("platform") or None
     if platform is not None and platform not in PLATFORMS:
         raise ApiError(400, "invalid_parameter", f"'platform' must be one of {', '.join(PLATFORMS)}, got {platform!r}.")
+    stage = request.args.get("stage") or None
+    if stage is not None and stage not in STAGES:
+        raise ApiError(400, "invalid_parameter", f"'stage' must be one of {', '.join(STAGES)}, got {stage!r}.")
+    limit = int_arg("limit", 50, minimum=1, maximum=MAX_PAGE)
+    offset = int_arg("offset", 0, minimum=0, maximum=10**9)
     query = ReviewFilter(
         platform=platform,
         q=(request.args.get("q") or "").strip() or None,
         rating=int_arg("rating", None, minimum=1, maximum=5),
         has_owner_reply=_bool_arg("replied"),
-        limit=int_arg("limit", 50, minimum=1, maximum=MAX_PAGE),
-        offset=int_arg("offset", 0, minimum=0, maximum=10**9),
+        # The stage is derived from events: filter after deriving it, over every matching review.
+        limit=10**9 if stage else limit,
+        offset=0 if stage else offset,
     )
-    reviews, total = store().list_reviews(query)
-    return ok(reviews=reviews, total=total, limit=query.limit, offset=query.offset)
+    db = store()
+    reviews, total = db.list_reviews(query)
+    settings, current = workflow_settings(db.settings()), now()
+    events = db.events_for([review["id"] for review in reviews])
+    for review in reviews:
+        review["state"] = state(review, events.get(review["id"], []), settings, current)
+    if stage:
+        reviews = [review for review in reviews if review["state"]["stage"] == stage]
+        total, reviews = len(reviews), reviews[offset:offset + limit]
+    return ok(reviews=reviews, total=total, limit=limit, offset=offset)
 
 
 @bp.get("/reviews/<int:review_id>")
@@ -56,4 +73,6 @@ def get_review(review_id: int):
     review = db.get_review(review_id)
     if review is None:
         raise ApiError(404, "not_found", f"There is no review {review_id}; it may have been captured into another data directory.")
-    return ok(review=review, history=db.review_history(review_id), events=db.review_events(review_id))
+    events = db.review_events(review_id)
+    return ok(review=review, state=state(review, events, workflow_settings(db.settings()), now()),
+              history=db.review_history(review_id), events=events)

@@ -310,7 +310,18 @@ class Store(ContactQueries):
         columns = ", ".join(row)
         placeholders = ", ".join("?" for _ in row)
         cursor = self.db.conn.execute(f"INSERT INTO reviews ({columns}) VALUES ({placeholders})", tuple(row.values()))
+        if row["owner_reply_text"] is not None:
+            self._log_detected_reply(cursor.lastrowid, row, seen_at, already_there=True)
         return cursor.lastrowid
+
+    def _log_detected_reply(self, review_id: int, values: dict[str, Any], seen_at: str, already_there: bool = False) -> None:
+        """An owner reply seen on the page: a ``replied`` event at its (latest possible) time."""
+        latest = values.get("owner_reply_date_max") or values.get("owner_reply_at")
+        at = min(latest, seen_at) if latest else seen_at
+        self.append_event(review_id, "replied", at=at, data={
+            "source": "capture", "text": values["owner_reply_text"], "date_min": values.get("owner_reply_date_min"),
+            "date_max": values.get("owner_reply_date_max"), "already_replied_when_first_seen": already_there,
+        })
 
     def _update_review(self, existing: sqlite3.Row, review: Review, seen_at: str) -> bool:
         """Refresh a stored review; returns whether a versioned field changed."""
@@ -338,6 +349,8 @@ class Store(ContactQueries):
             )
             updates.update(version=existing["version"] + 1, changed_at=seen_at)
             self.append_event(existing["id"], "review_updated", at=seen_at, data={"changes": changes})
+            if existing["owner_reply_text"] is None and versioned["owner_reply_text"] is not None:
+                self._log_detected_reply(existing["id"], versioned, seen_at)
         assignments = ", ".join(f"{name} = ?" for name in updates)
         self.db.conn.execute(f"UPDATE reviews SET {assignments} WHERE id = ?", (*updates.values(), existing["id"]))
         return bool(changes)
@@ -431,18 +444,51 @@ class Store(ContactQueries):
         return cursor.lastrowid
 
     def review_events(self, review_id: int) -> list[dict[str, Any]]:
-        rows = self._rows("SELECT * FROM events WHERE review_id = ? ORDER BY at, id", (review_id,))
-        return [
-            {
-                "id": row["id"],
-                "type": row["type"],
-                "at": row["at"],
-                "recorded_at": row["recorded_at"],
-                "staff": row["staff"],
-                **json.loads(row["data"]),
-            }
-            for row in rows
-        ]
+        return self.events_for([review_id]).get(review_id, [])
+
+    def events_for(self, review_ids: Iterable[int] | None = None) -> dict[int, list[dict[str, Any]]]:
+        """Each review's events, oldest first (every review's when ``review_ids`` is None)."""
+        if review_ids is None:
+            rows = self._rows("SELECT * FROM events WHERE review_id IS NOT NULL ORDER BY at, id")
+        else:
+            ids = list(review_ids)
+            rows = []
+            for start in range(0, len(ids), 900):
+                chunk = ids[start:start + 900]
+                rows += self._rows(f"SELECT * FROM events WHERE review_id IN ({', '.join('?' * len(chunk))}) ORDER BY at, id", chunk)
+            rows.sort(key=lambda row: (row["at"], row["id"]))
+        by_review: dict[int, list[dict[str, Any]]] = {}
+        for row in rows:
+            by_review.setdefault(row["review_id"], []).append(_event_json(row))
+        return by_review
+
+    def all_reviews(self) -> list[dict[str, Any]]:
+        return [review_json(row) for row in self._rows("SELECT * FROM reviews ORDER BY id")]
+
+    def requests_sent_since(self, since: str) -> dict[int, str]:
+        """Contact id → when a review request was last sent to them, for requests since ``since``."""
+        rows = self._rows("SELECT contact_id, max(at) FROM events WHERE type = 'request_sent' AND contact_id IS NOT NULL "
+                          "AND at >= ? GROUP BY contact_id", (since,))
+        return {row[0]: row[1] for row in rows}
+
+    def contacts_seen_since(self, since: str) -> list[dict[str, Any]]:
+        from server.storage.contacts import contact_json
+
+        rows = self._rows("SELECT * FROM contacts WHERE last_seen_at >= ? ORDER BY last_seen_at DESC, id", (since[:10],))
+        return [contact_json(row) for row in rows]
+
+    def set_opted_out(self, contact_id: int, opted_out: bool, at: str) -> None:
+        with self.write():
+            self.db.conn.execute("UPDATE contacts SET opted_out = ?, updated_at = ? WHERE id = ?", (int(opted_out), at, contact_id))
+
+    def log_requests_sent(self, contact_ids: list[int], at: str, staff: str | None) -> None:
+        with self.write():
+            for contact_id in contact_ids:
+                self.append_event(None, "request_sent", at=at, staff=staff, contact_id=contact_id)
+
+    def log_event(self, review_id: int, event_type: str, at: str, data: dict[str, Any], staff: str | None) -> int:
+        with self.write():
+            return self.append_event(review_id, event_type, at=at, data=data, staff=staff)
 
 
 def _completes(name: str, existing: sqlite3.Row, new: Any) -> bool:
@@ -465,6 +511,11 @@ def review_date_range(review: Review) -> tuple[str, str] | None:
     if review.created_at:
         return timestamp_range(review.created_at)
     return None
+
+
+def _event_json(row: sqlite3.Row) -> dict[str, Any]:
+    return {"id": row["id"], "type": row["type"], "at": row["at"], "recorded_at": row["recorded_at"],
+            "staff": row["staff"], "contact_id": row["contact_id"], **json.loads(row["data"])}
 
 
 def _bool_or_none(value: int | None) -> bool | None:
