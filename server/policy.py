@@ -155,7 +155,7 @@ ARGUES = [
 ]
 REMOVAL = [
     _rx(r"\b(?:remov|delet|tak\w*\s+down|updat|revis|chang|edit|reconsider|amend|modif|rais|improv|withdr[ae]w|adjust|retract)\w*\s+"
-        r"(?:your|this|the|that|your\s+[\w-]+|the\s+[\w-]+)\s+(?:review|rating|post|comment|stars?|feedback|score)\b"),
+        r"(?:your|this|the|that|her|his|their|my|(?:your|the|her|his|their)\s+[\w-]+)\s+(?:review|rating|post|comment|stars?|feedback|score)\b"),
     _rx(r"\btak(?:e|ing)\s+(?:it|this|that|the)(?:\s+\w+)?\s+down\b"),
     _rx(r"\b(?:bump|raise|change|update|move|make)\b[^.?!]{0,30}\b(?:five|5|four|4|more|higher|full)\s+stars?\b"),
     _rx(r"\b(?:bump|raise|change|update|move|increase|up)\w*\b[^.?!]{0,20}\bstars?\b"),

@@ -62,7 +62,7 @@ def compute(reviews: list[dict], events: dict[int, list[dict]], settings: Workfl
             hours_to_reply.append(max(hours, 0.0))
             within_target += hours <= settings.response_target_hours
             before_cooldown += current["replied_before_cooldown"]
-        if replied and not historical and needs_follow_up(review):
+        if replied and not historical and needs_follow_up(review, log, replied["at"]):
             follow_ups += 1
             calls = [e for e in log if e["type"] == "followup_call"]
             called += bool(calls)

@@ -38,11 +38,22 @@ def add_business_days(moment: datetime, days: int) -> datetime:
     return result
 
 
-def needs_follow_up(review: dict[str, Any]) -> bool:
-    """Negative and mixed reviews get a private follow-up call after the reply (W6)."""
-    if review.get("rating") is not None:
-        return review["rating"] <= 3
-    return review.get("recommends") is False
+def needs_follow_up(review: dict[str, Any], events: list[dict[str, Any]] = (), moment: str | None = None) -> bool:
+    """Negative and mixed reviews get a private follow-up call after the reply (W6): judged on the review
+    as it was at ``moment`` (a review later raised to 4 stars after a good call still needed the call)."""
+    rating, recommends = review.get("rating"), review.get("recommends")
+    if moment is not None:
+        for event in events:
+            changes = event.get("changes") or {}
+            if event["type"] == "review_updated" and event["at"] > moment:
+                if "rating" in changes:
+                    rating = changes["rating"]["old"]
+                if "recommends" in changes:
+                    recommends = changes["recommends"]["old"]
+                break
+    if rating is not None:
+        return rating <= 3
+    return recommends is False or recommends == 0
 
 
 def _first(events: list[dict], *types: str) -> dict | None:
@@ -62,7 +73,8 @@ def state(review: dict[str, Any], events: list[dict[str, Any]], settings: Workfl
     reply_due = first_seen + timedelta(hours=settings.response_target_hours)
     replied = _first(events, "replied")
     replied_at = parse_iso(replied["at"]) if replied else None
-    follow_up = replied_at is not None and needs_follow_up(review) and not replied.get("already_replied_when_first_seen")
+    follow_up = (replied_at is not None and needs_follow_up(review, events, replied["at"])
+                 and not replied.get("already_replied_when_first_seen"))
     followup_due = add_business_days(replied_at, settings.followup_business_days) if follow_up else None
     outcome = _last(events, "resolved", "not_resolved")
     if _last(events, "escalated") and not outcome and not replied:
