@@ -33,6 +33,7 @@ def test_sign_in_and_see_the_inbox_with_review_text_as_text(live_server, page):
     assert hostile_row.locator("td.text").inner_text() == HOSTILE_TEXT
     assert hostile_row.locator("td.reviewer").inner_text() == HOSTILE_NAME
     assert hostile_row.locator("td.rating").inner_text() == "★☆☆☆☆"
+    assert hostile_row.locator("td.stage").inner_text() == "New"
     assert page.locator("#reviews img, #reviews b, #reviews script").count() == 0
     assert page.evaluate("window.__pwned") is None
 

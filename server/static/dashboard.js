@@ -4,7 +4,11 @@
 
 const PAGE_SIZE = 50;
 const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
-const state = { offset: 0, total: 0, platform: "", q: "" };
+const state = { offset: 0, total: 0, platform: "", stage: "", q: "" };
+const STAGE_NAMES = {
+  new: "New", cooling_down: "Cooling down", ready: "Ready", overdue: "Overdue", replied: "Replied",
+  follow_up: "Follow-up", resolved: "Resolved", closed: "Closed", ignored: "Ignored", escalated: "Escalated",
+};
 
 async function api(path, options = {}) {
   const response = await fetch(path, {
@@ -57,6 +61,7 @@ function setStatus(message, isError = false) {
 async function loadReviews() {
   const params = new URLSearchParams({ limit: PAGE_SIZE, offset: state.offset });
   if (state.platform) params.set("platform", state.platform);
+  if (state.stage) params.set("stage", state.stage);
   if (state.q) params.set("q", state.q);
   setStatus("Loading reviews…");
   let body;
@@ -73,6 +78,8 @@ async function loadReviews() {
     const row = document.createElement("tr");
     row.dataset.reviewId = review.id;
     row.tabIndex = 0;
+    const stage = review.state ? review.state.stage : "";
+    cell(row, STAGE_NAMES[stage] || stage, `stage stage-${stage}`);
     cell(row, PLATFORM_NAMES[review.platform] || review.platform);
     cell(row, review.reviewer_name, "reviewer");
     cell(row, ratingText(review), "rating");
@@ -129,6 +136,7 @@ document.getElementById("filters").addEventListener("submit", (event) => {
   event.preventDefault();
   const form = new FormData(event.target);
   state.platform = form.get("platform");
+  state.stage = form.get("stage");
   state.q = form.get("q").trim();
   state.offset = 0;
   loadReviews();
