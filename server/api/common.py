@@ -25,6 +25,14 @@ def release_store(_exc: BaseException | None = None) -> None:
         current_app.extensions["reviewdesk.store_pool"].release(used)
 
 
+def review_or_404(review_id: int) -> dict[str, Any]:
+    """The stored review, or the 404 every review route answers for an unknown id."""
+    review = store().get_review(review_id)
+    if review is None:
+        raise ApiError(404, "not_found", f"There is no review {review_id}; it may have been captured into another data directory.")
+    return review
+
+
 def now() -> datetime:
     """The current moment; tests set ``CLOCK`` in the app config to move time without sleeping."""
     clock = current_app.config.get("CLOCK")

@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import Blueprint
 
 from parsers.dates import iso_utc, parse_iso
-from server.api.common import json_body, now, ok, store
+from server.api.common import json_body, now, ok, review_or_404, store
 from server.errors import ApiError
 from server.policy import REMOVAL, check, review_context
 from server.settings import practice_settings, workflow_settings
@@ -40,10 +40,7 @@ def _moment(body: dict, current) -> str:
 
 @bp.post("/reviews/<int:review_id>/events")
 def log_event(review_id: int):
-    db = store()
-    review = db.get_review(review_id)
-    if review is None:
-        raise ApiError(404, "not_found", f"There is no review {review_id}.")
+    db, review = store(), review_or_404(review_id)
     body = json_body()
     if not isinstance(body, dict) or "type" not in body:
         raise ApiError(400, "missing_field", f"Send {{\"type\": ...}}; types you can log: {', '.join(LOGGABLE)}.")

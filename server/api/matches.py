@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from server.api.common import json_body, ok, store
+from server.api.common import json_body, ok, review_or_404, store
 from server.errors import ApiError
 from server.matching import candidates_for
 from server.storage import utc_now
 
 bp = Blueprint("matches", __name__)
 DECISIONS = ("confirm", "reject")
-
-
-def _review(review_id: int) -> dict:
-    review = store().get_review(review_id)
-    if review is None:
-        raise ApiError(404, "not_found", f"There is no review {review_id}.")
-    return review
 
 
 def _answer(review: dict):
@@ -28,12 +21,12 @@ def _answer(review: dict):
 
 @bp.get("/reviews/<int:review_id>/matches")
 def matches(review_id: int):
-    return _answer(_review(review_id))
+    return _answer(review_or_404(review_id))
 
 
 @bp.post("/reviews/<int:review_id>/match")
 def decide(review_id: int):
-    review = _review(review_id)
+    review = review_or_404(review_id)
     body = json_body()
     if not isinstance(body, dict) or "contact_id" not in body or "decision" not in body:
         raise ApiError(400, "missing_field", "Send {\"contact_id\": <id>, \"decision\": \"confirm\" or \"reject\"}.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from server.api.common import json_body, ok, store
+from server.api.common import json_body, ok, review_or_404, store
 from server.errors import ApiError
 from server.policy import check, review_context
 from server.settings import practice_settings
@@ -18,10 +18,7 @@ MAX_REPLY_CHARS = 5000
 def _stored_review(review_id) -> dict:
     if isinstance(review_id, bool) or not isinstance(review_id, int):
         raise ApiError(422, "invalid_value", "'review_id' must be a review's id (a whole number).")
-    review = store().get_review(review_id)
-    if review is None:
-        raise ApiError(404, "not_found", f"There is no review {review_id}.")
-    return review
+    return review_or_404(review_id)
 
 
 @bp.post("/replies/check")

@@ -6,7 +6,7 @@ from flask import Blueprint, request
 
 from parsers.review import PLATFORMS
 from parsers.dates import iso_utc
-from server.api.common import int_arg, json_body, now, ok, store
+from server.api.common import int_arg, json_body, now, ok, review_or_404, store
 from server.errors import ApiError
 from server.ingest import reviews_from_payload
 from server.settings import workflow_settings
@@ -69,10 +69,7 @@ def list_reviews():
 
 @bp.get("/reviews/<int:review_id>")
 def get_review(review_id: int):
-    db = store()
-    review = db.get_review(review_id)
-    if review is None:
-        raise ApiError(404, "not_found", f"There is no review {review_id}; it may have been captured into another data directory.")
+    db, review = store(), review_or_404(review_id)
     events = db.review_events(review_id)
     return ok(review=review, state=state(review, events, workflow_settings(db.settings()), now()),
               history=db.review_history(review_id), events=events)
