@@ -180,7 +180,16 @@ def medical_words(text: str) -> set[str]:
     return {term for _, term, _, _ in find_terms(text)} | {term for _, term, _, _ in contextual_terms(text)}
 
 
+_ready = False
+
+
 def warm_up() -> None:
     """Build the vocabularies now (a few seconds) instead of on the first check."""
+    global _ready  # noqa: PLW0603 (a flag the health check reads)
     lexicon()
     drug_spans("warm up")
+    _ready = True
+
+
+def is_ready() -> bool:
+    return _ready

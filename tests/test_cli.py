@@ -78,6 +78,11 @@ def test_serve_prints_the_dashboard_and_pairing_and_answers(served):
     assert token in output and "reviewdesk token" in output
     status, body = get_json(port, "/api/health", token)
     assert status == 200 and body["ok"] is True and body["version"]
+    deadline = time.monotonic() + 60
+    while not body["checker_ready"] and time.monotonic() < deadline:  # the vocabularies load in the background
+        time.sleep(0.2)
+        status, body = get_json(port, "/api/health", token)
+    assert body["checker_ready"] is True
 
 
 def test_serve_refuses_a_network_address_without_the_flag(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from server import __version__
+from server import __version__, vocabulary
 from server.api.common import ok, store
 from server.errors import error_response
 
@@ -21,4 +21,5 @@ def health():
             f"The database is missing migrations ({', '.join(database['pending_migrations'])}). "
             "Restart the server to apply them; if that does not help, restore the latest 'reviewdesk backup'.",
         )
-    return ok(version=__version__, database=database)
+    # The reply checker loads its vocabularies in the background for a few seconds after start.
+    return ok(version=__version__, database=database, checker_ready=vocabulary.is_ready())
