@@ -147,31 +147,17 @@ def _import(store, raw, filename, mapping, activities, activity_mapping, progres
     activity_rows = read_activities(*activities, activity_mapping) if activities else None
     report = ImportReport(mapping=read.mapping, encoding=read.encoding, warnings=list(read.warnings))
     report.skipped = [{"row": s.row, "reason": s.reason} for s in read.skipped]
-    result = store.import_contacts([contact_row(c) for c in read.contacts], utc_now(), stored_contact_keys, progress)
-    report.imported, report.updated, report.unchanged, report.activities = result.imported, result.updated, result.unchanged, result.activities
-    report.skipped.extend(result.skipped)
+    extra = []
     if activity_rows is not None:
         rows, skipped, used = activity_rows
         report.activity_mapping = used
         report.skipped.extend({"row": s.row, "reason": f"activities file: {s.reason}"} for s in skipped)
-        references = store.contact_ids_by_reference()
-        resolved = []
-        for activity in rows:
-            reference = activity.contact_ref or ""
-            contact_id = references.get(reference) or references.get(reference.lower()) or references.get(_digits(reference))
-            if contact_id is None:
-                report.skipped.append({"row": activity.row, "reason": f"activities file: no contact with reference {reference!r}"})
-            else:
-                resolved.append((contact_id, activity.type, activity.at, activity.summary, activity.staff))
-        report.activities += store.import_activities(resolved)
+        extra = [(a.contact_ref or "", a.type, a.at, a.summary, a.staff, a.row) for a in rows]
+    result = store.import_contacts([contact_row(c) for c in read.contacts], utc_now(), stored_contact_keys, progress, extra)
+    report.imported, report.updated, report.unchanged, report.activities = result.imported, result.updated, result.unchanged, result.activities
+    report.skipped.extend(result.skipped)
     report.skipped.sort(key=lambda skipped: (skipped["reason"].startswith("activities file"), skipped["row"]))
     return report
-
-
-def _digits(reference: str) -> str:
-    from parsers.contacts import phone_key
-
-    return phone_key(reference) or ""
 
 
 __all__ = ["ContactFileError", "ImportReport", "contact_keys", "import_contacts", "query_plan"]

@@ -90,9 +90,9 @@ def _last_parts(words: list[str]) -> tuple[str, ...]:
 
 def contact_name(first: str = "", last: str = "", full: str = "", middle: str = "", preferred: str = "") -> PersonName:
     """A contact's name from separate fields, or from a full name ("Smith, Robert J.", "Dr. Ana García López")."""
-    if not (first or last) and full:
+    if not last and full:  # a full name only (the first name may have been derived from it)
         parsed = HumanName(full)
-        first, middle, last = parsed.first, parsed.middle, parsed.last
+        first, middle, last = first or parsed.first, middle or parsed.middle, parsed.last
         if not last and not first:
             return PersonName()
     first_words, last_words = tokens(first), tokens(last)

@@ -55,7 +55,7 @@ def compute(reviews: list[dict], events: dict[int, list[dict]], settings: Workfl
         stages[current["stage"]] += 1
         replied = next((e for e in log if e["type"] == "replied"), None)
         historical = bool(replied and replied.get("already_replied_when_first_seen"))
-        if not historical and (replied or current["overdue"]):
+        if not historical and (replied or current["overdue"]):  # ignored and escalated reviews are not due
             due += 1
         if replied and not historical:
             hours = (parse_iso(replied["at"]) - parse_iso(review["first_seen_at"])).total_seconds() / 3600

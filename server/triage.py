@@ -29,15 +29,17 @@ ESCALATIONS = [
     (re.compile(r"\b(?:kill\s+myself|suicid\w*|end\s+(?:it\s+all|my\s+life)|hurt\s+myself|self[- ]harm|don'?t\s+want\s+to\s+live)\b", re.I),
      "a clinician, now: reach out privately and give crisis resources (in the US, call or text 988)",
      "the reviewer may be at risk of harming themselves"),
-    (re.compile(r"\b(?:i'?ll|i\s+will|gonna|going\s+to)\s+(?:kill|shoot|hurt|beat|burn|come\s+back\s+(?:with|and))\b|\b(?:bomb|shoot\s+up)\b", re.I),
+    (re.compile(r"\b(?:i'?ll|i\s+will|gonna|going\s+to)\s+(?:kill|shoot|hurt|beat|burn|come\s+back\s+(?:with|and))\b|"
+                r"\b(?:bomb\s+threat|plant\s+a\s+bomb|blow\s+(?:it|you|the\s+place)\s+up|shoot\s+up)\b", re.I),
      "the practice manager, who decides whether to call the police", "the review contains a threat of violence"),
     (re.compile(r"\b(?:emergency\s+room|the\s+er\b|hospitali[sz]ed|in\s+the\s+hospital|ambulance|911|nearly\s+died|almost\s+died|"
                 r"sepsis|can'?t\s+breathe|life[- ]threatening|permanent(?:ly)?\s+(?:damage|injur)|still\s+bleeding|paralys\w*)", re.I),
      "the treating clinician and the practice manager", "the review describes serious harm or an emergency"),
-    (re.compile(r"\b(?:hipaa|my\s+privacy|privacy\s+(?:violation|breach)|confidential\w*|leak\w*|(?:shared|disclosed|posted|told)\s+"
+    (re.compile(r"\b(?:hipaa|my\s+privacy|privacy\s+(?:violation|breach)|confidential\w*|leaked\s+my|data\s+(?:leak|breach)|(?:shared|disclosed|posted|told)\s+"
                 r"(?:my|our)\s+(?:information|info|records|details|diagnosis|results|history)|told\s+my\s+(?:employer|boss|family|wife|husband))\b", re.I),
      "the privacy officer", "the review alleges a privacy breach"),
-    (re.compile(r"\b(?:lawyer|attorney|sue|suing|sued|lawsuit|legal\s+action|small\s+claims|court|medical\s+board|dental\s+board|"
+    (re.compile(r"\b(?:lawyer|attorney|(?:i'?ll|i\s+will|we\s+will|going\s+to|gonna|plan\s+to|will|should)\s+sue|suing|sued\s+you|"
+                r"lawsuit|legal\s+action|small\s+claims|take\s+(?:you|this|them)\s+to\s+court|see\s+you\s+in\s+court|medical\s+board|dental\s+board|"
                 r"licensing\s+board|state\s+board|malpractice|report(?:ing|ed)?\s+(?:you|this\s+(?:office|practice))\s+to)\b", re.I),
      "the practice owner or manager (and the practice's liability insurer)", "the review mentions legal action or a complaint to a board"),
 ]

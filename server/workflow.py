@@ -6,8 +6,9 @@ settings each time, at a given moment (``now``), so tests inject time instead of
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from parsers.dates import iso_utc, parse_iso
@@ -99,9 +100,10 @@ def state(review: dict[str, Any], events: list[dict[str, Any]], settings: Workfl
         "first_seen_at": iso_utc(first_seen),
         "first_viewed_at": iso_utc(first_viewed) if first_viewed else None,
         "cooldown_ends_at": iso_utc(cooldown_ends) if cooldown_ends else None,
-        "cooldown_minutes_left": max(0, int((cooldown_ends - now).total_seconds() // 60) + 1) if cooldown_ends and now < cooldown_ends else 0,
+        "cooldown_minutes_left": math.ceil((cooldown_ends - now).total_seconds() / 60) if cooldown_ends and now < cooldown_ends else 0,
         "reply_due_at": iso_utc(reply_due),
-        "overdue": not replied and now > reply_due,
+        # Ignored, escalated and closed reviews are not waiting for a reply.
+        "overdue": stage in ("overdue", "cooling_down") and now > reply_due,
         "replied_at": iso_utc(replied_at) if replied_at else None,
         "replied_before_cooldown": bool(replied and (replied.get("override_reason") or _before_cooldown(replied, cooldown_ends))),
         "followup_due_at": iso_utc(followup_due) if followup_due else None,
@@ -118,5 +120,3 @@ def _before_cooldown(replied: dict, cooldown_ends: datetime | None) -> bool:
     return parse_iso(latest) < cooldown_ends
 
 
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)

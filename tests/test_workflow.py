@@ -118,11 +118,26 @@ def test_bad_events_are_refused_clearly(client, auth, clock):
     assert "ReviewDesk logs it itself" in log(client, auth, review_id, "review_updated").json["message"]
     assert log(client, auth, review_id, "followup_call").status_code == 400
     assert log(client, auth, review_id, "followup_call", outcome="maybe").status_code == 400
-    future = log(client, auth, review_id, "viewed", at="2026-11-03T09:00:00Z")
+    future = log(client, auth, review_id, "drafted", at="2026-11-03T09:00:00Z")
     assert future.status_code == 400 and "future" in future.json["message"]
-    late = log(client, auth, review_id, "viewed", at="2026-11-01T09:00:00Z")  # logged late: fine
-    assert late.status_code == 200 and late.json["state"]["first_viewed_at"] == "2026-11-01T09:00:00Z"
+    assert log(client, auth, review_id, "drafted", at="2026-11-01T09:00:00Z").status_code == 200  # logged late: fine
+    assert log(client, auth, review_id, "drafted", at="0001-01-01T00:30:00+01:00").status_code == 400
+    # A view starts the cool-down, so it is stamped by the server: a back-dated view cannot shorten it.
+    viewed = log(client, auth, review_id, "viewed", at="2026-11-01T09:00:00Z")
+    assert viewed.json["state"]["first_viewed_at"] == "2026-11-02T09:00:00Z"
+    assert log(client, auth, review_id, "replied").status_code == 409
     assert client.post("/api/reviews/999/events", headers=auth, json={"type": "viewed"}).status_code == 404
+    assert client.post(f"/api/reviews/{2**64}/events", headers=auth, json={"type": "viewed"}).status_code == 404
+    assert client.get(f"/api/contacts/{2**64}", headers=auth).status_code == 404
+
+
+def test_ignored_reviews_are_not_overdue(client, auth, clock):
+    review_id = add(client, auth)
+    log(client, auth, review_id, "ignored")
+    clock.advance(days=3)
+    state = client.get(f"/api/reviews/{review_id}", headers=auth).json["state"]
+    assert state["stage"] == "ignored" and state["overdue"] is False
+    assert client.get("/api/stats", headers=auth).json["stats"]["replies"]["share_within_target"] is None
 
 
 def test_a_posted_reply_that_breaks_the_policy_is_logged_with_a_warning(client, auth, clock):

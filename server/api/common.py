@@ -25,9 +25,12 @@ def release_store(_exc: BaseException | None = None) -> None:
         current_app.extensions["reviewdesk.store_pool"].release(used)
 
 
+MAX_ID = 2**63  # SQLite's integers: a larger id cannot exist
+
+
 def review_or_404(review_id: int) -> dict[str, Any]:
     """The stored review, or the 404 every review route answers for an unknown id."""
-    review = store().get_review(review_id)
+    review = store().get_review(review_id) if 0 < review_id < MAX_ID else None
     if review is None:
         raise ApiError(404, "not_found", f"There is no review {review_id}; it may have been captured into another data directory.")
     return review

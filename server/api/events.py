@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from flask import Blueprint
@@ -31,7 +32,8 @@ def _moment(body: dict, current) -> str:
         return iso_utc(current)
     try:
         moment = parse_iso(str(body["at"]))
-    except ValueError:
+        iso_utc(moment)
+    except (ValueError, OverflowError):
         raise ApiError(400, "invalid_field", "'at' must be an ISO 8601 date-time such as 2026-11-23T14:05:00Z.") from None
     if moment > current + timedelta(minutes=1):
         raise ApiError(400, "invalid_field", "'at' is in the future: log what happened, when it happened (past times are fine).")
@@ -49,7 +51,8 @@ def log_event(review_id: int):
         known = "ReviewDesk logs it itself" if event_type in EVENT_TYPES else f"types you can log: {', '.join(LOGGABLE)}"
         raise ApiError(400, "invalid_field", f"'type' {event_type!r} cannot be logged here ({known}).")
     current = now()
-    at = _moment(body, current)
+    # A view starts the cool-down: it is stamped by the server, so a back-dated view cannot shorten it.
+    at = iso_utc(current) if event_type == "viewed" else _moment(body, current)
     data: dict = {}
     for name in ("note", "override_reason", "text"):
         if (value := _text(body, name)) is not None:
@@ -68,11 +71,11 @@ def log_event(review_id: int):
                             "on consumer reviews forbids it. Call to resolve the concern, nothing else.")
     if event_type == "replied":
         before = state(review, events, workflow_settings(settings), parse_iso(at))
-        viewed_at = before["first_viewed_at"] or at  # replying without a view: the cool-down starts now
-        cooldown_ends = parse_iso(viewed_at) + timedelta(minutes=max(workflow_settings(settings).cooldown_minutes,
-                                                                    MINIMUM_COOLDOWN_MINUTES))
+        # Replying without a view: the cool-down starts now.
+        cooldown_ends = parse_iso(before["cooldown_ends_at"]) if before["cooldown_ends_at"] else \
+            parse_iso(at) + timedelta(minutes=max(workflow_settings(settings).cooldown_minutes, MINIMUM_COOLDOWN_MINUTES))
         if parse_iso(at) < cooldown_ends and "override_reason" not in data:
-            minutes_left = int((cooldown_ends - parse_iso(at)).total_seconds() // 60) + 1
+            minutes_left = math.ceil((cooldown_ends - parse_iso(at)).total_seconds() / 60)
             raise ApiError(409, "cooldown", f"Wait before replying: the cool-down has {minutes_left} more minute"
                                             f"{'s' if minutes_left != 1 else ''}. Step away, then reply calmly; "
                                             "or give an 'override_reason' (overrides are reported).")

@@ -7,9 +7,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from parsers.contacts import phone_key
+
 CONTACT_COLUMNS = ("external_id", "name", "first_name", "last_name", "middle_name", "preferred_name", "phone", "email",
                    "last_seen_at")
 ACTIVITY_COLUMNS = ("contact_id", "type", "at", "summary", "staff")
+# Activities that are not a visit: they do not make a contact "seen" for review requests.
+NOT_A_VISIT = frozenset({"note", "call", "email", "e-mail", "sms", "text", "letter", "activity"})
 EXTERNAL_ID, EMAIL, PHONE = (CONTACT_COLUMNS.index(name) for name in ("external_id", "email", "phone"))
 # SQLite allows 32,766 parameters per statement; id look-ups are chunked well below that.
 PARAMETER_CHUNK = 900
@@ -53,10 +57,13 @@ class ContactQueries:
                 by_phone.setdefault(row["phone"], row["id"])
         return by_external, by_email, by_phone, rows
 
-    def import_contacts(self, contacts: Sequence[ContactRow], now: str, keys_of: KeysOf, progress=None) -> ContactImport:
+    def import_contacts(self, contacts: Sequence[ContactRow], now: str, keys_of: KeysOf, progress=None,
+                        extra_activities: Sequence[tuple] = ()) -> ContactImport:
         """Insert new contacts and update known ones (by external id, then e-mail, then phone), atomically.
 
-        Re-importing the same file changes nothing. ``keys_of(stored_row)`` gives the match keys a
+        ``extra_activities`` (reference, type, at, summary, staff, row) come from a separate export and
+        are attached, in the same transaction, to the contact whose external id, e-mail or phone the
+        reference is. Re-importing the same file changes nothing. ``keys_of(stored_row)`` gives the match keys a
         stored contact has (to replace them when its name changes); ``progress(done, total)`` is
         called as rows are processed.
         """
@@ -64,17 +71,19 @@ class ContactQueries:
         conn = self.db.conn
         with self.write():
             by_external, by_email, by_phone, existing = self._identity_index()
+            external_ids = {contact_id: row["external_id"] for contact_id, row in existing.items()}
             next_id = (conn.execute("SELECT max(id) FROM contacts").fetchone()[0] or 0) + 1
             seen_in_file: dict[int, int] = {}
             inserts, updates, keys, stale_keys, activities = [], [], [], [], []
             for done, contact in enumerate(contacts, start=1):
                 incoming = contact.values
                 external_id, email, phone = incoming[EXTERNAL_ID], incoming[EMAIL], incoming[PHONE]
-                contact_id = (
-                    (external_id and by_external.get(external_id))
-                    or (email and by_email.get(email))
-                    or (phone and by_phone.get(phone))
-                )
+                contact_id = external_id and by_external.get(external_id)
+                if not contact_id:
+                    contact_id = (email and by_email.get(email)) or (phone and by_phone.get(phone))
+                    # Family members often share a phone or e-mail: a different id is a different person.
+                    if contact_id and external_id and external_ids.get(contact_id) not in (None, external_id):
+                        contact_id = None
                 if contact_id and contact_id in seen_in_file:
                     result.skipped.append({"row": contact.row, "reason": f"same contact as row {seen_in_file[contact_id]}"})
                     continue
@@ -96,6 +105,7 @@ class ContactQueries:
                 else:
                     contact_id, next_id = next_id, next_id + 1
                     inserts.append((contact_id, *incoming, now, now))
+                    external_ids[contact_id] = external_id
                     keys.extend((key, contact_id) for key in contact.keys)
                     for value, index in ((external_id, by_external), (email, by_email), (phone, by_phone)):
                         if value:
@@ -113,30 +123,31 @@ class ContactQueries:
             conn.executemany(f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?", updates)
             conn.executemany("DELETE FROM contact_keys WHERE key = ? AND contact_id = ?", stale_keys)
             conn.executemany("INSERT OR IGNORE INTO contact_keys (key, contact_id) VALUES (?, ?)", keys)
+            for reference, *activity, row in extra_activities:
+                contact_id = (by_external.get(reference) or by_email.get(reference.lower())
+                              or by_phone.get(phone_key(reference) or ""))
+                if contact_id is None:
+                    result.skipped.append({"row": row, "reason": f"activities file: no contact with reference {reference!r}"})
+                else:
+                    activities.append((contact_id, *activity))
             result.activities = self._insert_activities(activities)
         if progress:
             progress(len(contacts), len(contacts))
         return result
 
     def _insert_activities(self, activities: Iterable[tuple]) -> int:
+        """Add activities once each; a visit moves its contact's ``last_seen_at`` forward."""
+        activities = list(activities)
         before = self.db.conn.total_changes
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO activities (contact_id, type, at, summary, staff) VALUES (?, ?, ?, ?, ?)", activities
         )
-        return self.db.conn.total_changes - before
-
-    def contact_ids_by_reference(self) -> dict[str, int]:
-        """Every external id, e-mail and phone, for matching a separate activity export to contacts."""
-        references: dict[str, int] = {}
-        for row in self.db.conn.execute("SELECT id, external_id, email, phone FROM contacts ORDER BY id DESC"):
-            for value in (row["phone"], row["email"], row["external_id"]):
-                if value:
-                    references[value] = row["id"]
-        return references
-
-    def import_activities(self, activities: Iterable[tuple]) -> int:
-        with self.write():
-            return self._insert_activities(activities)
+        added = self.db.conn.total_changes - before
+        seen = [(at, contact_id, at) for contact_id, kind, at, _, _ in activities if at and kind not in NOT_A_VISIT]
+        self.db.conn.executemany(
+            "UPDATE contacts SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)", seen
+        )
+        return added
 
     def contacts_with_keys(self, any_of: Sequence[str], and_any_of: Sequence[str] = (), limit: int = 5000) -> list[int]:
         """Contacts having one of ``any_of`` (and, when given, also one of ``and_any_of``), at most ``limit``."""
@@ -174,6 +185,8 @@ class ContactQueries:
         return by_contact
 
     def get_contact(self, contact_id: int) -> dict[str, Any] | None:
+        if not 0 < contact_id < 2**63:
+            return None
         found = self.contacts_by_id([contact_id])
         if not found:
             return None

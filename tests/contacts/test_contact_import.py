@@ -155,3 +155,22 @@ def test_huge_upload_is_refused_with_413(data_dir):
     answer = app.test_client().post("/api/contacts/import", headers={"Authorization": f"Bearer {token}"},
                                     content_type="multipart/form-data", data={"file": (io.BytesIO(big), "big.csv")})
     assert answer.status_code == 413 and "1 MB" in answer.json["message"]
+
+
+def test_family_members_sharing_a_phone_and_email_stay_separate(store):
+    family = ("PatNum,FName,LName,WirelessPhone,Email\n"
+              "1,Maria,Lopez,512-555-0150,lopez.family@example.com\n"
+              "2,Sofia,Lopez,512-555-0150,lopez.family@example.com\n").encode()
+    assert import_contacts(store, family, "family.csv").imported == 2
+    later = "PatNum,FName,LName,WirelessPhone\n4,Diego,Lopez,512-555-0150\n".encode()
+    assert import_contacts(store, later, "later.csv").imported == 1
+    names = sorted(c["first_name"] for c in store.search_contacts("Lopez", 10, 0)[0])
+    assert names == ["Diego", "Maria", "Sofia"]
+
+
+def test_a_visit_in_the_activities_file_counts_as_seen(store):
+    import_contacts(store, EXPORT, "export.csv")
+    visits = "Contact ID,Type,Date\nc2,appointment,2026-11-05\nc2,note,2026-11-20\n".encode()
+    import_contacts(store, EXPORT, "export.csv", activities=(visits, "visits.csv"))
+    peggy = store.search_contacts("Margaret", 1, 0)[0][0]
+    assert peggy["last_seen_at"] == "2026-11-05"  # the visit, not the later note

@@ -149,3 +149,11 @@ def test_a_namesake_the_nickname_data_misses_still_prevents_high(app):
         [top, *_] = match(store, "Katie Pérez")
         assert top.confidence == "medium"
         assert "1 other contact named Katherine Perez" in top.reasons
+
+
+def test_contacts_imported_with_a_full_name_column_only_are_matched(app):
+    with Store.connect(app.config["DATABASE"]) as store:
+        import_contacts(store, "Patient Name,Email\nRobert Smith,rs@example.com\nJosé García,jg@example.com\n".encode(), "n.csv")
+        assert top(store, "Robert Smith") == ("Robert Smith", "high")
+        assert top(store, "Bob S.") == ("Robert Smith", "medium")
+        assert top(store, "Jose Garcia") == ("José García", "high")

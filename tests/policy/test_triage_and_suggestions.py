@@ -42,6 +42,12 @@ def test_trolls_spam_and_hate_are_not_answered_but_reported(text, platform):
     assert "Report" in decision.report_path or "report" in decision.report_path
 
 
+@pytest.mark.parametrize("text", ["Sue at the front desk is the best!", "The staff is the bomb.", "Easy parking on Court Street.",
+                                  "My gums were leaking blood after brushing, they fixed it."])
+def test_ordinary_words_do_not_escalate(text):
+    assert triage(review(text, 5)).action == REPLY
+
+
 def test_a_frustrated_patient_who_swears_still_gets_a_reply():
     decision = triage(review("Waited two fucking hours and the front desk was rude as hell."))
     assert decision.action == REPLY and decision.sentiment == "negative"
