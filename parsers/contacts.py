@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date, datetime
@@ -418,8 +417,3 @@ def read_activities(raw: bytes, filename: str, explicit: dict[str, str] | None =
         else:
             activities.append(Activity(get("type").lower() or "note", when, get("summary") or None, get("staff") or None, reference, number))
     return activities, skipped, mapping
-
-
-def iter_mapping_report(mapping: dict[str, str]) -> Iterator[str]:
-    for column, target in mapping.items():
-        yield f"{column} → {target}"

@@ -79,10 +79,6 @@ class PersonName:
     def last_is_initial(self) -> bool:
         return len(self.last) == 1
 
-    @property
-    def display(self) -> str:
-        return " ".join(part for part in (self.first, self.last) if part)
-
 
 def _last_parts(words: list[str]) -> tuple[str, ...]:
     return tuple(words) + ((("".join(words)),) if len(words) > 1 else ())

@@ -81,10 +81,15 @@ SAFE_YOUR = frozenset("""
 feedback review reviews comment comments concern concerns experience experiences words time patience thoughts input
 message note post perspective suggestion suggestions opinion opinions honesty understanding kindness candor
 rating remarks description account frustration frustrations disappointment point points question questions call
-expectations expectation standards convenience earliest
+expectations expectation standards convenience earliest recommendation recommendations privacy satisfaction trust
+confidence support shout-out shoutout praise compliments compliment rating
 """.split())
-SAFE_YOUR_ADJECTIVES = frozenset("kind thoughtful honest detailed valuable helpful generous recent candid".split())
-YOUR = _rx(r"\byour\s+([a-z'-]+)(?:\s+([a-z'-]+))?")
+# Nouns that make "your ___" about the reader's care even after safe-looking adjectives.
+CARE_NOUNS = frozenset("""
+visit visits appointment appointments care treatment treatments procedure procedures chart file record records account
+bill bills balance insurance plan teeth tooth smile mouth gums health condition results prescription cleaning exam
+surgery stay time-slot slot family child children son daughter husband wife
+""".split())
 YOURSELF = _rx(r"\byou(?:'ve| have| had)?\s+(?:been\s+)?(?:(?:a|one)\s+of\s+)?(?:our|my)\s+(?:\w+\s+)?patients?\b")
 
 # "you ___": past-tense verbs narrate what the reader did with the practice ("you came", "you had", "you
@@ -98,13 +103,19 @@ came come went visited arrived saw seen got had received underwent spent paid wa
 scheduled missed cancelled canceled rescheduled started finished completed returned chose decided coming
 """.split())
 SAFE_YOU_WERE = frozenset("unhappy disappointed frustrated upset dissatisfied displeased concerned let not able welcome "
-                          "kind generous right".split())
+                          "kind generous right made left treated".split())
 YOU_VERB = _rx(r"\byou(?:'ve|'d| have| had)?\s+([a-z'-]+)(?:\s+([a-z'-]+))?")
 
 CONFIRMS = [
+    _rx(r"\b(?:being|as)\s+(?:a|our)\s+(?:\w+\s+)?patient\b|\b(?:coming|came)\s+(?:to\s+see|in\s+to\s+see)\s+us\b"),
+    _rx(r"\bhaving\s+you\s+(?:in|at|here|with\s+us)\b|\bmiss\s+(?:seeing|having)\s+you\b|\byou(?:'ve|\s+have)\s+been\s+with\s+us\b"),
+    _rx(r"\b(?:practice|dental|office|clinic)\s+family\b|\bremembers?\s+you\b|\bsee\s+you\s+(?:sooner|earlier|faster|right\s+away)\b"),
+    _rx(r"\b(?:reached|reaching)\s+out\s+to\s+you\b|\b(?:called|phoned|emailed|texted|messaged|contacted)\s+you\b"),
+    _rx(r"\b(?:feeling|feel)\s+better\b|\b(?:speedy|quick|full|smooth)\s+recovery\b|\bget\s+well\b|\bhealing\s+(?:well|nicely|up)\b"),
     _rx(r"\b(?:reviewed|checked|looked\s+(?:at|into|through)|pulled|consulted|went\s+through)\s+(?:our|the|your)\s+"
         r"(?:records?|charts?|files?|notes|sign[- ]in\s+(?:log|sheet)|system|logs?|schedule|calendar)\b"),
-    _rx(r"\b(?:for|after|since)\s+(?:coming|stopping|dropping)\s+(?:in|by)\b|\bfor\s+(?:visiting|choosing|picking|trusting)\s+(?:us|our)\b"),
+    _rx(r"\b(?:for|after|since)\s+(?:coming|stopping|dropping)\s+(?:in|by)\b|\bfor\s+(?:visiting|choosing|picking)\s+(?:us|our)\b|"
+        r"\bfor\s+trusting\s+(?:us|our)\b(?!\s+with\s+your\s+(?:feedback|concerns?|comments?|review|thoughts))"),
     _rx(r"\b(?:get|got|getting)\s+you\s+(?:out|in|seen|fixed|back|taken\s+care|scheduled|booked)\b"),
     _rx(r"\b(?:our|my|the)\s+(?:records?|charts?|files?|notes|sign[- ]in\s+(?:log|sheet)|system|logs?|schedule|calendar)\s+"
         r"(?:show|shows|showed|indicate|indicates|say|says|reflect|reflects)\b"),
@@ -117,7 +128,7 @@ CONFIRMS = [
     _rx(r"\b(?:as|a|one of)\s+(?:a\s+|our\s+|my\s+)?(?:valued\s+|long[- ]time\s+|new\s+|loyal\s+)?patients?\s+(?:of\s+ours|like\s+you)\b"),
     _rx(r"\bas\s+(?:a|our|my)\s+(?:valued\s+|long[- ]time\s+|new\s+|loyal\s+)?(?:patient|client|member)\b"),
     _rx(r"\b(?:as|being)\s+(?:one|some)\s+of\s+(?:our|my)\s+(?:\w+\s+)?patients\b"),
-    _rx(r"\b(?:trust(?:ing)?|entrust(?:ing)?)\s+us\s+with\s+your\b"),
+    _rx(r"\b(?:trust(?:ing)?|entrust(?:ing)?)\s+us\s+with\s+your\b(?!\s+(?:feedback|concerns?|comments?|review|thoughts))"),
     _rx(r"\byou\s+(?:missed|cancell?ed|rescheduled|no[- ]showed|skipped|booked|scheduled)\b"),
     _rx(r"\b(?:we|i|the\s+doctor|the\s+team|our\s+team|our\s+staff|dr\.?\s+\w+)\s+(?:saw|treated|examined|met|seen|helped|"
         r"served|called|contacted|spoke\s+(?:to|with)|talked\s+(?:to|with))\s+you\b"),
@@ -127,20 +138,21 @@ CONFIRMS = [
     _rx(r"\b(?:in|at|from)\s+our\s+(?:chair|dental\s+chair|exam\s+rooms?|operatory|waiting\s+room|lobby)\b"),
 ]
 ARGUES = [
-    _rx(r"\b(?:does|did|do)(?:n't|\s+not)\s+(?:reflect|match|describe)\b"),
+    _rx(r"\b(?:does|did|do)(?:n't|\s+not)\s+(?:reflect|match|describe)\s+(?:what|the\s+(?:facts|truth|events)|reality|how)\b"),
+    _rx(r"\bstandard\s+(?:protocol|procedure|practice)\b|\bunusual\s+for\s+(?:us|our)\b|\bthe\s+schedule\s+that\s+day\b"),
     _rx(r"\bnot\s+how\s+(?:it|things|this)\s+(?:happened|went)\b"),
     _rx(r"\bfacts\s+(?:are|were)\s+(?:different|otherwise)\b"),
     _rx(r"\b(?:we\s+)?(?:dispute|deny|reject)\s+(?:this|that|your|the)\b|\bdisagree\s+with\s+(?:this|your|the)\b"),
     _rx(r"\byou(?:'re|\s+are|\s+were)\s+(?:mistaken|wrong|confused|misinformed|misremembering)\b"),
-    _rx(r"\b(?:never|no\s+one|nobody|none\s+of\s+(?:our|us))\b[^.!?]{0,40}\b(?:rude|hung\s+up|yelled|refused|ignored|lied|"
-        r"overcharged|charged|told\s+you)\b"),
+    _rx(r"\b(?:never|no\s+one|nobody|none\s+of\s+(?:our|us))\b(?!\s+should|\s+wants?|\s+likes?)[^.!?]{0,40}\b(?:rude|hung\s+up|"
+        r"yelled|refused|ignored|lied|overcharged|charged|told\s+you)\b"),
     _rx(r"\bwe\s+stand\s+by\b"),
     _rx(r"\b(?:charge|charges|bill|fee|fees|amount|statement|diagnosis|decision|policy|information|account)\s+(?:was|were|is|are)\s+"
         r"(?:entirely\s+|completely\s+)?(?:correct|accurate|right|valid|proper|justified)\b"),
     _rx(r"\b(?:is|was|are|were)\s+(?:simply\s+|just\s+|completely\s+|entirely\s+|totally\s+)?(?:inaccurate|untrue|false|"
         r"not\s+true|incorrect|misleading|fabricated|made\s+up|a\s+lie)\b"),
     _rx(r"\b(?:doesn't|does\s+not|don't|do\s+not)\s+add\s+up\b|\bno\s+way\s+(?:you|that)\b|"
-        r"\bwe\s+(?:have\s+)?never\s+(?!want|wish|intend|aim|mean|discuss|share|comment|talk|post)\w+"),
+        r"\bwe\s+(?:have\s+)?never\s+(?!want|wish|intend|aim|mean|discuss|share|comment|talk|post|like|enjoy|take)\w+"),
     _rx(r"\b(?:was|were)\s+(?:medically\s+)?(?:necessary|needed|required|appropriate|standard\s+practice)\b"),
     _rx(r"\bour\s+(?:records?|notes|logs?|files?)\s+(?:show|shows|indicate|say)\s+(?:that\s+)?we\b"),
     _rx(r"\b(?:that|this|it)(?:'s| is| was)\s+(?:simply\s+|just\s+|absolutely\s+|completely\s+)?(?:not\s+(?:true|accurate|correct|"
@@ -160,7 +172,8 @@ REMOVAL = [
     _rx(r"\b(?:bump|raise|change|update|move|make)\b[^.?!]{0,30}\b(?:five|5|four|4|more|higher|full)\s+stars?\b"),
     _rx(r"\b(?:bump|raise|change|update|move|increase|up)\w*\b[^.?!]{0,20}\bstars?\b"),
     _rx(r"\b(?:review|rating|post)\s+(?:be\s+)?(?:removed|updated|changed|deleted|revised|taken\s+down)\b"),
-    _rx(r"\bmore\s+stars\b"),
+    _rx(r"\bmore\s+stars\b|\b(?:better|higher|new|updated|revised|different)\s+(?:rating|review|score)\b"),
+    _rx(r"\breconsider\s+(?:your|the|this)\s+[\w-]+|\bedit\s+what\s+you\s+(?:wrote|posted|said)\b"),
 ]
 BILLING = [
     _rx(r"\b(?:your|the)\s+(?:[\w-]+\s+)?(?:balance|bill|bills|invoice|statement|account|copay|co-pay|deductible|claim|claims|payment|"
@@ -169,6 +182,8 @@ BILLING = [
         r"insurance\s+(?:company|carrier|denied|didn't|did\s+not)|(?:was|were)\s+(?:not\s+)?covered|didn't\s+cover|"
         r"did\s+not\s+cover|pre-?authori[sz]ation|billed|charged)\b"),
     _rx(r"\$\s?\d"),
+    _rx(r"\b(?:duplicate|double|extra|incorrect)\s+(?:charges?|billing|payments?|bills?)\b|\bcharges?\s+(?:was|were|will|is|are)\b|"
+        r"\brefund(?:ed|s)?\b|\breimburse\w*\b"),
 ]
 DEFENSIVE = [
     _rx(r"\bsome\s+people\b"), _rx(r"\bget\s+a\s+life\b"), _rx(r"\bpeople\s+like\s+you\b"),
@@ -218,6 +233,7 @@ GREETING_NAME = re.compile(r"(?:^|[.!?]\s+|\b(?:Dear|Hi|Hello|Hey|Thanks|Thank y
 SENTENCE_END = re.compile(r"[.!?]+(?=\s+[\"'“(]?[A-Z0-9]|\s*$)")
 ABBREVIATIONS = ("dr", "mr", "mrs", "ms", "st", "jr", "sr", "prof", "no", "vs", "etc", "e.g", "i.e", "a.m", "p.m", "ave", "inc",
                  "dds", "dmd", "md", "approx", "dept")
+SIGN_OFFS = frozenset("best regards sincerely cheers thanks warmly kindly respectfully cordially".split())
 NOT_NAMES = frozenset("""
 we our thank thanks hi hello dear sorry please the this that it i you your at in on for and but so if as all
 """.split())
@@ -269,16 +285,21 @@ def _phi(reply: str, review: ReviewContext, out: _Findings) -> None:
             continue
         for pattern in ABOUT_READER_DETAIL:
             for match in pattern.finditer(sentence):
+                around = sentence[max(0, match.start() - 12):match.end() + 14].lower()
+                if re.search(r"\b(?:through|thru|to|until)\b|[-–]|\bhours\b|\bopen\b|\bfrom\b", around):
+                    continue  # office hours ("Monday through Friday", "8 a.m. to 5 p.m."), not a visit
                 out.add("phi_visit_detail", start + match.start(), start + match.end(),
                         f"'{match.group()}' is a detail of the reader's visit (a day, time or duration). Leave it out.")
 
 
 def _your_things(reply: str, out: _Findings) -> None:
-    for match in YOUR.finditer(reply):
-        first, second = (match.group(1) or "").lower(), (match.group(2) or "").lower()
-        if first in SAFE_YOUR or (first in SAFE_YOUR_ADJECTIVES and second in SAFE_YOUR):
+    for match in re.finditer(r"\byour\b", reply, re.IGNORECASE):
+        following = re.findall(r"[a-z0-9'-]+", reply[match.end():match.end() + 60].lower())[:4]
+        safe_at = next((i for i, word in enumerate(following) if word in SAFE_YOUR), None)
+        if safe_at is not None and not any(word in CARE_NOUNS for word in following[:safe_at]):
             continue
-        end = match.end(2) if first in SAFE_YOUR_ADJECTIVES and second else match.end(1)
+        words = re.match(r"\s*[\w'-]+", reply[match.end():])
+        end = match.end() + (words.end() if words else 0)
         out.add("confirms_patient", match.start(), end,
                 f"'{reply[match.start():end]}' refers to the reader's own dealings with the practice, which confirms "
                 "they are a patient. Speak of 'your feedback' or 'your concerns' instead.")
@@ -287,6 +308,9 @@ def _your_things(reply: str, out: _Findings) -> None:
                 f"'{match.group()}' says the reader is a patient. Remove it.")
     for match in YOU_VERB.finditer(reply):
         verb, after = (match.group(1) or "").lower(), (match.group(2) or "").lower()
+        if verb == "had" and after == "to" and re.match(r"\s*to\s+(?:write|share|post|reach|say|tell|leave|bring|go\s+through)",
+                                                        reply[match.end(1):], re.IGNORECASE):
+            continue
         if verb in ("were", "was") and after and after not in SAFE_YOU_WERE:
             end = match.end(2)
         elif (verb in CARE_VERBS or (verb.endswith("ed") and len(verb) > 4)) and verb not in SAFE_YOU_DID:
@@ -312,12 +336,20 @@ def _names(reply: str, review: ReviewContext, settings: PracticeSettings, out: _
             reviewer_words |= set(name_variants(name.first)) | {name.first}
         reviewer_words |= {part for part in (name.last, *name.last_parts) if len(part) > 1}
     for word, start, end in vocabulary.words(reply):
-        if fold(word) in reviewer_words and fold(word) not in allowed and reply[start].isupper():
-            out.add("names_reviewer", start, end, f"'{reply[start:end]}' is the reviewer's name (or a form of it). "
-                                                  "Never name the reviewer; it confirms who they are.")
+        if fold(word) not in reviewer_words or fold(word) in allowed or not reply[start].isupper():
+            continue
+        addressed = reply[end:].lstrip().startswith(",")
+        at_sentence_start = not reply[:start].strip() or reply[:start].rstrip()[-1:] in ".!?"
+        if at_sentence_start and (not addressed or word.lower() in SIGN_OFFS):
+            continue  # "Will you call us?", "Hope to hear from you", "Best," are words, not the reviewer
+        out.add("names_reviewer", start, end, f"'{reply[start:end]}' is the reviewer's name (or a form of it). "
+                                              "Never name the reviewer; it confirms who they are.")
     for match in GREETING_NAME.finditer(reply):
         word = match.group(1)
-        if fold(word) not in allowed and word.lower() not in NOT_NAMES and is_first_name(word):
+        # The reviewer's own name counts even when a staff member has the same first name.
+        exempt = fold(word) in allowed and fold(word) not in reviewer_words
+        is_name = fold(word) in reviewer_words or is_first_name(word)
+        if not exempt and word.lower() not in NOT_NAMES and word.lower() not in SIGN_OFFS and is_name:
             out.add("names_reviewer", match.start(1), match.end(1),
                     f"'{word}' addresses the reader by name. Never use a name, even one the reader did not show.")
     for match in INITIALS_GREETING.finditer(reply):

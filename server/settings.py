@@ -8,6 +8,7 @@ from typing import Any
 
 from server.errors import ApiError
 from server.policy import PracticeSettings
+from server.policy import practice_settings as policy_settings
 
 DEFAULTS: dict[str, Any] = {
     "practice_name": "",
@@ -103,13 +104,4 @@ def workflow_settings(stored: dict[str, Any]):
 
 
 def practice_settings(stored: dict[str, Any]) -> PracticeSettings:
-    values = {**DEFAULTS, **stored}
-    return PracticeSettings(
-        practice_name=values["practice_name"],
-        office_phones=tuple(values["office_phones"]),
-        office_emails=tuple(values["office_emails"]),
-        contact_role=values["contact_role"] or DEFAULTS["contact_role"],
-        staff_names=tuple(values["staff_names"]),
-        max_sentences=values["max_sentences"],
-        suggest_positive=values["suggest_positive"],
-    )
+    return policy_settings(all_settings(stored))

@@ -22,7 +22,7 @@ grinding clenching bad breath halitosis plaque tartar mouth ulcer canker sore co
 cyst cysts lump infection's diagnosis diagnosed condition conditions symptoms symptom illness sick sickness disease
 disorder disorders syndrome phobia panic attack panic attacks ptsd bipolar schizophrenia insomnia fever nausea
 vomiting dizziness fatigue numbness tingling miscarriage infertility menopause std sti uti kidney stones
-out of pain in pain
+out of pain in pain socket bleeding bled bleed healing heal healed recovery recovering stitches
 """
 # Words that are medical only about the reader ("your pain") or when the review used them first.
 CONTEXTUAL = """
@@ -42,6 +42,7 @@ stitches sutures cast surgery surgeries operation operations oral surgery gum gr
 periodontal maintenance orthodontics orthodontic treatment treatment plan treatment plans therapy physical therapy
 counseling counselling session sessions consultation consult referral referrals
 laser treatment lasik chemotherapy chemo radiation dialysis infusion iv drip
+oral surgeon oral surgeons surgeon surgeons periodontist endodontist orthodontist anesthesiologist
 """
 MEDICATIONS_LAY = """
 antibiotic antibiotics painkiller painkillers pain medication pain medicine pain meds pain pills medication
@@ -79,7 +80,7 @@ MULTIWORD = (
     "lab results", "test results", "oral surgery", "gum graft", "bone graft", "periodontal maintenance",
     "orthodontic treatment", "treatment plan", "treatment plans", "physical therapy", "laser treatment", "iv drip",
     "pain medication", "pain medicine", "pain meds", "pain pills", "muscle relaxer", "muscle relaxant",
-    "out of pain", "in pain",
+    "out of pain", "in pain", "oral surgeon", "oral surgeons",
 )
 
 
@@ -126,7 +127,6 @@ def lexicon() -> dict[str, frozenset[str]]:
 
 
 CONTEXTUAL_WORDS = frozenset(CONTEXTUAL.split())
-MAX_WORDS = 4
 CONTEXTUAL_CATEGORY = {word: ("phi_treatment" if word.startswith(("treatment", "procedure")) else "phi_condition")
                        for word in CONTEXTUAL_WORDS}
 

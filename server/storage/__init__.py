@@ -35,11 +35,7 @@ VERSIONED_FIELDS = ("rating", "recommends", "text", "owner_reply_text")
 
 
 def utc_now() -> str:
-    return format_time(datetime.now(timezone.utc))
-
-
-def format_time(moment: datetime) -> str:
-    return iso_utc(moment)
+    return iso_utc(datetime.now(timezone.utc))
 
 
 @dataclass
@@ -560,4 +556,4 @@ def review_json(row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
-__all__ = ["ContactImport", "ContactRow", "IngestResult", "OwnerReply", "ReviewFilter", "Store", "StorePool", "format_time", "initialise", "utc_now"]
+__all__ = ["ContactImport", "ContactRow", "IngestResult", "OwnerReply", "ReviewFilter", "Store", "StorePool", "initialise", "utc_now"]

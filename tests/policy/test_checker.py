@@ -127,3 +127,56 @@ def test_no_offline_invite_is_only_for_negative_and_mixed_reviews():
     positive = {**NEGATIVE, "rating": 5}
     assert "no_offline_invite" not in rules("Thank you for the kind words!", positive)
     assert "no_offline_invite" in rules("Thank you for the kind words!", {**NEGATIVE, "rating": 3})
+
+
+# Wordings from a second reviewer of the checker, who never saw its rules.
+@pytest.mark.parametrize("reply, reviewer", [
+    ("Thank you for your wonderful review; we're so glad to read it!", "Ann Lee"),
+    ("Thank you for your lovely comments and your five-star review!", "Ann Lee"),
+    ("Thank you for your recommendation! We appreciate it.", "Ann Lee"),
+    ("Your privacy matters to us, so we don't discuss details here; please call our office manager.", "Ann Lee"),
+    ("Thank you for trusting us with your feedback; please call our office manager.", "Ann Lee"),
+    ("We're sorry you had to write this, and we'd like to talk; please call our office manager.", "Ann Lee"),
+    ("We're sorry you were made to feel unwelcome; please call our office manager so we can talk.", "Ann Lee"),
+    ("This does not reflect the level of service we strive for; please call our office manager.", "Ann Lee"),
+    ("Nobody should ever feel rushed or ignored. Please call our office manager so we can talk.", "Ann Lee"),
+    ("We never like to hear this. Please call our office manager so we can talk.", "Ann Lee"),
+    ("Thank you for the feedback. Please call us at your convenience, Monday through Friday, 8 a.m. to 5 p.m.", "Ann Lee"),
+    ("Thank you for the feedback. Will you please call our office manager so we can talk?", "Will Turner"),
+    ("Thank you for the feedback. Hope to hear from you soon; please call our office manager.", "Hope M."),
+])
+def test_safe_wordings_from_an_independent_reviewer_are_allowed(reply, reviewer):
+    result = check(reply, {**NEGATIVE, "reviewer_name": reviewer}, SETTINGS)
+    assert result.allowed, [(v.rule, reply[v.start:v.end]) for v in result.violations]
+
+
+@pytest.mark.parametrize("reply", [
+    "Thank you for being a patient with us!",
+    "Thank you for coming to see us!",
+    "It was a pleasure having you in our office.",
+    "We miss seeing you!",
+    "Since you've been with us for years, we understand.",
+    "You're part of our practice family!",
+    "The team remembers you well.",
+    "We have reached out to you privately by phone.",
+    "We hope you are feeling better now!",
+    "Wishing you a speedy recovery!",
+    "Get well soon!",
+    "We hope you'll leave a better rating afterwards.",
+    "Please reconsider your 1-star.",
+    "We'd appreciate an updated review afterwards.",
+    "Feel free to edit what you wrote once we talk.",
+    "A duplicate charge will be reversed.",
+    "The double billing was a system error.",
+    "Both charges were legitimate.",
+    "Our hygienist was following standard protocol.",
+    "It's unusual for us to run late.",
+])
+def test_unsafe_wordings_from_an_independent_reviewer_are_blocked(reply):
+    assert not check(reply, NEGATIVE, SETTINGS).allowed
+
+
+def test_the_reviewers_name_counts_even_when_a_staff_member_shares_it():
+    settings = {**SETTINGS, "staff_names": ["Karen"]}
+    result = check("Thank you, Karen! Please call our office manager.", {**NEGATIVE, "reviewer_name": "Karen W."}, settings)
+    assert not result.allowed
