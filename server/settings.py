@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from server.errors import ApiError
 from server.policy import PracticeSettings
@@ -28,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "request_recent_days": 14,
     "request_cap_days": 90,
     "rating_target": 4.5,
+    "time_zone": "",  # IANA name ("America/Chicago"); empty: this computer's
 }
 INTEGER_RANGES = {"max_sentences": (1, 10), "cooldown_minutes": (15, 24 * 60), "response_target_hours": (1, 24 * 14),
                   "followup_business_days": (1, 20), "request_recent_days": (1, 365), "request_cap_days": (1, 3650)}
@@ -68,6 +70,14 @@ def validate(changes: Any) -> dict[str, Any]:
             if name == "facebook_review_link" and link and "facebook.com" not in link:
                 raise ApiError(422, "invalid_value", "'facebook_review_link' must be a facebook.com link.")
             clean[name] = link
+        elif name == "time_zone":
+            zone = _text(name, value, limit=64)
+            if zone:
+                try:
+                    ZoneInfo(zone)
+                except (ZoneInfoNotFoundError, ValueError):
+                    raise ApiError(422, "invalid_value", f"'time_zone' must be a time zone name such as America/Chicago, got {zone!r}.") from None
+            clean[name] = zone
         elif name == "rating_target":
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 1 <= value <= 5:
                 raise ApiError(422, "invalid_value", "'rating_target' must be a number of stars from 1 to 5.")
@@ -100,7 +110,20 @@ def workflow_settings(stored: dict[str, Any]):
 
     values = all_settings(stored)
     return WorkflowSettings(cooldown_minutes=values["cooldown_minutes"], response_target_hours=values["response_target_hours"],
-                            followup_business_days=values["followup_business_days"], followup_assignee=values["followup_assignee"])
+                            followup_business_days=values["followup_business_days"], followup_assignee=values["followup_assignee"],
+                            time_zone=values["time_zone"] or local_time_zone())
+
+
+def local_time_zone() -> str:
+    """This computer's time zone name (the practice's, since ReviewDesk runs at the practice)."""
+    try:
+        from tzlocal import get_localzone_name
+
+        name = get_localzone_name()
+        ZoneInfo(name)
+        return name
+    except Exception:  # no zone configured on the machine, or an unknown name: business days in UTC
+        return "UTC"
 
 
 def practice_settings(stored: dict[str, Any]) -> PracticeSettings:

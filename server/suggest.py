@@ -76,7 +76,13 @@ def _candidates(kind: str, settings: PracticeSettings) -> list[str]:
         return list(THANKS)
     invites = _invites(settings)
     openers = MIXED_ACKNOWLEDGE + ACKNOWLEDGE[:3] if kind == "mixed" else ACKNOWLEDGE
-    texts = [" ".join(parts) for parts in product(openers, SERIOUS, invites)]
+    serious = SERIOUS + ((f"Everyone at {settings.practice_name} takes feedback like this seriously.",) if settings.practice_name else ())
+    if settings.max_sentences >= 3:
+        texts = [" ".join(parts) for parts in product(openers, serious, invites)]
+    elif settings.max_sentences == 2:  # the practice wants it shorter: acknowledge and invite
+        texts = [" ".join(parts) for parts in product(openers, invites)]
+    else:
+        texts = [f"{opener.rstrip('.')}; {invite[0].lower()}{invite[1:]}" for opener, invite in product(openers, invites)]
     return [text[0].upper() + text[1:] for text in texts]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 from typing import Any
 
 from parsers.dates import iso_utc, parse_iso
@@ -28,10 +29,12 @@ class WorkflowSettings:
     response_target_hours: int = 24
     followup_business_days: int = 2
     followup_assignee: str = "our office manager"
+    time_zone: str = "UTC"  # the practice's, for business days
 
 
-def add_business_days(moment: datetime, days: int) -> datetime:
-    result = moment
+def add_business_days(moment: datetime, days: int, time_zone: str = "UTC") -> datetime:
+    """``days`` working days (Monday to Friday, on the practice's calendar) after ``moment``."""
+    result = moment.astimezone(ZoneInfo(time_zone))
     while days > 0:
         result += timedelta(days=1)
         if result.weekday() < 5:
@@ -76,7 +79,7 @@ def state(review: dict[str, Any], events: list[dict[str, Any]], settings: Workfl
     replied_at = parse_iso(replied["at"]) if replied else None
     follow_up = (replied_at is not None and needs_follow_up(review, events, replied["at"])
                  and not replied.get("already_replied_when_first_seen"))
-    followup_due = add_business_days(replied_at, settings.followup_business_days) if follow_up else None
+    followup_due = add_business_days(replied_at, settings.followup_business_days, settings.time_zone) if follow_up else None
     outcome = _last(events, "resolved", "not_resolved")
     if _last(events, "escalated") and not outcome and not replied:
         stage = "escalated"

@@ -93,6 +93,7 @@ def test_overdue_after_the_response_target(client, auth, clock):
 
 
 def test_a_reply_to_a_negative_review_opens_a_follow_up_due_in_two_business_days(client, auth, clock):
+    client.put("/api/settings", headers=auth, json={"time_zone": "UTC"})
     clock.moment = datetime(2026, 11, 6, 15, 0, tzinfo=timezone.utc)  # a Friday
     review_id = add(client, auth, rating=2)
     log(client, auth, review_id, "viewed")
@@ -103,6 +104,18 @@ def test_a_reply_to_a_negative_review_opens_a_follow_up_due_in_two_business_days
     warned = log(client, auth, review_id, "followup_call", outcome="reached", note="Asked her to update her review.")
     assert "never ask" in warned.json["warnings"][0]
     assert log(client, auth, review_id, "resolved").json["state"]["stage"] == "resolved"
+
+
+def test_business_days_follow_the_practices_calendar(client, auth, clock):
+    client.put("/api/settings", headers=auth, json={"time_zone": "America/New_York"})
+    clock.moment = datetime(2026, 11, 7, 1, 0, tzinfo=timezone.utc)  # Friday 20:00 in New York, Saturday in UTC
+    review_id = add(client, auth, rating=1)
+    log(client, auth, review_id, "viewed")
+    clock.advance(hours=1)
+    state = log(client, auth, review_id, "replied").json["state"]
+    assert state["followup_due_at"] == "2026-11-11T02:00:00Z"  # Tuesday 21:00 in New York
+    refused = client.put("/api/settings", headers=auth, json={"time_zone": "Mars/Olympus"})
+    assert refused.status_code == 422 and "America/Chicago" in refused.json["message"]
 
 
 def test_a_positive_review_needs_no_follow_up(client, auth, clock):

@@ -102,3 +102,18 @@ def test_wordings_rotate_away_from_recent_replies():
 def test_positive_reviews_get_a_short_generic_thank_you():
     made = suggestions(review("Dr. Lee did my crown, amazing!", 5), "positive", SETTINGS, [])
     assert made and all(len(s.text) < 120 and "crown" not in s.text and "Lee" not in s.text for s in made)
+
+
+@pytest.mark.parametrize("sentences", [1, 2, 3])
+def test_suggestions_respect_the_practices_maximum_sentences(sentences):
+    settings = PracticeSettings(practice_name="Maple Family Dental", office_phones=("(512) 555-0100",), max_sentences=sentences)
+    made = suggestions(review("Rude staff."), "negative", settings, [])
+    assert len(made) >= 3
+    for suggestion in made:
+        assert not [v for v in suggestion.violations if v.rule == "too_long"], suggestion.text
+
+
+def test_the_practice_name_can_appear_in_suggestions():
+    settings = PracticeSettings(practice_name="Maple Family Dental", office_phones=("(512) 555-0100",))
+    texts = [s.text for s in suggestions(review("Rude staff."), "negative", settings, [], count=50)]
+    assert any("Maple Family Dental" in text for text in texts)
