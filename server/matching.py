@@ -13,13 +13,14 @@ worse than no match: a call to the wrong person about a review is a privacy inci
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.fuzz import ratio
 
-from server.contacts import first_keys, last_keys, query_plan
+from parsers.dates import parse_iso
+from server.contacts import cached_contact_name, first_keys, last_keys, query_plan
 from server.names import PersonName, ShownName, contact_name, nickname_group, phonetic, shown_name
 from server.storage import Store
 
@@ -110,10 +111,9 @@ def _review_moment(review: dict[str, Any]) -> datetime | None:
         value = review.get(key)
         if value:
             try:
-                moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+                return parse_iso(value)
             except ValueError:
                 continue
-            return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
     return None
 
 
@@ -122,10 +122,9 @@ def _recent_activity(activities: list[dict[str, Any]], review_at: datetime | Non
         return None
     for activity in activities:
         try:
-            at = datetime.fromisoformat(str(activity["at"]).replace("Z", "+00:00"))
-        except (TypeError, ValueError):
+            at = parse_iso(str(activity["at"]))
+        except ValueError:
             continue
-        at = at if at.tzinfo else at.replace(tzinfo=timezone.utc)
         if review_at - ACTIVITY_WINDOW <= at <= review_at:
             days = (review_at - at).days
             when = "the same day as" if days == 0 else f"{days} day{'s' if days > 1 else ''} before"
@@ -209,9 +208,9 @@ def _no_confidence_between_namesakes(store: Store, candidates: list[Candidate]) 
         person = candidate.person
         namesakes = store.contacts_with_keys(first_keys([person.first], person), last_keys(person), limit=50)
         others = [contact_id for contact_id in namesakes if contact_id != candidate.contact_id]
-        same_name = [c for c in store.contacts_by_id(others)
-                     if contact_name(c["first_name"] or "", c["last_name"] or "", c["name"] or "").first == person.first
-                     and contact_name(c["first_name"] or "", c["last_name"] or "", c["name"] or "").last == person.last]
+        names = (cached_contact_name(c["first_name"] or "", c["last_name"] or "", c["name"] or "", "", "")
+                 for c in store.contacts_by_id(others))
+        same_name = [name for name in names if (name.first, name.last) == (person.first, person.last)]
         if same_name:
             candidate.confidence = "medium"
             candidate.reasons.append(f"{len(same_name)} other contact{'s' if len(same_name) > 1 else ''} named "
