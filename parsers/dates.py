@@ -15,6 +15,8 @@ from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
+from parsers.isotime import iso_utc, parse_iso, timestamp_range  # noqa: F401  (re-exported until every caller imports isotime)
+
 UNITS = {
     "minute": ("m", "min", "mins", "minute", "minutes"),
     "hour": ("h", "hr", "hrs", "hour", "hours"),
@@ -63,25 +65,6 @@ class DateRange:
 
     def iso(self) -> tuple[str, str]:
         return iso_utc(self.start), iso_utc(self.end)
-
-
-def iso_utc(moment: datetime) -> str:
-    """The one way ReviewDesk writes a moment: ISO 8601 in UTC, to the second, with "Z"."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def parse_iso(value: str) -> datetime:
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def timestamp_range(value: str) -> tuple[str, str]:
-    """An exact timestamp as a range; a date alone ("2024-01-05") covers that whole day."""
-    if len(value) == 10:
-        return f"{value}T00:00:00Z", f"{value}T23:59:59Z"
-    return value, value
 
 
 def intersect(old: tuple[str, str] | None, new: tuple[str, str] | None) -> tuple[str, str] | None:
