@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from server.contacts import import_contacts  # noqa: E402
-from server.matching import candidates_for  # noqa: E402
+from server.contacts.importing import import_contacts  # noqa: E402
+from server.contacts.matching import candidates_for  # noqa: E402
 from server.storage import Store, initialise  # noqa: E402
 
 # (formal name, nicknames people use) — common names collide a lot.

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from server import vocabulary  # noqa: E402
-from server.policy import RULES, check  # noqa: E402
+from server.replies.policy import RULES, check  # noqa: E402
 
 
 def load(path: Path) -> list[dict]:

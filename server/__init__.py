@@ -1,7 +1,4 @@
-"""ReviewDesk's local server: the Flask application, its API, the dashboard and storage."""
+"""ReviewDesk's local server: web/ (HTTP), the domain packages (reviews, replies, contacts, workflow),
+settings and storage. The application factory is :func:`server.web.app.create_app`."""
 
 __version__ = "0.1.0"
-
-from server.app import create_app  # noqa: E402  (re-exported for `from server import create_app`)
-
-__all__ = ["create_app", "__version__"]

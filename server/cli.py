@@ -17,7 +17,7 @@ import click
 
 from server import __version__
 from server.config import DATABASE_FILENAME, ConfigError, ConfigFile, resolve_data_dir
-from server.security import LOOPBACK_HOSTS, host_name
+from server.web.security import LOOPBACK_HOSTS, host_name
 from server.storage import Store
 
 data_dir_option = click.option(
@@ -47,7 +47,7 @@ def serve(host: str | None, port: int | None, allow_network: bool, data_dir: Pat
     """Serve the API for the toolbar and the dashboard on this computer."""
     import waitress
 
-    from server.app import create_app
+    from server.web.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     overrides = {}
@@ -87,7 +87,7 @@ def serve(host: str | None, port: int | None, allow_network: bool, data_dir: Pat
         ) from None
     # The reply checker's vocabularies (ICD-10-CM, 100,000 drug names) take a few seconds to load:
     # load them now, not when staff first type a reply.
-    from server import vocabulary
+    from server.replies import vocabulary
 
     threading.Thread(target=vocabulary.warm_up, name="vocabulary", daemon=True).start()
     # Request threads share one interpreter lock; switching more often than the default 5 ms keeps a
@@ -235,7 +235,7 @@ def import_contacts_command(file: Path, activities_file: Path | None, mappings: 
                             activity_mappings: tuple[str, ...], data_dir: Path | None) -> None:
     """Import the practice's contact export (CSV, XLSX or vCard) for matching reviewers to contacts."""
     from parsers.contacts import ContactFileError, parse_mapping_options
-    from server.contacts import import_contacts
+    from server.contacts.importing import import_contacts
     from server.storage import initialise
 
     database = resolve_data_dir(data_dir) / DATABASE_FILENAME
@@ -272,7 +272,7 @@ def import_contacts_command(file: Path, activities_file: Path | None, mappings: 
 @data_dir_option
 def report(target: float | None, data_dir: Path | None) -> None:
     """Print how the practice follows the workflow: ratings, reply times, follow-ups, outcomes."""
-    from server.api.stats import practice_stats
+    from server.web.api.stats import practice_stats
 
     database = resolve_data_dir(data_dir) / DATABASE_FILENAME
     if not database.exists():

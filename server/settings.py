@@ -7,9 +7,9 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from server.errors import ApiError
-from server.policy import PracticeSettings
-from server.policy import practice_settings as policy_settings
+from server.web.errors import ApiError
+from server.replies.policy import PracticeSettings
+from server.replies.policy import practice_settings as policy_settings
 
 DEFAULTS: dict[str, Any] = {
     "practice_name": "",
@@ -106,7 +106,7 @@ def all_settings(stored: dict[str, Any]) -> dict[str, Any]:
 
 
 def workflow_settings(stored: dict[str, Any]):
-    from server.workflow import WorkflowSettings
+    from server.workflow.state import WorkflowSettings
 
     values = all_settings(stored)
     return WorkflowSettings(cooldown_minutes=values["cooldown_minutes"], response_target_hours=values["response_target_hours"],

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import waitress
 
-from server import create_app
+from server.web.app import create_app
 
 
 @pytest.fixture

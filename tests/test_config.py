@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from server import create_app
+from server.web.app import create_app
 from server.config import ConfigError, ConfigFile, resolve_data_dir
 
 

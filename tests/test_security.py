@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from server import create_app
+from server.web.app import create_app
 from server.config import ConfigFile
 from tests.conftest import review
 

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from server import create_app
-from server.contacts import import_contacts
-from server.stats import rating_math
+from server.web.app import create_app
+from server.contacts.importing import import_contacts
+from server.workflow.stats import rating_math
 from server.storage import Store
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)  # a Monday

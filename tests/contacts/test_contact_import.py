@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from server.contacts import import_contacts
+from server.contacts.importing import import_contacts
 from server.storage import Store
 
 EXPORT = (
@@ -147,7 +147,7 @@ def test_api_import_refusals(client, auth):
 
 
 def test_huge_upload_is_refused_with_413(data_dir):
-    from server import create_app
+    from server.web.app import create_app
 
     app = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "IMPORT_MAX_MB": 1})
     token = app.extensions["reviewdesk.config_file"].token()

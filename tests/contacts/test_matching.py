@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from server.contacts import import_contacts
-from server.matching import candidates_for
+from server.contacts.importing import import_contacts
+from server.contacts.matching import candidates_for
 from server.storage import Store
 
 CONTACTS = """Contact Id,First Name,Last Name,Preferred Name,Email,Last Visit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.policy import RULES, check, sentences
+from server.replies.policy import RULES, check, sentences
 
 SETTINGS = {"practice_name": "Maple Family Dental", "office_phones": ["(512) 555-0100"],
             "office_emails": ["frontdesk@maplefamilydental.example"], "staff_names": ["Dr. Lee"]}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from server.policy import check
+from server.replies.policy import check
 
 HERE = Path(__file__).parent
 

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from server.policy import PracticeSettings, ReviewContext, check
-from server.suggest import suggestions
-from server.triage import DO_NOT_REPLY, ESCALATE, REPLY, review_sentiment, triage
+from server.replies.policy import PracticeSettings, ReviewContext, check
+from server.replies.suggest import suggestions
+from server.replies.triage import DO_NOT_REPLY, ESCALATE, REPLY, review_sentiment, triage
 
 SETTINGS = PracticeSettings(practice_name="Maple Family Dental", office_phones=("(512) 555-0100",),
                             office_emails=("frontdesk@maplefamilydental.example",), staff_names=("Dr. Lee",))

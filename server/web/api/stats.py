@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from server.api.common import now, ok, store
-from server.errors import ApiError
+from server.web.api.common import now, ok, store
+from server.web.errors import ApiError
 from server.settings import all_settings, workflow_settings
-from server.stats import compute
+from server.workflow.stats import compute
 
 bp = Blueprint("stats", __name__)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from parsers.dates import iso_utc
 from parsers.review import PLATFORMS, UNKNOWN, OwnerReply, Review
-from server.errors import ApiError
+from server.web.errors import ApiError
 
 MAX_REVIEWS_PER_REQUEST = 5_000
 MAX_TEXT_CHARS = 50_000

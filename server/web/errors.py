@@ -52,7 +52,7 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         code, message = HTTP_ERRORS.get(status, (f"http_{status}", error.description or "The request failed."))
         if status == 413:
-            from server.security import body_limit  # security imports this module
+            from server.web.security import body_limit  # security imports this module
 
             limit_mb = body_limit(app) // (1024 * 1024)
             message = f"The request body is larger than {limit_mb} MB. " + message.split(". ", 1)[1]

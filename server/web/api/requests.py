@@ -11,8 +11,8 @@ from datetime import timedelta
 from flask import Blueprint, Response, request
 
 from parsers.dates import iso_utc
-from server.api.common import json_body, now, ok, store
-from server.errors import ApiError
+from server.web.api.common import json_body, now, ok, store
+from server.web.errors import ApiError
 from server.settings import all_settings
 
 bp = Blueprint("requests", __name__)

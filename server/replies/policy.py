@@ -14,8 +14,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from server import vocabulary
-from server.names import fold, is_first_name, name_variants, shown_name
+from server.replies import vocabulary
+from server.contacts.names import fold, is_first_name, name_variants, shown_name
 
 BLOCK, WARN = "block", "warn"
 RULES = {

@@ -7,9 +7,9 @@ import json
 from flask import Blueprint, request
 
 from parsers.contacts import ContactFileError, parse_mapping_options
-from server.api.common import int_arg, ok, store
-from server.contacts import import_contacts
-from server.errors import ApiError
+from server.web.api.common import int_arg, ok, store
+from server.contacts.importing import import_contacts
+from server.web.errors import ApiError
 
 bp = Blueprint("contacts", __name__)
 

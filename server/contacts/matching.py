@@ -20,8 +20,8 @@ from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.fuzz import ratio
 
 from parsers.dates import parse_iso
-from server.contacts import cached_contact_name, first_keys, last_keys, query_plan
-from server.names import PersonName, ShownName, contact_name, nickname_group, phonetic, shown_name
+from server.contacts.importing import cached_contact_name, first_keys, last_keys, query_plan
+from server.contacts.names import PersonName, ShownName, contact_name, nickname_group, phonetic, shown_name
 from server.storage import Store
 
 MAX_FETCHED = 300

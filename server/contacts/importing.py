@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from parsers.contacts import Contact, ContactFileError, read_activities, read_contacts
-from server.names import PersonName, contact_name, name_variants, phonetic
+from server.contacts.names import PersonName, contact_name, name_variants, phonetic
 from server.storage import ContactRow, Store, utc_now
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from parsers.dates import parse_iso
-from server.workflow import WorkflowSettings, needs_follow_up, state
+from server.workflow.state import WorkflowSettings, needs_follow_up, state
 
 
 def _percentile(values: list[float], share: float) -> float | None:

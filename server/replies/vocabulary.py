@@ -1,7 +1,7 @@
 """Medical words a reply must not contain: conditions (a lay lexicon seeded from ICD-10-CM), procedures
 and devices, medications (drug-named-entity-recognition's finder plus lay words), body parts in a care context.
 
-Built once, on first use, into compiled patterns; :mod:`server.policy` asks them for spans.
+Built once, on first use, into compiled patterns; :mod:`server.replies.policy` asks them for spans.
 """
 
 from __future__ import annotations

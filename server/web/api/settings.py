@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from server.api.common import json_body, ok, store
+from server.web.api.common import json_body, ok, store
 from server.settings import DEFAULTS, validate
 
 bp = Blueprint("settings", __name__)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from server.api.common import json_body, ok, review_or_404, store
-from server.errors import ApiError
-from server.matching import candidates_for
+from server.web.api.common import json_body, ok, review_or_404, store
+from server.web.errors import ApiError
+from server.contacts.matching import candidates_for
 from server.storage import utc_now
 
 bp = Blueprint("matches", __name__)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from server import __version__
-from server.security import (
+from server.web.security import (
     check_csrf,
     csrf_token,
     current_token,

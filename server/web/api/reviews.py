@@ -6,12 +6,12 @@ from flask import Blueprint, request
 
 from parsers.review import PLATFORMS
 from parsers.dates import iso_utc
-from server.api.common import int_arg, json_body, now, ok, review_or_404, store
-from server.errors import ApiError
-from server.ingest import reviews_from_payload
+from server.web.api.common import int_arg, json_body, now, ok, review_or_404, store
+from server.web.errors import ApiError
+from server.reviews.intake import reviews_from_payload
 from server.settings import workflow_settings
 from server.storage import ReviewFilter
-from server.workflow import STAGES, state
+from server.workflow.state import STAGES, state
 
 bp = Blueprint("reviews", __name__)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from server.api.common import json_body, ok, review_or_404, store
-from server.errors import ApiError
-from server.policy import check, review_context
+from server.web.api.common import json_body, ok, review_or_404, store
+from server.web.errors import ApiError
+from server.replies.policy import check, review_context
 from server.settings import practice_settings
-from server.suggest import suggestions
-from server.triage import REPLY, triage
+from server.replies.suggest import suggestions
+from server.replies.triage import REPLY, triage
 
 bp = Blueprint("replies", __name__)
 MAX_REPLY_CHARS = 5000

@@ -8,11 +8,11 @@ from datetime import timedelta
 from flask import Blueprint
 
 from parsers.dates import iso_utc, parse_iso
-from server.api.common import json_body, now, ok, review_or_404, store
-from server.errors import ApiError
-from server.policy import REMOVAL, check, review_context
+from server.web.api.common import json_body, now, ok, review_or_404, store
+from server.web.errors import ApiError
+from server.replies.policy import REMOVAL, check, review_context
 from server.settings import practice_settings, workflow_settings
-from server.workflow import CALL_OUTCOMES, EVENT_TYPES, LOGGABLE, MINIMUM_COOLDOWN_MINUTES, state
+from server.workflow.state import CALL_OUTCOMES, EVENT_TYPES, LOGGABLE, MINIMUM_COOLDOWN_MINUTES, state
 
 bp = Blueprint("events", __name__)
 MAX_NOTE = 5000

@@ -18,7 +18,7 @@ from flask import Flask, current_app, request, session
 from flask_cors import CORS
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from server.errors import ApiError
+from server.web.errors import ApiError
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 CHROME_EXTENSION_ID = r"[a-p]{32}"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from flask import Flask
 
-from server import api, dashboard, security
-from server.api.common import release_store
+from server.web import api, dashboard, security
+from server.web.api.common import release_store
 from server.config import ConfigFile, ensure_private_dir, load_settings, resolve_data_dir
-from server.errors import register_error_handlers
+from server.web.errors import register_error_handlers
 from server.storage import StorePool, initialise
 
 log = logging.getLogger(__name__)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from server import __version__, vocabulary
-from server.api.common import ok, store
-from server.errors import error_response
+from server import __version__
+from server.replies import vocabulary
+from server.web.api.common import ok, store
+from server.web.errors import error_response
 
 bp = Blueprint("health", __name__)
 

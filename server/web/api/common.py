@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import current_app, g, jsonify, request
 
-from server.errors import ApiError
+from server.web.errors import ApiError
 from server.storage import Store
 
 

@@ -9,8 +9,8 @@ from flask import Blueprint
 from parsers import parse_page
 from parsers.page import UNSUPPORTED
 from parsers.dates import iso_utc
-from server.api.common import json_body, now, ok, store
-from server.errors import ApiError, error_response
+from server.web.api.common import json_body, now, ok, store
+from server.web.errors import ApiError, error_response
 
 bp = Blueprint("captures", __name__)
 

@@ -12,7 +12,7 @@ from itertools import product
 
 from rapidfuzz.fuzz import token_set_ratio
 
-from server.policy import PracticeSettings, ReviewContext, Violation, check
+from server.replies.policy import PracticeSettings, ReviewContext, Violation, check
 
 ACKNOWLEDGE = (
     "Thank you for taking the time to share this feedback.",

@@ -1,0 +1,1 @@
+"""Contacts: reading exports, people's names, match keys, identity on re-import, and matching reviewers."""

@@ -1,0 +1,1 @@
+"""Replies: the policy checker, its vocabularies, triage of a review, and reply suggestions."""
