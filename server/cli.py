@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
-import re
 import sqlite3
 import sys
 import threading
 from datetime import datetime, timezone
-from html import unescape
 from pathlib import Path
 
 import click
 
 from server import __version__
-from server.config import DATABASE_FILENAME, ConfigError, ConfigFile, resolve_data_dir
-from server.web.security import LOOPBACK_HOSTS, host_name
+from server.config import DATABASE_FILENAME, LOOPBACK_HOSTS, ConfigError, ConfigFile, host_name, resolve_data_dir
+from server.errors import DomainError
 from server.storage import Store
 
 data_dir_option = click.option(
@@ -32,6 +29,20 @@ data_dir_option = click.option(
 @click.version_option(__version__, prog_name="reviewdesk")
 def cli() -> None:
     """ReviewDesk: answer your practice's online reviews calmly, promptly and without disclosing health information."""
+
+
+def _now() -> datetime:
+    """The CLI's clock: the computer's, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+@contextlib.contextmanager
+def domain_errors():
+    """A domain error becomes the command's error message (no traceback)."""
+    try:
+        yield
+    except DomainError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def _url_host(host: str) -> str:
@@ -159,48 +170,6 @@ def backup(dest: Path, force: bool, data_dir: Path | None) -> None:
     click.echo(f"Backed up {reviews} reviews to {dest} (integrity check ok).")
 
 
-SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.I)
-CANONICAL = re.compile(r"<link[^>]+rel=[\"']canonical[\"'][^>]*href=[\"']([^\"']+)", re.I)
-OG_URL = re.compile(r"<meta[^>]+property=[\"']og:url[\"'][^>]*content=[\"']([^\"']+)", re.I)
-
-
-def saved_page_url(html: str) -> str | None:
-    """The address a saved page came from: the browser's "saved from" note, else its canonical link."""
-    head = html[:200_000]
-    for pattern in (SAVED_FROM, CANONICAL, OG_URL):
-        if match := pattern.search(head):
-            return unescape(match.group(1))
-    return None
-
-
-def _reviews_from_file(path: Path, url: str | None, lang: str) -> tuple[list, list[str], str]:
-    """The reviews in one export or saved page, its warnings, and a one-line description."""
-    from parsers import parse_page
-    from parsers.exports import ExportError, parse_export
-    from parsers.page import OK
-
-    raw = path.read_bytes()
-    text = raw.decode("utf-8-sig", errors="replace")
-    if path.suffix.lower() == ".json":
-        try:
-            result = parse_export(json.loads(text))
-        except json.JSONDecodeError as error:
-            raise click.ClickException(f"{path}: not valid JSON ({error.msg} at line {error.lineno}).") from None
-        except ExportError as error:
-            raise click.ClickException(f"{path}: {error}") from None
-        return result.reviews, result.warnings, f"{result.platform} export"
-    if path.suffix.lower() not in (".html", ".htm"):
-        raise click.ClickException(f"{path}: give a .json export or a saved .html page.")
-    page_url = url or saved_page_url(text)
-    if not page_url:
-        raise click.ClickException(f"{path}: the saved page does not say which address it came from; pass --url.")
-    captured_at = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
-    result = parse_page(page_url, text, captured_at, lang)
-    if result.status != OK:
-        raise click.ClickException(f"{path}: {result.status.replace('_', ' ')}. {' '.join(result.warnings)}")
-    return result.reviews, result.warnings, f"{result.platform} page ({result.layout})"
-
-
 @cli.command("import-reviews")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--url", default=None, help="Address of a saved page, when the file does not say.")
@@ -208,16 +177,20 @@ def _reviews_from_file(path: Path, url: str | None, lang: str) -> tuple[list, li
 @data_dir_option
 def import_reviews(files: tuple[Path, ...], url: str | None, lang: str, data_dir: Path | None) -> None:
     """Import reviews from API exports (Google, Yelp, Facebook JSON) and saved review pages (.html)."""
+    from server.reviews.files import read_review_file
+    from server.reviews.ingest import ingest
     from server.storage import initialise
 
     database = resolve_data_dir(data_dir) / DATABASE_FILENAME
     initialise(database)
-    read = [(path, *_reviews_from_file(path, url, lang)) for path in files]  # all files are read before anything is stored
+    with domain_errors():
+        read = [(path, read_review_file(path, url, lang)) for path in files]  # all files are read before anything is stored
     with Store.connect(database) as store:
-        for path, reviews, warnings, kind in read:
-            result = store.ingest_reviews(reviews)
-            click.echo(f"{path.name}: {kind}: {len(reviews)} reviews, {result.created} new, {result.updated} updated, {result.unchanged} unchanged")
-            for warning in warnings:
+        for path, found in read:
+            result = ingest(store, found.reviews, _now())
+            click.echo(f"{path.name}: {found.kind}: {len(found.reviews)} reviews, {result.created} new, "
+                       f"{result.updated} updated, {result.unchanged} unchanged")
+            for warning in found.warnings:
                 click.echo(f"  warning: {warning}", err=True)
 
 
@@ -253,8 +226,9 @@ def import_contacts_command(file: Path, activities_file: Path | None, mappings: 
                     bar = bars.enter_context(click.progressbar(length=total, label=f"Importing {total} contacts", file=sys.stderr))
                 bar.update(done - bar.pos)
 
-            report = import_contacts(store, file.read_bytes(), file.name, explicit, activities, explicit_activities, progress)
-    except ContactFileError as error:
+            report = import_contacts(store, file.read_bytes(), file.name, now=_now(), mapping=explicit, activities=activities,
+                                     activity_mapping=explicit_activities, progress=progress)
+    except (ContactFileError, DomainError) as error:
         raise click.ClickException(f"{file.name}: {error}") from None
     click.echo(f"Columns used ({report.encoding or 'spreadsheet'}): " + "; ".join(f"{c} → {f}" for c, f in report.mapping.items()))
     if report.activity_mapping:
@@ -272,13 +246,13 @@ def import_contacts_command(file: Path, activities_file: Path | None, mappings: 
 @data_dir_option
 def report(target: float | None, data_dir: Path | None) -> None:
     """Print how the practice follows the workflow: ratings, reply times, follow-ups, outcomes."""
-    from server.web.api.stats import practice_stats
+    from server.workflow.stats import practice_stats
 
     database = resolve_data_dir(data_dir) / DATABASE_FILENAME
     if not database.exists():
         raise click.ClickException(f"There is no ReviewDesk database at {database}; check --data-dir.")
     with Store.connect(database) as store:
-        stats = practice_stats(store, datetime.now(timezone.utc), target)
+        stats = practice_stats(store, _now(), target)
 
     def show(value, unit: str = "") -> str:
         return "—" if value is None else f"{value}{unit}"

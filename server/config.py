@@ -39,6 +39,8 @@ DEFAULTS: dict[str, Any] = {
     "ALLOWED_HOSTS": [],
 }
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
 # Keys of the config file that are secrets, not settings.
 SECRET_KEYS = ("token", "secret_key")
 
@@ -74,6 +76,16 @@ def write_private_file(path: Path, data: str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def host_name(host_header: str) -> str:
+    """The name in a Host header, without port, brackets or a trailing dot, lower case."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else host
+    if host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    return host.rstrip(".")
 
 
 def new_token() -> str:

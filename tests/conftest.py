@@ -82,16 +82,37 @@ class LiveServer:
             connection.close()
 
 
+def _stop_in_loop_thread(server) -> None:
+    """Close every channel, the listening socket and the trigger. Run in waitress's own loop thread
+    (through its trigger), so the loop never selects on a socket another thread has closed; with its
+    socket map empty, ``server.run()`` returns."""
+    socket_map = server._map
+    for channel in list(server.active_channels.values()):
+        channel.handle_close()  # also closes the channel's buffers (large bodies spool to temporary files)
+    server.close()  # the listening socket and the trigger
+    for leftover in list(socket_map.values()):
+        leftover.close()
+    socket_map.clear()
+
+
 @pytest.fixture
 def live_server(app, token):
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8, max_request_body_size=8 * app.config["MAX_CONTENT_LENGTH"])
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, name="waitress-loop", daemon=True)
     thread.start()
     try:
         yield LiveServer(app, server.effective_port, token)
     finally:
-        server.close()
-        thread.join(timeout=5)
+        # As waitress's own close(): let the request threads finish and stop them, then close the
+        # sockets. The trigger wakes the loop at once, so teardown does not wait out its 1 s select.
+        server.task_dispatcher.shutdown(timeout=5)
+        if thread.is_alive():
+            server.trigger.pull_trigger(lambda: _stop_in_loop_thread(server))
+            thread.join(timeout=5)
+        if thread.is_alive():
+            pytest.fail("the waitress loop did not stop within 5 s")
+        if server._map:  # the loop thread died early: nothing selects any more, close from here
+            _stop_in_loop_thread(server)
 
 
 def review(**fields) -> dict:

@@ -11,12 +11,14 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from parsers.review import Review
 from server.config import ConfigFile
+from server.reviews.ingest import ingest
 from server.storage import Store, initialise
 
 
@@ -128,10 +130,10 @@ def test_backup_while_writing_is_a_consistent_readable_copy(tmp_path):
         with Store.connect(database) as store:
             batch = 0
             while not stop.is_set():
-                store.ingest_reviews(
+                ingest(store, (
                     Review(platform="google", platform_review_id=f"b{batch}-{i}", reviewer_name=f"Writer {batch} {i}", text="x" * 200)
                     for i in range(50)
-                )
+                ), datetime.now(timezone.utc))
                 written[0] += 50
                 batch += 1
 

@@ -12,7 +12,10 @@ import pytest
 from server.web.app import create_app
 from server.contacts.importing import import_contacts
 from server.workflow.stats import rating_math
+from server.reviews.ingest import ingest
 from server.storage import Store
+
+IMPORTED_AT = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)  # when the test imports its contacts
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)  # a Monday
 
@@ -250,7 +253,7 @@ def test_review_requests_follow_the_rules(app, client, auth, clock):
                 "3,Mei,Chen,mei@example.com,2026-10-25\n"        # recent, but will opt out
                 "4,Luis,Ortega,luis@example.com,2026-10-28\n")   # recent, unhappy reviewer: still asked
     with Store.connect(app.config["DATABASE"]) as store:
-        import_contacts(store, contacts.encode(), "c.csv")
+        import_contacts(store, contacts.encode(), "c.csv", now=IMPORTED_AT)
     client.post("/api/reviews", headers=auth, json={"reviews": [{"platform": "google", "reviewer_name": "Luis Ortega", "rating": 1, "text": "Awful."}]})
     listing = client.get("/api/review-requests", headers=auth).json
     names = [c["name"] for c in listing["contacts"]]
@@ -286,8 +289,8 @@ def test_report_prints_the_figures(tmp_path):
     with Store.connect(app.config["DATABASE"]) as store:
         from parsers import Review
 
-        store.ingest_reviews([Review(platform="google", reviewer_name="Ann Lee", rating=5, text="Great"),
-                              Review(platform="yelp", reviewer_name="Bo K.", rating=2, text="Slow")])
+        ingest(store, [Review(platform="google", reviewer_name="Ann Lee", rating=5, text="Great"),
+                       Review(platform="yelp", reviewer_name="Bo K.", rating=2, text="Slow")], IMPORTED_AT)
     result = CliRunner().invoke(cli, ["report", "--target", "4.5", "--data-dir", str(data_dir)])
     assert result.exit_code == 0, result.output
     assert "overall" in result.output and "3.5" in result.output and "Follow-ups" in result.output

@@ -1,69 +1,36 @@
-"""Importing a practice's contact export: read it, compute each contact's match keys, store atomically."""
+"""Importing a practice's contact export: read it, compute each contact's match keys, and store new
+and changed contacts and their activities in one transaction (all or nothing; a re-import changes nothing)."""
 
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Callable
+from datetime import datetime
+from typing import Any
 
 from parsers.contacts import Contact, ContactFileError, read_activities, read_contacts
-from server.contacts.names import PersonName, contact_name, name_variants, phonetic
-from server.storage import ContactRow, Store, utc_now
+from parsers.isotime import iso_utc
+from server.contacts.identity import ContactIdentities, merged
+from server.contacts.keys import cached_contact_name, contact_keys, stored_contact_keys
+from server.errors import UnreadableFile
+from server.storage import Store
+
+# Activities that are not a visit: they do not make a contact "seen" for review requests.
+NOT_A_VISIT = frozenset({"note", "call", "email", "e-mail", "sms", "text", "letter", "activity"})
+Progress = Callable[[int, int], None]
 
 
-def first_keys(firsts, last: PersonName) -> list[str]:
-    """``fl:`` keys: a first name with the initial of the last name (or of each of two last names)."""
-    initials = dict.fromkeys(part[:1] for part in (last.last, *last.last_parts) if part)
-    return [f"fl:{first}|{initial}" for first in firsts for initial in initials]
+@dataclass(slots=True)
+class ContactRow:
+    """One contact to store: ``values`` in CONTACT_COLUMNS order, the keys that find it, and its
+    activities as (type, at, summary, staff)."""
 
-
-def last_keys(name: PersonName) -> list[str]:
-    """``l:`` keys: each last name (both of a double last name, and the two joined)."""
-    return list(dict.fromkeys(f"l:{part}" for part in (name.last, *name.last_parts) if len(part) > 1))
-
-
-def sound_key(name: PersonName) -> str | None:
-    """``pf:`` key: the last name's sound with the first initial, which survives most typos."""
-    return f"pf:{phonetic(name.last)}|{name.first[:1]}" if len(name.last) > 1 and name.first else None
-
-
-@lru_cache(maxsize=65536)
-def contact_keys(name: PersonName) -> tuple[str, ...]:
-    """Keys a contact is found by (its first and preferred names as imported; see query_plan)."""
-    firsts = [first for first in (name.first, name.preferred) if len(first) > 1]
-    keys = first_keys(firsts, name) + last_keys(name)
-    if (sound := sound_key(name)) is not None:
-        keys.append(sound)
-    return tuple(dict.fromkeys(keys))
-
-
-@dataclass(frozen=True)
-class Lookup:
-    """Contacts with one of ``any_of`` keys (and one of ``and_any_of``, if given). A ``complete``
-    look-up must return every fit: when it overflows, nobody can be told apart."""
-
-    any_of: list[str]
-    and_any_of: list[str]
-    complete: bool
-
-
-def query_plan(name: PersonName) -> list[Lookup]:
-    """Look-ups that find the contacts a reviewer's name could fit.
-
-    A full name: same first-name form and same last name (complete), plus the same sound and first
-    initial (typos). "Bob S.": any form of Bob with a last initial S. "B. Smith": the sound of Smith with B.
-    """
-    variants = sorted(name_variants(name.first)) if len(name.first) > 1 else []
-    plan: list[Lookup] = []
-    if variants and len(name.last) > 1:
-        plan.append(Lookup(first_keys(variants, name), last_keys(name), complete=True))
-    elif variants and name.last:
-        plan.append(Lookup(first_keys(variants, name), [], complete=True))
-    if (sound := sound_key(name)) is not None:
-        plan.append(Lookup([sound], [], complete=not plan))
-    return plan
+    row: int
+    values: tuple
+    keys: tuple[str, ...]
+    activities: list[tuple] = field(default_factory=list)
 
 
 def contact_row(contact: Contact) -> ContactRow:
@@ -84,15 +51,6 @@ def contact_row(contact: Contact) -> ContactRow:
         contact_keys(name),
         [(a.type, a.at, a.summary, a.staff) for a in contact.activities],
     )
-
-
-cached_contact_name = lru_cache(maxsize=65536)(contact_name)  # common names repeat across a practice's contacts
-
-
-def stored_contact_keys(row) -> tuple[str, ...]:
-    """The keys a stored contact was given (from its stored name fields)."""
-    return contact_keys(cached_contact_name(row["first_name"] or "", row["last_name"] or "", row["name"] or "",
-                                            row["middle_name"] or "", row["preferred_name"] or ""))
 
 
 @dataclass
@@ -119,14 +77,83 @@ def import_contacts(
     store: Store,
     raw: bytes,
     filename: str,
+    *,
+    now: datetime,
     mapping: dict[str, str] | None = None,
     activities: tuple[bytes, str] | None = None,
     activity_mapping: dict[str, str] | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Import one contact export (and optionally a separate activity export). Raises ContactFileError."""
+    """Import one contact export (and optionally a separate activity export). Raises UnreadableFile."""
     with _collector_paused():
-        return _import(store, raw, filename, mapping, activities, activity_mapping, progress)
+        try:
+            read = read_contacts(raw, filename, mapping)
+            activity_rows = read_activities(*activities, activity_mapping) if activities else None
+        except ContactFileError as error:
+            raise UnreadableFile(str(error)) from None
+        report = ImportReport(mapping=read.mapping, encoding=read.encoding, warnings=list(read.warnings))
+        report.skipped = [{"row": s.row, "reason": s.reason} for s in read.skipped]
+        extra = []
+        if activity_rows is not None:
+            rows, skipped, used = activity_rows
+            report.activity_mapping = used
+            report.skipped.extend({"row": s.row, "reason": f"activities file: {s.reason}"} for s in skipped)
+            extra = [(a.contact_ref or "", a.type, a.at, a.summary, a.staff, a.row) for a in rows]
+        _store(store, [contact_row(c) for c in read.contacts], iso_utc(now), report, progress, extra)
+    report.skipped.sort(key=lambda skipped: (skipped["reason"].startswith("activities file"), skipped["row"]))
+    return report
+
+
+def _store(store: Store, contacts: Sequence[ContactRow], now: str, report: ImportReport, progress: Progress | None,
+           extra_activities: Sequence[tuple]) -> None:
+    """Insert new contacts and update known ones, atomically.
+
+    ``extra_activities`` (reference, type, at, summary, staff, row) come from a separate export and
+    are attached, in the same transaction, to the contact whose system id, e-mail or phone the
+    reference is. ``progress(done, total)`` is called as rows are processed.
+    """
+    with store.write():
+        known = ContactIdentities(store.contact_identities())
+        next_id = store.next_contact_id()
+        seen_in_file: dict[int, int] = {}
+        inserts, updates, keys, stale_keys, activities = [], [], [], [], []
+        for done, contact in enumerate(contacts, start=1):
+            incoming = contact.values
+            contact_id = known.find(incoming)
+            if contact_id and contact_id in seen_in_file:
+                report.skipped.append({"row": contact.row, "reason": f"same contact as row {seen_in_file[contact_id]}"})
+                continue
+            if contact_id:
+                old = known.rows[contact_id]
+                changed = None if incoming == tuple(old[1:]) else merged(old, incoming)  # a re-import: nothing to compare
+                if changed is None:
+                    report.unchanged += 1
+                else:
+                    updates.append((*changed.values(), contact_id))
+                    stale_keys.extend((key, contact_id) for key in stored_contact_keys(old))
+                    keys.extend((key, contact_id) for key in contact.keys)
+                    report.updated += 1
+            else:
+                contact_id, next_id = next_id, next_id + 1
+                inserts.append((contact_id, *incoming))
+                known.add(contact_id, incoming)
+                keys.extend((key, contact_id) for key in contact.keys)
+                report.imported += 1
+            seen_in_file[contact_id] = contact.row
+            activities.extend((contact_id, *activity) for activity in contact.activities)
+            if progress and done % 5000 == 0:
+                progress(done, len(contacts))
+        store.write_contacts(inserts, updates, stale_keys, keys, now)
+        for reference, *activity, row in extra_activities:
+            contact_id = known.find_reference(reference)
+            if contact_id is None:
+                report.skipped.append({"row": row, "reason": f"activities file: no contact with reference {reference!r}"})
+            else:
+                activities.append((contact_id, *activity))
+        visits = [(contact_id, at) for contact_id, kind, at, _, _ in activities if at and kind not in NOT_A_VISIT]
+        report.activities = store.add_activities(activities, visits)
+    if progress:
+        progress(len(contacts), len(contacts))
 
 
 @contextmanager
@@ -142,22 +169,4 @@ def _collector_paused():
             gc.enable()
 
 
-def _import(store, raw, filename, mapping, activities, activity_mapping, progress) -> ImportReport:
-    read = read_contacts(raw, filename, mapping)
-    activity_rows = read_activities(*activities, activity_mapping) if activities else None
-    report = ImportReport(mapping=read.mapping, encoding=read.encoding, warnings=list(read.warnings))
-    report.skipped = [{"row": s.row, "reason": s.reason} for s in read.skipped]
-    extra = []
-    if activity_rows is not None:
-        rows, skipped, used = activity_rows
-        report.activity_mapping = used
-        report.skipped.extend({"row": s.row, "reason": f"activities file: {s.reason}"} for s in skipped)
-        extra = [(a.contact_ref or "", a.type, a.at, a.summary, a.staff, a.row) for a in rows]
-    result = store.import_contacts([contact_row(c) for c in read.contacts], utc_now(), stored_contact_keys, progress, extra)
-    report.imported, report.updated, report.unchanged, report.activities = result.imported, result.updated, result.unchanged, result.activities
-    report.skipped.extend(result.skipped)
-    report.skipped.sort(key=lambda skipped: (skipped["reason"].startswith("activities file"), skipped["row"]))
-    return report
-
-
-__all__ = ["ContactFileError", "ImportReport", "contact_keys", "import_contacts", "query_plan"]
+__all__ = ["ImportReport", "import_contacts"]

@@ -1,6 +1,6 @@
 """Who wrote this review? Rank the practice's contacts for a reviewer's display name.
 
-Candidates are fetched by indexed keys (see :func:`server.contacts.contact_keys`), never by scanning
+Candidates are fetched by indexed keys (see :mod:`server.contacts.keys`), never by scanning
 every contact, then scored on first and last name (nicknames, preferred names, initials, accents,
 double last names, typos, name order) and raised by a visit or call shortly before the review.
 
@@ -19,15 +19,17 @@ from typing import Any
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.fuzz import ratio
 
-from parsers.dates import parse_iso
-from server.contacts.importing import cached_contact_name, first_keys, last_keys, query_plan
+from parsers.isotime import iso_utc, parse_iso
+from server.contacts.keys import cached_contact_name, first_keys, last_keys, query_plan
 from server.contacts.names import PersonName, ShownName, contact_name, nickname_group, phonetic, shown_name
+from server.errors import NotFound, ValidationError
 from server.storage import Store
 
 MAX_FETCHED = 300
 MAX_TYPO_FETCHED = 100
 MAX_SHOWN = 10
 HIGH, MEDIUM, LOW = 0.85, 0.65, 0.40
+DECISIONS = ("confirm", "reject")
 ACTIVITY_WINDOW = timedelta(days=14)
 # A visit or call shortly before the review is a tenth of the score: a perfect name alone scores 0.9.
 ACTIVITY_WEIGHT = 0.10
@@ -238,3 +240,18 @@ def _assign_confidence(shown: ShownName, candidates: list[Candidate], too_many: 
             candidate.confidence = "medium"
     if len(similar) > 2:
         top.reasons.append(f"{len(similar)} contacts fit this name about as well")
+
+
+def decide(store: Store, review: dict[str, Any], contact_id: Any, decision: Any, now: datetime, staff: str | None) -> None:
+    """Staff confirm or reject a candidate; the decision is remembered and a confirmation is logged
+    as a ``match_confirmed`` event (W3: nothing is confirmed automatically)."""
+    if decision not in DECISIONS:
+        raise ValidationError("decision", f"'decision' must be confirm or reject, got {decision!r}.")
+    if isinstance(contact_id, bool) or not isinstance(contact_id, int) or store.get_contact(contact_id) is None:
+        raise NotFound(f"There is no contact {contact_id!r}.")
+    at = iso_utc(now)
+    with store.write():
+        store.save_match_decision(review["id"], contact_id, decision, at, staff)
+        if decision == "confirm":
+            store.append_event(review["id"], "match_confirmed", at=at, recorded_at=at, staff=staff, contact_id=contact_id,
+                               data={"contact_id": contact_id})

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from parsers.dates import iso_utc
+from parsers.isotime import iso_date_or_utc
 from parsers.review import PLATFORMS, UNKNOWN, OwnerReply, Review
-from server.web.errors import ApiError
+from server.errors import MissingField, TooLarge, ValidationError
 
 MAX_REVIEWS_PER_REQUEST = 5_000
 MAX_TEXT_CHARS = 50_000
@@ -46,16 +45,12 @@ def parse_timestamp(value: Any, name: str) -> str | None:
         return None
     if not isinstance(value, str) or not value.strip():
         raise Problem("invalid", name, f"'{name}' must be an ISO 8601 date or date-time such as 2026-11-05T14:30:00Z")
-    text = value.strip()
     try:
-        if len(text) == 10:
-            return datetime.strptime(text, "%Y-%m-%d").date().isoformat()
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        return iso_date_or_utc(value)
     except ValueError:
         raise Problem(
             "invalid", name, f"'{name}' must be an ISO 8601 date or date-time such as 2026-11-05T14:30:00Z, got {value!r}"
         ) from None
-    return iso_utc(moment)
 
 
 def _rating(item: dict) -> int | None:
@@ -124,14 +119,14 @@ def _describe(index: int, item: Any) -> str:
 
 
 def reviews_from_payload(payload: Any) -> list[Review]:
-    """All reviews of a request, or an ApiError naming every invalid review and field."""
+    """All reviews of a request, or a MissingField/ValidationError naming every invalid review and field."""
     if not isinstance(payload, dict) or "reviews" not in payload:
-        raise ApiError(400, "missing_field", "Send a JSON object with a 'reviews' list: {\"reviews\": [{...}, ...]}.")
+        raise MissingField("reviews", "Send a JSON object with a 'reviews' list: {\"reviews\": [{...}, ...]}.")
     items = payload["reviews"]
     if not isinstance(items, list):
-        raise ApiError(422, "invalid_value", "'reviews' must be a list of review objects.")
+        raise ValidationError("reviews", "'reviews' must be a list of review objects.")
     if len(items) > MAX_REVIEWS_PER_REQUEST:
-        raise ApiError(413, "payload_too_large", f"Send at most {MAX_REVIEWS_PER_REQUEST} reviews per request, in several requests.")
+        raise TooLarge(f"Send at most {MAX_REVIEWS_PER_REQUEST} reviews per request, in several requests.")
     reviews, problems = [], []
     for index, item in enumerate(items):
         try:
@@ -140,8 +135,9 @@ def reviews_from_payload(payload: Any) -> list[Review]:
             problems.append({"review": index, "field": problem.field, "kind": problem.kind,
                              "message": f"{_describe(index, item)}: {problem.message}"})
     if problems:
-        status, code = (400, "missing_field") if problems[0]["kind"] == "missing" else (422, "invalid_value")
+        kind = MissingField if problems[0]["kind"] == "missing" else ValidationError
         others = len(problems) - 1
         more = f" ({others} more problem{'s' if others > 1 else ''} listed in 'details')" if others else ""
-        raise ApiError(status, code, f"{problems[0]['message']}{more}. Nothing was stored; fix the reviews and send them again.", problems)
+        raise kind(problems[0]["field"], f"{problems[0]['message']}{more}. Nothing was stored; fix the reviews and send them again.",
+                   details=problems)
     return reviews

@@ -3,149 +3,52 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
 from typing import Any
-
-from parsers.contacts import phone_key
 
 CONTACT_COLUMNS = ("external_id", "name", "first_name", "last_name", "middle_name", "preferred_name", "phone", "email",
                    "last_seen_at")
 ACTIVITY_COLUMNS = ("contact_id", "type", "at", "summary", "staff")
-# Activities that are not a visit: they do not make a contact "seen" for review requests.
-NOT_A_VISIT = frozenset({"note", "call", "email", "e-mail", "sms", "text", "letter", "activity"})
-EXTERNAL_ID, EMAIL, PHONE = (CONTACT_COLUMNS.index(name) for name in ("external_id", "email", "phone"))
 # SQLite allows 32,766 parameters per statement; id look-ups are chunked well below that.
 PARAMETER_CHUNK = 900
 
 
-@dataclass(slots=True)
-class ContactRow:
-    """One contact to store: ``values`` in CONTACT_COLUMNS order, the keys that find it, and its
-    activities as (type, at, summary, staff)."""
-
-    row: int
-    values: tuple
-    keys: tuple[str, ...]
-    activities: list[tuple] = field(default_factory=list)
-
-
-KeysOf = Callable[[sqlite3.Row], Iterable[str]]
-
-
-@dataclass
-class ContactImport:
-    imported: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    activities: int = 0
-    skipped: list[dict[str, Any]] = field(default_factory=list)
-
-
 class ContactQueries:
-    """Mixed into Store: everything about contacts. Expects ``self.db`` and ``self.write()``."""
+    """Mixed into Store: everything about contacts. Expects ``self.db``, ``self.write()`` and ``self.append_event``."""
 
-    def _identity_index(self) -> tuple[dict, dict, dict, dict[int, sqlite3.Row]]:
-        by_external, by_email, by_phone, rows = {}, {}, {}, {}
-        for row in self.db.conn.execute(f"SELECT id, {', '.join(CONTACT_COLUMNS)} FROM contacts"):
-            rows[row["id"]] = row
-            if row["external_id"]:
-                by_external[row["external_id"]] = row["id"]
-            if row["email"]:
-                by_email.setdefault(row["email"], row["id"])
-            if row["phone"]:
-                by_phone.setdefault(row["phone"], row["id"])
-        return by_external, by_email, by_phone, rows
+    def contact_identities(self) -> Iterator[sqlite3.Row]:
+        """Every contact's id and stored fields (CONTACT_COLUMNS), to tell known contacts from new ones."""
+        return self.db.conn.execute(f"SELECT id, {', '.join(CONTACT_COLUMNS)} FROM contacts")
 
-    def import_contacts(self, contacts: Sequence[ContactRow], now: str, keys_of: KeysOf, progress=None,
-                        extra_activities: Sequence[tuple] = ()) -> ContactImport:
-        """Insert new contacts and update known ones (by external id, then e-mail, then phone), atomically.
+    def next_contact_id(self) -> int:
+        return (self.db.conn.execute("SELECT max(id) FROM contacts").fetchone()[0] or 0) + 1
 
-        ``extra_activities`` (reference, type, at, summary, staff, row) come from a separate export and
-        are attached, in the same transaction, to the contact whose external id, e-mail or phone the
-        reference is. Re-importing the same file changes nothing. ``keys_of(stored_row)`` gives the match keys a
-        stored contact has (to replace them when its name changes); ``progress(done, total)`` is
-        called as rows are processed.
-        """
-        result = ContactImport()
+    def write_contacts(self, inserts: Sequence[tuple], updates: Sequence[tuple], stale_keys: Sequence[tuple],
+                       keys: Sequence[tuple], at: str) -> None:
+        """Insert (id, *CONTACT_COLUMNS) rows, update (*CONTACT_COLUMNS, id) rows, and replace match keys."""
         conn = self.db.conn
-        with self.write():
-            by_external, by_email, by_phone, existing = self._identity_index()
-            external_ids = {contact_id: row["external_id"] for contact_id, row in existing.items()}
-            next_id = (conn.execute("SELECT max(id) FROM contacts").fetchone()[0] or 0) + 1
-            seen_in_file: dict[int, int] = {}
-            inserts, updates, keys, stale_keys, activities = [], [], [], [], []
-            for done, contact in enumerate(contacts, start=1):
-                incoming = contact.values
-                external_id, email, phone = incoming[EXTERNAL_ID], incoming[EMAIL], incoming[PHONE]
-                contact_id = external_id and by_external.get(external_id)
-                if not contact_id:
-                    contact_id = (email and by_email.get(email)) or (phone and by_phone.get(phone))
-                    # Family members often share a phone or e-mail: a different id is a different person.
-                    if contact_id and external_id and external_ids.get(contact_id) not in (None, external_id):
-                        contact_id = None
-                if contact_id and contact_id in seen_in_file:
-                    result.skipped.append({"row": contact.row, "reason": f"same contact as row {seen_in_file[contact_id]}"})
-                    continue
-                if contact_id:
-                    old = existing[contact_id]
-                    if incoming == tuple(old[1:]):
-                        result.unchanged += 1  # the common case of a re-import: nothing to compare field by field
-                    else:
-                        merged = {name: value if value not in (None, "") else old[name] for name, value in zip(CONTACT_COLUMNS, incoming)}
-                        if old["last_seen_at"] and merged["last_seen_at"] and old["last_seen_at"] > merged["last_seen_at"]:
-                            merged["last_seen_at"] = old["last_seen_at"]
-                        if any(merged[name] != old[name] for name in CONTACT_COLUMNS):
-                            updates.append((*merged.values(), now, contact_id))
-                            stale_keys.extend((key, contact_id) for key in keys_of(old))
-                            keys.extend((key, contact_id) for key in contact.keys)
-                            result.updated += 1
-                        else:
-                            result.unchanged += 1
-                else:
-                    contact_id, next_id = next_id, next_id + 1
-                    inserts.append((contact_id, *incoming, now, now))
-                    external_ids[contact_id] = external_id
-                    keys.extend((key, contact_id) for key in contact.keys)
-                    for value, index in ((external_id, by_external), (email, by_email), (phone, by_phone)):
-                        if value:
-                            index.setdefault(value, contact_id)
-                    result.imported += 1
-                seen_in_file[contact_id] = contact.row
-                activities.extend((contact_id, *activity) for activity in contact.activities)
-                if progress and done % 5000 == 0:
-                    progress(done, len(contacts))
-            placeholders = ", ".join("?" * (len(CONTACT_COLUMNS) + 3))
-            conn.executemany(
-                f"INSERT INTO contacts (id, {', '.join(CONTACT_COLUMNS)}, imported_at, updated_at) VALUES ({placeholders})", inserts
-            )
-            assignments = ", ".join(f"{name} = ?" for name in CONTACT_COLUMNS)
-            conn.executemany(f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?", updates)
-            conn.executemany("DELETE FROM contact_keys WHERE key = ? AND contact_id = ?", stale_keys)
-            conn.executemany("INSERT OR IGNORE INTO contact_keys (key, contact_id) VALUES (?, ?)", keys)
-            for reference, *activity, row in extra_activities:
-                contact_id = (by_external.get(reference) or by_email.get(reference.lower())
-                              or by_phone.get(phone_key(reference) or ""))
-                if contact_id is None:
-                    result.skipped.append({"row": row, "reason": f"activities file: no contact with reference {reference!r}"})
-                else:
-                    activities.append((contact_id, *activity))
-            result.activities = self._insert_activities(activities)
-        if progress:
-            progress(len(contacts), len(contacts))
-        return result
+        placeholders = ", ".join("?" * (len(CONTACT_COLUMNS) + 3))
+        conn.executemany(
+            f"INSERT INTO contacts (id, {', '.join(CONTACT_COLUMNS)}, imported_at, updated_at) VALUES ({placeholders})",
+            (((*row, at, at) for row in inserts)),
+        )
+        assignments = ", ".join(f"{name} = ?" for name in CONTACT_COLUMNS)
+        conn.executemany(f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?",
+                         ((*row[:-1], at, row[-1]) for row in updates))
+        conn.executemany("DELETE FROM contact_keys WHERE key = ? AND contact_id = ?", stale_keys)
+        conn.executemany("INSERT OR IGNORE INTO contact_keys (key, contact_id) VALUES (?, ?)", keys)
 
-    def _insert_activities(self, activities: Iterable[tuple]) -> int:
-        """Add activities once each; a visit moves its contact's ``last_seen_at`` forward."""
-        activities = list(activities)
+    def add_activities(self, activities: Sequence[tuple], visits: Sequence[tuple[int, str]]) -> int:
+        """Add (contact_id, type, at, summary, staff) activities once each, and move each visited
+        contact's ``last_seen_at`` forward to its (contact_id, at) visits. Returns how many were new."""
         before = self.db.conn.total_changes
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO activities (contact_id, type, at, summary, staff) VALUES (?, ?, ?, ?, ?)", activities
         )
         added = self.db.conn.total_changes - before
-        seen = [(at, contact_id, at) for contact_id, kind, at, _, _ in activities if at and kind not in NOT_A_VISIT]
         self.db.conn.executemany(
-            "UPDATE contacts SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)", seen
+            "UPDATE contacts SET last_seen_at = ?1 WHERE id = ?2 AND (last_seen_at IS NULL OR last_seen_at < ?1)",
+            [(at, contact_id) for contact_id, at in visits],
         )
         return added
 
@@ -212,18 +115,23 @@ class ContactQueries:
         rows = self.db.conn.execute("SELECT contact_id, decision FROM match_decisions WHERE review_id = ?", (review_id,))
         return {row["contact_id"]: row["decision"] for row in rows}
 
-    def decide_match(self, review_id: int, contact_id: int, decision: str, at: str, staff: str | None) -> None:
-        """Remember a confirmation or rejection; a confirmation is logged as a ``match_confirmed`` event."""
+    def save_match_decision(self, review_id: int, contact_id: int, decision: str, at: str, staff: str | None) -> None:
+        self.db.conn.execute(
+            "INSERT INTO match_decisions (review_id, contact_id, decision, decided_at, staff) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (review_id, contact_id) DO UPDATE SET decision = excluded.decision, "
+            "decided_at = excluded.decided_at, staff = excluded.staff",
+            (review_id, contact_id, decision, at, staff),
+        )
+
+    # -- review requests ----------------------------------------------------------------------
+
+    def contacts_seen_since(self, since: str) -> list[dict[str, Any]]:
+        rows = self.db.conn.execute("SELECT * FROM contacts WHERE last_seen_at >= ? ORDER BY last_seen_at DESC, id", (since[:10],))
+        return [contact_json(row) for row in rows]
+
+    def set_opted_out(self, contact_id: int, opted_out: bool, at: str) -> None:
         with self.write():
-            self.db.conn.execute(
-                "INSERT INTO match_decisions (review_id, contact_id, decision, decided_at, staff) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (review_id, contact_id) DO UPDATE SET decision = excluded.decision, "
-                "decided_at = excluded.decided_at, staff = excluded.staff",
-                (review_id, contact_id, decision, at, staff),
-            )
-            if decision == "confirm":
-                self.append_event(review_id, "match_confirmed", at=at, staff=staff, contact_id=contact_id,
-                                  data={"contact_id": contact_id})
+            self.db.conn.execute("UPDATE contacts SET opted_out = ?, updated_at = ? WHERE id = ?", (int(opted_out), at, contact_id))
 
 
 def contact_json(row: sqlite3.Row) -> dict[str, Any]:

@@ -260,6 +260,17 @@ def m009_contact_match_keys(db: Database) -> None:
     db.execute("CREATE INDEX contacts_name ON contacts (name COLLATE NOCASE)")
     db.execute("CREATE UNIQUE INDEX activities_once ON activities (contact_id, type, ifnull(at, ''), ifnull(summary, ''))")
 
+
+
+@migrations()
+def m010_review_progress(db: Database) -> None:
+    """Each review's settled workflow stage and first view, derived from its events by the workflow
+    (NULL until derived), so the inbox filters stages with a query."""
+    db.execute("ALTER TABLE reviews ADD COLUMN settled_stage TEXT")
+    db.execute("ALTER TABLE reviews ADD COLUMN first_viewed_at TEXT")
+    db.execute("CREATE INDEX reviews_stage ON reviews (settled_stage, first_seen_at)")
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 

@@ -8,11 +8,12 @@ from pathlib import Path
 
 from flask import Flask
 
+from server.config import ConfigFile, ensure_private_dir, load_settings, resolve_data_dir
+from server.storage import Store, StorePool, initialise
 from server.web import api, dashboard, security
 from server.web.api.common import release_store
-from server.config import ConfigFile, ensure_private_dir, load_settings, resolve_data_dir
 from server.web.errors import register_error_handlers
-from server.storage import StorePool, initialise
+from server.workflow.events import derive_missing_progress
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,8 @@ def create_app(test_config: dict | None = None, *, data_dir: str | os.PathLike |
     app.json.sort_keys = False
 
     initialise(Path(app.config["DATABASE"]))
+    with Store.connect(app.config["DATABASE"]) as store:
+        derive_missing_progress(store)
     app.extensions["reviewdesk.store_pool"] = StorePool(app.config["DATABASE"], keep=app.config["THREADS"])
     app.teardown_appcontext(release_store)
 

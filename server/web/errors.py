@@ -1,12 +1,15 @@
-"""The one error shape of the API: ``{"ok": false, "error": code, "message": sentence}``."""
+"""The one error shape of the API, ``{"ok": false, "error": code, "message": sentence}``, and the one
+handler that maps every error (domain, HTTP, unexpected) to it."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
+
+from server import errors as domain
 
 log = logging.getLogger(__name__)
 
@@ -21,9 +24,22 @@ HTTP_ERRORS: dict[int, tuple[str, str]] = {
     415: ("unsupported_media_type", "Send the body as JSON with 'Content-Type: application/json'."),
 }
 
+# The HTTP status of each kind of domain error (the most specific kind listed wins).
+DOMAIN_STATUS: dict[type[domain.DomainError], int] = {
+    domain.MissingField: 400,
+    domain.InvalidField: 400,
+    domain.ValidationError: 422,
+    domain.NotFound: 404,
+    domain.CooldownActive: 409,
+    domain.TooLarge: 413,
+    domain.UnreadableFile: 422,
+    domain.Unsupported: 422,
+    domain.DomainError: 422,
+}
+
 
 class ApiError(Exception):
-    """An error to answer with; ``details`` may list every problem found (e.g. each invalid review)."""
+    """An error of the web layer itself (credentials, origin, a malformed body or query parameter)."""
 
     def __init__(self, status: int, code: str, message: str, details: list[Any] | None = None):
         super().__init__(message)
@@ -42,7 +58,15 @@ def error_response(http_status: int, code: str, message: str, details: list[Any]
     return response
 
 
+def domain_status(error: domain.DomainError) -> int:
+    return next(DOMAIN_STATUS[kind] for kind in type(error).__mro__ if kind in DOMAIN_STATUS)
+
+
 def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(domain.DomainError)
+    def handle_domain_error(error: domain.DomainError):
+        return error_response(domain_status(error), error.code, error.message, error.details, **error.extra)
+
     @app.errorhandler(ApiError)
     def handle_api_error(error: ApiError):
         return error_response(error.status, error.code, error.message, error.details)
@@ -52,9 +76,7 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         code, message = HTTP_ERRORS.get(status, (f"http_{status}", error.description or "The request failed."))
         if status == 413:
-            from server.web.security import body_limit  # security imports this module
-
-            limit_mb = body_limit(app) // (1024 * 1024)
+            limit_mb = (request.max_content_length or app.config["MAX_CONTENT_LENGTH"]) // (1024 * 1024)
             message = f"The request body is larger than {limit_mb} MB. " + message.split(". ", 1)[1]
         return error_response(status, code, message)
 

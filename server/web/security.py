@@ -18,9 +18,9 @@ from flask import Flask, current_app, request, session
 from flask_cors import CORS
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from server.config import LOOPBACK_HOSTS, host_name
 from server.web.errors import ApiError
 
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 CHROME_EXTENSION_ID = r"[a-p]{32}"
 FIREFOX_EXTENSION_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 ANY_EXTENSION_ORIGIN = re.compile(
@@ -34,16 +34,6 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
-
-
-def host_name(host_header: str) -> str:
-    """The name in a Host header, without port, brackets or a trailing dot, lower case."""
-    host = host_header.strip().lower()
-    if host.startswith("["):
-        return host[1 : host.find("]")] if "]" in host else host
-    if host.count(":") == 1:
-        host = host.split(":", 1)[0]
-    return host.rstrip(".")
 
 
 def extension_origin_pattern(extension_ids: list[str]) -> re.Pattern:

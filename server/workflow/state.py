@@ -1,7 +1,10 @@
-"""The workflow each review goes through (DESIGN W1, W2, W6, W9), derived from its append-only event log.
+"""The workflow each review goes through (docs/design.md, W1, W2, W6, W9), derived from its append-only event log.
 
 Events are never edited: the state (stage, cool-down, due dates) is recomputed from them and the
-settings each time, at a given moment (``now``), so tests inject time instead of sleeping.
+settings each time, at a given moment (``now``), so tests inject time instead of sleeping. A stage is
+either *settled* by the events alone (escalated, ignored, replied, follow-up, resolved, closed) or
+*open* and then a matter of time (new, cooling down, ready, overdue): storage keeps the settled stage
+and the first view of each review, so the inbox filters stages with a query (:func:`stage_condition`).
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 from typing import Any
 
-from parsers.dates import iso_utc, parse_iso
+from parsers.isotime import iso_utc, parse_iso
+from server.settings import all_settings, local_time_zone
+from server.storage.reviews import StageFilter
 
 EVENT_TYPES = ("viewed", "drafted", "replied", "followup_call", "resolved", "not_resolved", "ignored", "reported",
                "escalated", "match_confirmed", "review_updated", "request_sent")
@@ -20,6 +25,8 @@ EVENT_TYPES = ("viewed", "drafted", "replied", "followup_call", "resolved", "not
 LOGGABLE = ("viewed", "drafted", "replied", "followup_call", "resolved", "not_resolved", "ignored", "reported", "escalated")
 CALL_OUTCOMES = ("reached", "voicemail", "unreachable")
 STAGES = ("new", "cooling_down", "ready", "overdue", "replied", "follow_up", "resolved", "closed", "ignored", "escalated")
+SETTLED_STAGES = ("replied", "follow_up", "resolved", "closed", "ignored", "escalated")
+OPEN = "open"  # the settled stage of a review still waiting for a reply
 MINIMUM_COOLDOWN_MINUTES = 15
 
 
@@ -30,6 +37,27 @@ class WorkflowSettings:
     followup_business_days: int = 2
     followup_assignee: str = "our office manager"
     time_zone: str = "UTC"  # the practice's, for business days
+
+    @classmethod
+    def of(cls, stored: dict[str, Any]) -> "WorkflowSettings":
+        """The workflow's view of the practice's stored settings."""
+        values = all_settings(stored)
+        return cls(cooldown_minutes=values["cooldown_minutes"], response_target_hours=values["response_target_hours"],
+                   followup_business_days=values["followup_business_days"], followup_assignee=values["followup_assignee"],
+                   time_zone=values["time_zone"] or local_time_zone())
+
+    @property
+    def cooldown(self) -> timedelta:
+        return timedelta(minutes=max(self.cooldown_minutes, MINIMUM_COOLDOWN_MINUTES))
+
+    @property
+    def response_target(self) -> timedelta:
+        return timedelta(hours=self.response_target_hours)
+
+
+def cooldown_ends(first_viewed: datetime, settings: WorkflowSettings) -> datetime:
+    """When a reply may be posted (W1): the cool-down after the first view."""
+    return first_viewed + settings.cooldown
 
 
 def add_business_days(moment: datetime, days: int, time_zone: str = "UTC") -> datetime:
@@ -68,52 +96,101 @@ def _last(events: list[dict], *types: str) -> dict | None:
     return next((event for event in reversed(events) if event["type"] in types), None)
 
 
+def first_view(events: list[dict[str, Any]]) -> str | None:
+    """When a person first read the review (its first ``viewed`` event), ISO UTC."""
+    viewed = _first(events, "viewed")
+    return viewed["at"] if viewed else None
+
+
+def _follows_up(review: dict[str, Any], events: list[dict[str, Any]], replied: dict | None) -> bool:
+    return (replied is not None and needs_follow_up(review, events, replied["at"])
+            and not replied.get("already_replied_when_first_seen"))
+
+
+def settled_stage(review: dict[str, Any], events: list[dict[str, Any]]) -> str:
+    """The stage the events alone decide, or ``OPEN`` when the review still waits for a reply."""
+    replied = _first(events, "replied")
+    outcome = _last(events, "resolved", "not_resolved")
+    if _last(events, "escalated") and not outcome and not replied:
+        return "escalated"
+    if _last(events, "ignored", "reported") and not replied:
+        return "ignored"
+    if outcome:
+        return "resolved" if outcome["type"] == "resolved" else "closed"
+    if replied:
+        return "follow_up" if _follows_up(review, events, replied) else "replied"
+    return OPEN
+
+
+def open_stage(first_seen: datetime, first_viewed: datetime | None, settings: WorkflowSettings, now: datetime) -> str:
+    """The stage of a review waiting for a reply, at ``now``."""
+    if first_viewed is not None and now < cooldown_ends(first_viewed, settings):
+        return "cooling_down"
+    if now > first_seen + settings.response_target:
+        return "overdue"
+    return "ready" if first_viewed is not None else "new"
+
+
+def _whole_second_after(moment: datetime) -> datetime:
+    return moment if moment.microsecond == 0 else moment.replace(microsecond=0) + timedelta(seconds=1)
+
+
+def stage_condition(stage: str, settings: WorkflowSettings, now: datetime) -> StageFilter:
+    """The query for reviews at ``stage`` at ``now``: the same decision as :func:`open_stage`, over
+    stored whole-second ISO moments (cooling down: first viewed after ``now - cool-down``; overdue:
+    first seen before ``now - target``)."""
+    if stage in SETTLED_STAGES:
+        return StageFilter(settled=stage)
+    cooling_since = iso_utc(now - settings.cooldown)  # viewed later than this: still cooling down
+    due_since = iso_utc(_whole_second_after(now - settings.response_target))  # seen before this: overdue
+    if stage == "cooling_down":
+        return StageFilter(OPEN, viewed=True, viewed_after=cooling_since)
+    if stage == "overdue":
+        return StageFilter(OPEN, viewed_not_after=cooling_since, seen_before=due_since)
+    if stage == "ready":
+        return StageFilter(OPEN, viewed=True, viewed_not_after=cooling_since, seen_not_before=due_since)
+    if stage == "new":
+        return StageFilter(OPEN, viewed=False, seen_not_before=due_since)
+    raise ValueError(f"unknown stage {stage!r}")
+
+
 def state(review: dict[str, Any], events: list[dict[str, Any]], settings: WorkflowSettings, now: datetime) -> dict[str, Any]:
     """Where a review stands: its stage and the moments that matter (ISO UTC), from its events."""
     first_seen = parse_iso(review["first_seen_at"])
-    viewed = _first(events, "viewed")
-    first_viewed = parse_iso(viewed["at"]) if viewed else None
-    cooldown_ends = first_viewed + timedelta(minutes=max(settings.cooldown_minutes, MINIMUM_COOLDOWN_MINUTES)) if first_viewed else None
-    reply_due = first_seen + timedelta(hours=settings.response_target_hours)
+    viewed_at = first_view(events)
+    first_viewed = parse_iso(viewed_at) if viewed_at else None
+    cooldown_end = cooldown_ends(first_viewed, settings) if first_viewed else None
+    reply_due = first_seen + settings.response_target
     replied = _first(events, "replied")
     replied_at = parse_iso(replied["at"]) if replied else None
-    follow_up = (replied_at is not None and needs_follow_up(review, events, replied["at"])
-                 and not replied.get("already_replied_when_first_seen"))
+    follow_up = _follows_up(review, events, replied)
     followup_due = add_business_days(replied_at, settings.followup_business_days, settings.time_zone) if follow_up else None
     outcome = _last(events, "resolved", "not_resolved")
-    if _last(events, "escalated") and not outcome and not replied:
-        stage = "escalated"
-    elif _last(events, "ignored", "reported") and not replied:
-        stage = "ignored"
-    elif outcome:
-        stage = "resolved" if outcome["type"] == "resolved" else "closed"
-    elif replied:
-        stage = "follow_up" if follow_up else "replied"
-    elif cooldown_ends and now < cooldown_ends:
-        stage = "cooling_down"
-    elif now > reply_due:
-        stage = "overdue"
-    elif viewed:
-        stage = "ready"
-    else:
-        stage = "new"
+    stage = settled_stage(review, events)
+    if stage == OPEN:
+        stage = open_stage(first_seen, first_viewed, settings, now)
     calls = [event for event in events if event["type"] == "followup_call"]
     return {
         "stage": stage,
         "first_seen_at": iso_utc(first_seen),
         "first_viewed_at": iso_utc(first_viewed) if first_viewed else None,
-        "cooldown_ends_at": iso_utc(cooldown_ends) if cooldown_ends else None,
-        "cooldown_minutes_left": math.ceil((cooldown_ends - now).total_seconds() / 60) if cooldown_ends and now < cooldown_ends else 0,
+        "cooldown_ends_at": iso_utc(cooldown_end) if cooldown_end else None,
+        "cooldown_minutes_left": minutes_until(cooldown_end, now) if cooldown_end else 0,
         "reply_due_at": iso_utc(reply_due),
         # Ignored, escalated and closed reviews are not waiting for a reply.
         "overdue": stage in ("overdue", "cooling_down") and now > reply_due,
         "replied_at": iso_utc(replied_at) if replied_at else None,
-        "replied_before_cooldown": bool(replied and (replied.get("override_reason") or _before_cooldown(replied, cooldown_ends))),
+        "replied_before_cooldown": bool(replied and (replied.get("override_reason") or _before_cooldown(replied, cooldown_end))),
         "followup_due_at": iso_utc(followup_due) if followup_due else None,
         "followup_assignee": settings.followup_assignee if follow_up else None,
         "followup_overdue": bool(followup_due and not calls and not outcome and now > followup_due),
         "calls": len(calls),
     }
+
+
+def minutes_until(moment: datetime, now: datetime) -> int:
+    """Whole minutes left until ``moment`` (rounded up), 0 once it has passed."""
+    return math.ceil((moment - now).total_seconds() / 60) if now < moment else 0
 
 
 def _before_cooldown(replied: dict, cooldown_ends: datetime | None) -> bool:

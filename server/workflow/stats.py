@@ -1,4 +1,6 @@
-"""Whether the practice follows the workflow, and the rating math of asking for reviews (W2, W6, W8, W9)."""
+"""Whether the practice follows the workflow, and the rating math of asking for reviews (docs/design.md, W2, W6, W8, W9).
+
+:func:`practice_stats` is what the API and ``reviewdesk report`` both show."""
 
 from __future__ import annotations
 
@@ -8,7 +10,9 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from parsers.dates import parse_iso
+from parsers.isotime import parse_iso
+from server.settings import all_settings
+from server.storage import Store
 from server.workflow.state import WorkflowSettings, needs_follow_up, state
 
 
@@ -34,6 +38,13 @@ def rating_math(ratings: list[int], target: float) -> dict[str, Any]:
         "five_stars_to_reach_target": None if needed == math.inf else needed,
         "target": target,
     }
+
+
+def practice_stats(store: Store, now: datetime, target: float | None = None) -> dict[str, Any]:
+    """The practice's figures at ``now``; the rating math aims at ``target`` (default: the setting)."""
+    settings = store.settings()
+    return compute(store.all_reviews(), store.events_for(None), WorkflowSettings.of(settings), now,
+                   target if target is not None else all_settings(settings)["rating_target"])
 
 
 def compute(reviews: list[dict], events: dict[int, list[dict]], settings: WorkflowSettings, now: datetime,

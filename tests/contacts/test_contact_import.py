@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import io
 import sqlite3
 
@@ -9,6 +11,8 @@ import pytest
 
 from server.contacts.importing import import_contacts
 from server.storage import Store
+
+IMPORTED_AT = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)  # when the test imports its contacts
 
 EXPORT = (
     "Contact Id,First Name,Last Name,Phone,Email,Last Visit\n"
@@ -32,7 +36,7 @@ def table_counts(store: Store) -> tuple[int, int, int]:
 
 
 def test_import_reports_what_it_did(store):
-    report = import_contacts(store, EXPORT, "export.csv")
+    report = import_contacts(store, EXPORT, "export.csv", now=IMPORTED_AT)
     assert (report.imported, report.updated, report.unchanged, report.activities) == (3, 0, 0, 2)
     assert report.skipped == [{"row": 6, "reason": "no name"}]
     assert report.mapping["Last Visit"] == "last_visit"
@@ -41,15 +45,15 @@ def test_import_reports_what_it_did(store):
 
 
 def test_reimporting_the_same_file_changes_nothing(store):
-    import_contacts(store, EXPORT, "export.csv")
+    import_contacts(store, EXPORT, "export.csv", now=IMPORTED_AT)
     before = table_counts(store)
-    again = import_contacts(store, EXPORT, "export.csv")
+    again = import_contacts(store, EXPORT, "export.csv", now=IMPORTED_AT)
     assert (again.imported, again.updated, again.unchanged, again.activities) == (0, 0, 3, 0)
     assert table_counts(store) == before
 
 
 def test_updates_by_external_id_then_email_then_phone(store):
-    import_contacts(store, EXPORT, "export.csv")
+    import_contacts(store, EXPORT, "export.csv", now=IMPORTED_AT)
     changed = (
         "Contact Id,First Name,Last Name,Phone,Email\n"
         "c1,Robert,Smith-Jones,512-555-0100,bob@example.com\n"        # same id: surname changed
@@ -57,7 +61,7 @@ def test_updates_by_external_id_then_email_then_phone(store):
         ",Kofi,Mensah-Boateng,+1 (512) 555-0102,\n"                    # found by phone
         "c9,Ava,Reed,512-555-0199,ava@example.com\n"                   # new
     ).encode()
-    report = import_contacts(store, changed, "changed.csv")
+    report = import_contacts(store, changed, "changed.csv", now=IMPORTED_AT)
     assert (report.imported, report.updated, report.unchanged) == (1, 3, 0)
     contacts = {c["email"] or c["phone"]: c for c in store.search_contacts(None, 50, 0)[0]}
     assert contacts["bob@example.com"]["last_name"] == "Smith-Jones"
@@ -70,12 +74,12 @@ def test_updates_by_external_id_then_email_then_phone(store):
 
 def test_the_same_person_twice_in_one_file_is_reported(store):
     twice = "Contact Id,Name\nc1,Robert Smith\nc1,Bob Smith\n".encode()
-    report = import_contacts(store, twice, "twice.csv")
+    report = import_contacts(store, twice, "twice.csv", now=IMPORTED_AT)
     assert report.imported == 1 and report.skipped == [{"row": 3, "reason": "same contact as row 2"}]
 
 
 def test_an_import_that_fails_halfway_leaves_the_database_as_it_was(store, monkeypatch):
-    import_contacts(store, EXPORT, "export.csv")
+    import_contacts(store, EXPORT, "export.csv", now=IMPORTED_AT)
     before = table_counts(store)
     real_executemany = sqlite3.Connection.executemany
     calls = []
@@ -96,14 +100,14 @@ def test_an_import_that_fails_halfway_leaves_the_database_as_it_was(store, monke
     monkeypatch.setattr(store.db, "conn", FailingConnection(store.db.conn))
     bigger = EXPORT + b"c10,Noah,Kim,512-555-0110,noah@example.com,2026-11-02\n"
     with pytest.raises(sqlite3.OperationalError):
-        import_contacts(store, bigger, "bigger.csv")
+        import_contacts(store, bigger, "bigger.csv", now=IMPORTED_AT)
     assert any(sql.startswith("INSERT INTO contacts") for sql in calls)  # it did fail halfway
     monkeypatch.undo()
     assert table_counts(store) == before
 
 
 def test_separate_activities_file_attaches_to_contacts(store):
-    import_contacts(store, EXPORT, "export.csv")
+    import_contacts(store, EXPORT, "export.csv", now=IMPORTED_AT)
     activities = (
         "Contact ID,Type,Date,Summary,Staff\n"
         "c1,call,2026-11-03,Called about billing,Front desk\n"
@@ -111,7 +115,7 @@ def test_separate_activities_file_attaches_to_contacts(store):
         "(512) 555-0102,note,2026-11-05,Asked for a callback,Sam\n"
         "c77,call,2026-11-03,Nobody,Sam\n"
     ).encode()
-    report = import_contacts(store, EXPORT, "export.csv", activities=(activities, "activities.csv"))
+    report = import_contacts(store, EXPORT, "export.csv", activities=(activities, "activities.csv"), now=IMPORTED_AT)
     assert report.activities == 3
     assert {"row": 5, "reason": "activities file: no contact with reference 'c77'"} in report.skipped
     robert = store.get_contact(store.search_contacts("Robert", 1, 0)[0][0]["id"])
@@ -161,16 +165,16 @@ def test_family_members_sharing_a_phone_and_email_stay_separate(store):
     family = ("PatNum,FName,LName,WirelessPhone,Email\n"
               "1,Maria,Lopez,512-555-0150,lopez.family@example.com\n"
               "2,Sofia,Lopez,512-555-0150,lopez.family@example.com\n").encode()
-    assert import_contacts(store, family, "family.csv").imported == 2
+    assert import_contacts(store, family, "family.csv", now=IMPORTED_AT).imported == 2
     later = "PatNum,FName,LName,WirelessPhone\n4,Diego,Lopez,512-555-0150\n".encode()
-    assert import_contacts(store, later, "later.csv").imported == 1
+    assert import_contacts(store, later, "later.csv", now=IMPORTED_AT).imported == 1
     names = sorted(c["first_name"] for c in store.search_contacts("Lopez", 10, 0)[0])
     assert names == ["Diego", "Maria", "Sofia"]
 
 
 def test_a_visit_in_the_activities_file_counts_as_seen(store):
-    import_contacts(store, EXPORT, "export.csv")
+    import_contacts(store, EXPORT, "export.csv", now=IMPORTED_AT)
     visits = "Contact ID,Type,Date\nc2,appointment,2026-11-05\nc2,note,2026-11-20\n".encode()
-    import_contacts(store, EXPORT, "export.csv", activities=(visits, "visits.csv"))
+    import_contacts(store, EXPORT, "export.csv", activities=(visits, "visits.csv"), now=IMPORTED_AT)
     peggy = store.search_contacts("Margaret", 1, 0)[0][0]
     assert peggy["last_seen_at"] == "2026-11-05"  # the visit, not the later note

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
+from parsers import Review
 from server.contacts.importing import import_contacts
 from server.contacts.matching import candidates_for
+from server.reviews.ingest import ingest
 from server.storage import Store
+
+IMPORTED_AT = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)  # when the test imports its contacts
 
 CONTACTS = """Contact Id,First Name,Last Name,Preferred Name,Email,Last Visit
 1,Robert,Smith,,robert.smith@example.com,
@@ -30,13 +36,12 @@ CONTACTS = """Contact Id,First Name,Last Name,Preferred Name,Email,Last Visit
 @pytest.fixture
 def store(app):
     with Store.connect(app.config["DATABASE"]) as opened:
-        import_contacts(opened, CONTACTS.encode(), "contacts.csv")
+        import_contacts(opened, CONTACTS.encode(), "contacts.csv", now=IMPORTED_AT)
         yield opened
 
 
 def match(store: Store, reviewer: str, when: str = "2026-11-05T12:00:00Z"):
-    review_id = store.ingest_reviews([__import__("parsers").Review(platform="google", reviewer_name=reviewer, text="x",
-                                                                    created_at=when)]).review_ids[0]
+    review_id = ingest(store, [Review(platform="google", reviewer_name=reviewer, text="x", created_at=when)], IMPORTED_AT).review_ids[0]
     return candidates_for(store, store.get_review(review_id))[0]
 
 
@@ -117,7 +122,7 @@ def test_matching_fetches_by_keys_not_by_scanning(store, monkeypatch):
 
 def test_confirmed_match_is_remembered_first_and_logged(client, auth, app):
     with Store.connect(app.config["DATABASE"]) as opened:
-        import_contacts(opened, CONTACTS.encode(), "contacts.csv")
+        import_contacts(opened, CONTACTS.encode(), "contacts.csv", now=IMPORTED_AT)
     review_id = client.post("/api/reviews", headers=auth, json={"reviews": [
         {"platform": "yelp", "reviewer_name": "John S.", "text": "Long wait", "created_at": "2026-11-05"}]}).json["review_ids"][0]
     candidates = client.get(f"/api/reviews/{review_id}/matches", headers=auth).json["candidates"]
@@ -145,7 +150,7 @@ def test_match_refusals(client, auth):
 
 def test_a_namesake_the_nickname_data_misses_still_prevents_high(app):
     with Store.connect(app.config["DATABASE"]) as store:
-        import_contacts(store, "First Name,Last Name,Preferred Name\nKatherine,Pérez,Kathy\nKatherine,Pérez,\n".encode(), "k.csv")
+        import_contacts(store, "First Name,Last Name,Preferred Name\nKatherine,Pérez,Kathy\nKatherine,Pérez,\n".encode(), "k.csv", now=IMPORTED_AT)
         [top, *_] = match(store, "Katie Pérez")
         assert top.confidence == "medium"
         assert "1 other contact named Katherine Perez" in top.reasons
@@ -153,7 +158,7 @@ def test_a_namesake_the_nickname_data_misses_still_prevents_high(app):
 
 def test_contacts_imported_with_a_full_name_column_only_are_matched(app):
     with Store.connect(app.config["DATABASE"]) as store:
-        import_contacts(store, "Patient Name,Email\nRobert Smith,rs@example.com\nJosé García,jg@example.com\n".encode(), "n.csv")
+        import_contacts(store, "Patient Name,Email\nRobert Smith,rs@example.com\nJosé García,jg@example.com\n".encode(), "n.csv", now=IMPORTED_AT)
         assert top(store, "Robert Smith") == ("Robert Smith", "high")
         assert top(store, "Bob S.") == ("Robert Smith", "medium")
         assert top(store, "Jose Garcia") == ("José García", "high")

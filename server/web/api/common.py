@@ -8,8 +8,9 @@ from typing import Any
 
 from flask import current_app, g, jsonify, request
 
-from server.web.errors import ApiError
+from server.errors import NotFound
 from server.storage import Store
+from server.web.errors import ApiError
 
 
 def store() -> Store:
@@ -25,14 +26,11 @@ def release_store(_exc: BaseException | None = None) -> None:
         current_app.extensions["reviewdesk.store_pool"].release(used)
 
 
-MAX_ID = 2**63  # SQLite's integers: a larger id cannot exist
-
-
 def review_or_404(review_id: int) -> dict[str, Any]:
     """The stored review, or the 404 every review route answers for an unknown id."""
-    review = store().get_review(review_id) if 0 < review_id < MAX_ID else None
+    review = store().get_review(review_id)
     if review is None:
-        raise ApiError(404, "not_found", f"There is no review {review_id}; it may have been captured into another data directory.")
+        raise NotFound(f"There is no review {review_id}; it may have been captured into another data directory.")
     return review
 
 
@@ -63,6 +61,24 @@ def json_body() -> Any:
         raise ApiError(
             400, "bad_json", f"The request body is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})."
         ) from None
+
+
+def json_object(example: str) -> dict[str, Any]:
+    """The JSON body, which must be an object; ``example`` shows what to send."""
+    body = json_body()
+    if not isinstance(body, dict):
+        raise ApiError(400, "missing_field", f"Send a JSON object: {example}.")
+    return body
+
+
+def optional_text(body: dict[str, Any], name: str, limit: int) -> str | None:
+    """A text field of the body, stripped (None when absent or blank), at most ``limit`` characters."""
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > limit:
+        raise ApiError(400, "invalid_field", f"'{name}' must be text of at most {limit} characters.")
+    return value.strip() or None
 
 
 def int_arg(name: str, default: int | None, *, minimum: int, maximum: int) -> int | None:

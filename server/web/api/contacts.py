@@ -7,8 +7,9 @@ import json
 from flask import Blueprint, request
 
 from parsers.contacts import ContactFileError, parse_mapping_options
-from server.web.api.common import int_arg, ok, store
 from server.contacts.importing import import_contacts
+from server.errors import NotFound
+from server.web.api.common import int_arg, now, ok, store
 from server.web.errors import ApiError
 
 bp = Blueprint("contacts", __name__)
@@ -36,17 +37,11 @@ def import_file():
     if upload is None or not upload.filename:
         raise ApiError(400, "missing_field", "Send the contact export as the multipart field 'file'.")
     activities = request.files.get("activities")
-    try:
-        report = import_contacts(
-            store(),
-            upload.read(),
-            upload.filename,
-            mapping=_mapping("mapping"),
-            activities=(activities.read(), activities.filename or "activities.csv") if activities and activities.filename else None,
-            activity_mapping=_mapping("activities_mapping"),
-        )
-    except ContactFileError as error:
-        raise ApiError(422, "unreadable_file", str(error)) from None
+    report = import_contacts(
+        store(), upload.read(), upload.filename, now=now(), mapping=_mapping("mapping"),
+        activities=(activities.read(), activities.filename or "activities.csv") if activities and activities.filename else None,
+        activity_mapping=_mapping("activities_mapping"),
+    )
     return ok(**report.as_json())
 
 
@@ -63,5 +58,5 @@ def list_contacts():
 def get_contact(contact_id: int):
     contact = store().get_contact(contact_id)
     if contact is None:
-        raise ApiError(404, "not_found", f"There is no contact {contact_id}; it may have been imported into another data directory.")
+        raise NotFound(f"There is no contact {contact_id}; it may have been imported into another data directory.")
     return ok(contact=contact)

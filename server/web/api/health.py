@@ -1,4 +1,4 @@
-"""``GET /api/health``: the server's version and whether its database is usable."""
+"""``GET /api/health``: the server's version, whether its database is usable, and whether the checker is ready."""
 
 from __future__ import annotations
 

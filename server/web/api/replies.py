@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from server.replies.advice import advice, check_draft
 from server.web.api.common import json_body, ok, review_or_404, store
 from server.web.errors import ApiError
-from server.replies.policy import check, review_context
-from server.settings import practice_settings
-from server.replies.suggest import suggestions
-from server.replies.triage import REPLY, triage
 
 bp = Blueprint("replies", __name__)
 MAX_REPLY_CHARS = 5000
 
 
-def _stored_review(review_id) -> dict:
-    if isinstance(review_id, bool) or not isinstance(review_id, int):
-        raise ApiError(422, "invalid_value", "'review_id' must be a review's id (a whole number).")
-    return review_or_404(review_id)
+def _review_of(body: dict) -> dict:
+    if "review_id" in body:
+        review_id = body["review_id"]
+        if isinstance(review_id, bool) or not isinstance(review_id, int):
+            raise ApiError(422, "invalid_value", "'review_id' must be a review's id (a whole number).")
+        return review_or_404(review_id)
+    if not isinstance(body["review"], dict):
+        raise ApiError(422, "invalid_value", "'review' must be an object with text, reviewer_name, platform and rating.")
+    return body["review"]
 
 
 @bp.post("/replies/check")
@@ -29,27 +31,9 @@ def check_reply():
     reply = body["reply"]
     if not isinstance(reply, str) or len(reply) > MAX_REPLY_CHARS:
         raise ApiError(422, "invalid_value", f"'reply' must be text of at most {MAX_REPLY_CHARS} characters.")
-    if "review_id" in body:
-        review = _stored_review(body["review_id"])
-    elif isinstance(body["review"], dict):
-        review = body["review"]
-    else:
-        raise ApiError(422, "invalid_value", "'review' must be an object with text, reviewer_name, platform and rating.")
-    result = check(reply, review_context(review), practice_settings(store().settings()))
-    return ok(**result.as_json())
+    return ok(**check_draft(store(), reply, _review_of(body)).as_json())
 
 
 @bp.get("/reviews/<int:review_id>/suggestions")
 def suggest(review_id: int):
-    db = store()
-    review = _stored_review(review_id)
-    context = review_context(review)
-    settings = practice_settings(db.settings())
-    decision = triage(context)
-    replies = []
-    if decision.action == REPLY and (decision.sentiment not in ("positive", "rating_only") or settings.suggest_positive):
-        replies = [
-            {"text": s.text, "violations": [v.__dict__ for v in s.violations]}
-            for s in suggestions(context, decision.sentiment, settings, db.recent_owner_replies(), seed=str(review_id))
-        ]
-    return ok(**decision.as_json(), suggestions=replies)
+    return ok(**advice(store(), review_or_404(review_id)))

@@ -1,21 +1,22 @@
-"""``GET/PUT /api/settings``: the practice's name, contact lines and reply rules."""
+"""``GET/PUT /api/settings``: the practice's name, contact lines, reply rules and workflow targets."""
 
 from __future__ import annotations
 
 from flask import Blueprint
 
-from server.web.api.common import json_body, ok, store
-from server.settings import DEFAULTS, validate
+from parsers.isotime import iso_utc
+from server.settings import all_settings, validate
+from server.web.api.common import json_body, now, ok, store
 
 bp = Blueprint("settings", __name__)
 
 
 @bp.get("/settings")
 def get_settings():
-    return ok(settings={**DEFAULTS, **store().settings()})
+    return ok(settings=all_settings(store().settings()))
 
 
 @bp.put("/settings")
 def put_settings():
     changes = validate(json_body())
-    return ok(settings={**DEFAULTS, **store().update_settings(changes)})
+    return ok(settings=all_settings(store().update_settings(changes, iso_utc(now()))))

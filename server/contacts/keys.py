@@ -1,0 +1,75 @@
+"""Match keys: how a contact is found by a reviewer's name without scanning every contact.
+
+A contact gets ``fl:`` keys (a first or preferred name with the initial of the last name), ``l:`` keys
+(each last name) and a ``pf:`` key (the last name's sound with the first initial); a reviewer's name
+becomes look-ups over those keys (:func:`query_plan`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from server.contacts.names import PersonName, contact_name, name_variants, phonetic
+
+
+def first_keys(firsts, last: PersonName) -> list[str]:
+    """``fl:`` keys: a first name with the initial of the last name (or of each of two last names)."""
+    initials = dict.fromkeys(part[:1] for part in (last.last, *last.last_parts) if part)
+    return [f"fl:{first}|{initial}" for first in firsts for initial in initials]
+
+
+def last_keys(name: PersonName) -> list[str]:
+    """``l:`` keys: each last name (both of a double last name, and the two joined)."""
+    return list(dict.fromkeys(f"l:{part}" for part in (name.last, *name.last_parts) if len(part) > 1))
+
+
+def sound_key(name: PersonName) -> str | None:
+    """``pf:`` key: the last name's sound with the first initial, which survives most typos."""
+    return f"pf:{phonetic(name.last)}|{name.first[:1]}" if len(name.last) > 1 and name.first else None
+
+
+@lru_cache(maxsize=65536)
+def contact_keys(name: PersonName) -> tuple[str, ...]:
+    """Keys a contact is found by (its first and preferred names as imported; see query_plan)."""
+    firsts = [first for first in (name.first, name.preferred) if len(first) > 1]
+    keys = first_keys(firsts, name) + last_keys(name)
+    if (sound := sound_key(name)) is not None:
+        keys.append(sound)
+    return tuple(dict.fromkeys(keys))
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """Contacts with one of ``any_of`` keys (and one of ``and_any_of``, if given). A ``complete``
+    look-up must return every fit: when it overflows, nobody can be told apart."""
+
+    any_of: list[str]
+    and_any_of: list[str]
+    complete: bool
+
+
+def query_plan(name: PersonName) -> list[Lookup]:
+    """Look-ups that find the contacts a reviewer's name could fit.
+
+    A full name: same first-name form and same last name (complete), plus the same sound and first
+    initial (typos). "Bob S.": any form of Bob with a last initial S. "B. Smith": the sound of Smith with B.
+    """
+    variants = sorted(name_variants(name.first)) if len(name.first) > 1 else []
+    plan: list[Lookup] = []
+    if variants and len(name.last) > 1:
+        plan.append(Lookup(first_keys(variants, name), last_keys(name), complete=True))
+    elif variants and name.last:
+        plan.append(Lookup(first_keys(variants, name), [], complete=True))
+    if (sound := sound_key(name)) is not None:
+        plan.append(Lookup([sound], [], complete=not plan))
+    return plan
+
+
+cached_contact_name = lru_cache(maxsize=65536)(contact_name)  # common names repeat across a practice's contacts
+
+
+def stored_contact_keys(row) -> tuple[str, ...]:
+    """The keys a stored contact was given (from its stored name fields)."""
+    return contact_keys(cached_contact_name(row["first_name"] or "", row["last_name"] or "", row["name"] or "",
+                                            row["middle_name"] or "", row["preferred_name"] or ""))

@@ -1,0 +1,66 @@
+"""The append-only event log, review requests and the practice's settings (part of :class:`server.storage.Store`)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+PARAMETER_CHUNK = 900
+
+
+class EventQueries:
+    """Mixed into Store. Expects ``self.db``, ``self._rows`` and ``self.write()``."""
+
+    def append_event(self, review_id: int | None, event_type: str, *, at: str, recorded_at: str,
+                     data: dict[str, Any] | None = None, staff: str | None = None, contact_id: int | None = None) -> int:
+        cursor = self.db.conn.execute(
+            "INSERT INTO events (review_id, contact_id, type, at, recorded_at, staff, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (review_id, contact_id, event_type, at, recorded_at, staff, json.dumps(data or {}, ensure_ascii=False)),
+        )
+        return cursor.lastrowid
+
+    def review_events(self, review_id: int) -> list[dict[str, Any]]:
+        return self.events_for([review_id]).get(review_id, [])
+
+    def events_for(self, review_ids: Iterable[int] | None = None) -> dict[int, list[dict[str, Any]]]:
+        """Each review's events, oldest first (every review's when ``review_ids`` is None)."""
+        if review_ids is None:
+            rows = self._rows("SELECT * FROM events WHERE review_id IS NOT NULL ORDER BY at, id")
+        else:
+            ids = list(review_ids)
+            rows = []
+            for start in range(0, len(ids), PARAMETER_CHUNK):
+                chunk = ids[start:start + PARAMETER_CHUNK]
+                rows += self._rows(f"SELECT * FROM events WHERE review_id IN ({', '.join('?' * len(chunk))}) ORDER BY at, id", chunk)
+            rows.sort(key=lambda row: (row["at"], row["id"]))
+        by_review: dict[int, list[dict[str, Any]]] = {}
+        for row in rows:
+            by_review.setdefault(row["review_id"], []).append(_event_json(row))
+        return by_review
+
+    def requests_sent_since(self, since: str) -> dict[int, str]:
+        """Contact id → when a review request was last sent to them, for requests since ``since``."""
+        rows = self._rows("SELECT contact_id, max(at) FROM events WHERE type = 'request_sent' AND contact_id IS NOT NULL "
+                          "AND at >= ? GROUP BY contact_id", (since,))
+        return {row[0]: row[1] for row in rows}
+
+    # -- the practice's settings ----------------------------------------------------------------
+
+    def settings(self) -> dict[str, Any]:
+        return {row["key"]: json.loads(row["value"]) for row in self._rows("SELECT key, value FROM settings")}
+
+    def update_settings(self, changes: dict[str, Any], at: str) -> dict[str, Any]:
+        with self.write():
+            self.db.conn.executemany(
+                "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                [(key, json.dumps(value, ensure_ascii=False), at) for key, value in changes.items()],
+            )
+        return self.settings()
+
+
+def _event_json(row: sqlite3.Row) -> dict[str, Any]:
+    return {"id": row["id"], "type": row["type"], "at": row["at"], "recorded_at": row["recorded_at"],
+            "staff": row["staff"], "contact_id": row["contact_id"], **json.loads(row["data"])}

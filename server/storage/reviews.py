@@ -1,0 +1,207 @@
+"""Reviews, their earlier versions and their workflow progress (part of :class:`server.storage.Store`)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# The search index matches substrings of at least this many characters; shorter ones are scanned.
+TRIGRAM = 3
+PARAMETER_CHUNK = 900
+
+
+@dataclass(frozen=True)
+class StageFilter:
+    """Reviews at one stage, as stored facts (see :class:`server.workflow.state.StageCondition`)."""
+
+    settled: str
+    viewed: bool | None = None
+    viewed_after: str | None = None
+    viewed_not_after: str | None = None
+    seen_before: str | None = None
+    seen_not_before: str | None = None
+
+
+@dataclass(frozen=True)
+class ReviewFilter:
+    platform: str | None = None
+    q: str | None = None
+    rating: int | None = None
+    has_owner_reply: bool | None = None
+    stage: StageFilter | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+class ReviewQueries:
+    """Mixed into Store: everything about reviews. Expects ``self.db``, ``self._rows`` and ``self.append_event``."""
+
+    def find_review(self, platform: str, platform_review_id: str | None, fingerprint: str) -> sqlite3.Row | None:
+        """The stored review with this platform id (or, without one, this unambiguous fingerprint)."""
+        if platform_review_id is not None:
+            rows = self._rows("SELECT * FROM reviews WHERE platform = ? AND platform_review_id = ?", (platform, platform_review_id))
+            if rows:
+                return rows[0]
+            # The same review captured earlier from a layout without ids: adopt it.
+            rows = self._rows("SELECT * FROM reviews WHERE platform = ? AND fingerprint = ? AND platform_review_id IS NULL",
+                              (platform, fingerprint))
+            return rows[0] if rows else None
+        rows = self._rows("SELECT * FROM reviews WHERE platform = ? AND fingerprint = ? ORDER BY platform_review_id IS NOT NULL, id",
+                          (platform, fingerprint))
+        # Without an id, only an unambiguous fingerprint identifies the review.
+        if rows and (rows[0]["platform_review_id"] is None or len(rows) == 1):
+            return rows[0]
+        return None
+
+    def insert_review(self, values: dict[str, Any]) -> int:
+        columns = ", ".join(values)
+        placeholders = ", ".join("?" for _ in values)
+        return self.db.conn.execute(f"INSERT INTO reviews ({columns}) VALUES ({placeholders})", tuple(values.values())).lastrowid
+
+    def update_review(self, review_id: int, values: dict[str, Any]) -> None:
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        self.db.conn.execute(f"UPDATE reviews SET {assignments} WHERE id = ?", (*values.values(), review_id))
+
+    def keep_version(self, review_id: int, version: dict[str, Any]) -> None:
+        """Append an earlier version of a review (the table is append-only)."""
+        row = {"review_id": review_id, **version}
+        self.db.conn.execute(f"INSERT INTO review_versions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                             tuple(row.values()))
+
+    def set_progress(self, progress: Iterable[tuple[str, str | None, int]]) -> None:
+        """Store each review's (settled stage, first viewed at), as the workflow derived them."""
+        self.db.conn.executemany("UPDATE reviews SET settled_stage = ?, first_viewed_at = ? WHERE id = ?", progress)
+
+    def reviews_without_progress(self) -> list[int]:
+        return [row[0] for row in self._rows("SELECT id FROM reviews WHERE settled_stage IS NULL")]
+
+    def list_reviews(self, query: ReviewFilter) -> tuple[list[dict[str, Any]], int]:
+        clauses, params = [], []
+        if query.platform:
+            clauses.append("platform = ?")
+            params.append(query.platform)
+        if query.rating is not None:
+            clauses.append("rating = ?")
+            params.append(query.rating)
+        if query.has_owner_reply is not None:
+            clauses.append("owner_reply_text IS NOT NULL" if query.has_owner_reply else "owner_reply_text IS NULL")
+        if query.stage is not None:
+            stage_clauses, stage_params = _stage_clauses(query.stage)
+            clauses += stage_clauses
+            params += stage_params
+        if query.q:
+            if len(query.q) >= TRIGRAM and self._has_search_index():
+                clauses.append("id IN (SELECT rowid FROM reviews_search WHERE reviews_search MATCH ?)")
+                params.append('"' + query.q.replace('"', '""') + '"')
+            else:
+                clauses.append("(reviewer_name LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\')")
+                pattern = "%" + query.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                params += [pattern, pattern]
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        total = self.db.conn.execute(f"SELECT count(*) FROM reviews {where}", params).fetchone()[0]
+        rows = self._rows(f"SELECT * FROM reviews {where} ORDER BY id DESC LIMIT ? OFFSET ?", (*params, query.limit, query.offset))
+        return [review_json(row) for row in rows], total
+
+    def _has_search_index(self) -> bool:
+        if self._search_index is None:
+            self._search_index = self.db["reviews_search"].exists()
+        return self._search_index
+
+    def get_review(self, review_id: int) -> dict[str, Any] | None:
+        if not 0 < review_id < 2**63:  # SQLite's integers: a larger id cannot exist
+            return None
+        rows = self._rows("SELECT * FROM reviews WHERE id = ?", (review_id,))
+        return review_json(rows[0]) if rows else None
+
+    def reviews_by_id(self, review_ids: Sequence[int]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(review_ids), PARAMETER_CHUNK):
+            chunk = review_ids[start:start + PARAMETER_CHUNK]
+            found += [review_json(row) for row in self._rows(f"SELECT * FROM reviews WHERE id IN ({', '.join('?' * len(chunk))})", chunk)]
+        return found
+
+    def review_history(self, review_id: int) -> list[dict[str, Any]]:
+        rows = self._rows("SELECT * FROM review_versions WHERE review_id = ? ORDER BY version", (review_id,))
+        return [
+            {
+                "version": row["version"],
+                "rating": row["rating"],
+                "recommends": _bool_or_none(row["recommends"]),
+                "text": row["text"],
+                "owner_reply": _owner_reply_json(row),
+                "seen_from": row["seen_from"],
+                "replaced_at": row["replaced_at"],
+            }
+            for row in rows
+        ]
+
+    def count_reviews(self) -> int:
+        return self.db.conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
+
+    def all_reviews(self) -> list[dict[str, Any]]:
+        return [review_json(row) for row in self._rows("SELECT * FROM reviews ORDER BY id")]
+
+    def recent_owner_replies(self, limit: int = 50) -> list[str]:
+        """The practice's latest replies as seen on the platforms (to vary new suggestions against them)."""
+        rows = self._rows("SELECT owner_reply_text FROM reviews WHERE owner_reply_text IS NOT NULL ORDER BY last_seen_at DESC LIMIT ?", (limit,))
+        return [row[0] for row in rows]
+
+
+def _stage_clauses(stage: StageFilter) -> tuple[list[str], list[Any]]:
+    clauses, params = ["settled_stage = ?"], [stage.settled]
+    if stage.viewed is True:
+        clauses.append("first_viewed_at IS NOT NULL")
+    elif stage.viewed is False:
+        clauses.append("first_viewed_at IS NULL")
+    for value, clause in ((stage.viewed_after, "first_viewed_at > ?"),
+                          (stage.viewed_not_after, "(first_viewed_at IS NULL OR first_viewed_at <= ?)"),
+                          (stage.seen_before, "first_seen_at < ?"),
+                          (stage.seen_not_before, "first_seen_at >= ?")):
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
+    return clauses, params
+
+
+def _bool_or_none(value: int | None) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _owner_reply_json(row: sqlite3.Row) -> dict[str, Any] | None:
+    if row["owner_reply_text"] is None:
+        return None
+    reply = {"text": row["owner_reply_text"], "date_text": row["owner_reply_date_text"], "created_at": row["owner_reply_at"]}
+    if "owner_reply_date_min" in row.keys():
+        reply.update(date_min=row["owner_reply_date_min"], date_max=row["owner_reply_date_max"])
+    return reply
+
+
+def review_json(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "platform": row["platform"],
+        "platform_review_id": row["platform_review_id"],
+        "fingerprint": row["fingerprint"],
+        "place": row["place"],
+        "reviewer_name": row["reviewer_name"],
+        "reviewer_url": row["reviewer_url"],
+        "rating": row["rating"],
+        "recommends": _bool_or_none(row["recommends"]),
+        "text": row["text"],
+        "date_text": row["date_text"],
+        "date_min": row["date_min"],
+        "date_max": row["date_max"],
+        "date_precision": row["date_precision"],
+        "edited": bool(row["edited"]),
+        "created_at": row["created_at"],
+        "text_truncated": bool(row["text_truncated"]),
+        "language": row["language"],
+        "url": row["url"],
+        "owner_reply": _owner_reply_json(row),
+        "version": row["version"],
+        "first_seen_at": row["first_seen_at"],
+        "last_seen_at": row["last_seen_at"],
+        "changed_at": row["changed_at"],
+    }

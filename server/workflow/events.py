@@ -1,0 +1,119 @@
+"""Logging what staff did with a review (docs/design.md#the-workflow): the cool-down is enforced here,
+the reply that was posted is checked here, and each review's stored progress is kept in step with
+its events, all inside the write transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from parsers.isotime import iso_utc, parse_iso
+from server.errors import CooldownActive, InvalidField
+from server.replies.policy import REMOVAL, check, practice_settings, review_context
+from server.storage import Store
+from server.workflow.state import (CALL_OUTCOMES, EVENT_TYPES, LOGGABLE, WorkflowSettings, cooldown_ends, first_view,
+                                   minutes_until, settled_stage, state)
+
+# A time a little ahead of the server's clock is the same moment on another clock, not the future.
+CLOCK_TOLERANCE = timedelta(minutes=1)
+REMOVAL_WARNING = ("The call note mentions removing or changing the review: never ask for that; the FTC rule on consumer "
+                   "reviews forbids it. Call to resolve the concern, nothing else.")
+OVERRIDE_WARNING = "Replied before the cool-down ended; the override is counted in the stats."
+
+
+@dataclass(frozen=True)
+class StaffEvent:
+    """What staff report they did: the type, when (None: now), and what they noted."""
+
+    type: str
+    at: str | None = None  # ISO 8601; None: now
+    note: str | None = None
+    outcome: str | None = None
+    text: str | None = None
+    override_reason: str | None = None
+    staff: str | None = None
+
+
+@dataclass
+class Logged:
+    event_id: int
+    state: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+
+def log_event(store: Store, review: dict[str, Any], event: StaffEvent, now: datetime) -> Logged:
+    """Append a staff event to a review's log, or refuse it (a reply before the cool-down ends, W1)."""
+    if event.type not in LOGGABLE:
+        known = "ReviewDesk logs it itself" if event.type in EVENT_TYPES else f"types you can log: {', '.join(LOGGABLE)}"
+        raise InvalidField("type", f"'type' {event.type!r} cannot be logged here ({known}).")
+    # A view starts the cool-down: it is stamped by the server, so a back-dated view cannot shorten it.
+    at = now if event.type == "viewed" or event.at is None else _moment(event.at, now)
+    data: dict[str, Any] = {name: value for name, value in
+                            (("note", event.note), ("override_reason", event.override_reason), ("text", event.text)) if value}
+    warnings: list[str] = []
+    if event.type == "followup_call":
+        if event.outcome not in CALL_OUTCOMES:
+            raise InvalidField("outcome", f"A follow-up call needs 'outcome': one of {', '.join(CALL_OUTCOMES)}.")
+        data["outcome"] = event.outcome
+        if event.note and any(pattern.search(event.note) for pattern in REMOVAL):
+            warnings.append(REMOVAL_WARNING)
+    with store.write():
+        stored = store.settings()
+        settings = WorkflowSettings.of(stored)
+        if event.type == "replied":
+            warnings += _check_reply(review, store.review_events(review["id"]), settings, stored, at, data)
+        event_id = store.append_event(review["id"], event.type, at=iso_utc(at), recorded_at=iso_utc(now), data=data, staff=event.staff)
+        events = store.review_events(review["id"])
+        store.set_progress([(settled_stage(review, events), first_view(events), review["id"])])
+    return Logged(event_id, state(review, events, settings, now), warnings)
+
+
+def _moment(value: str, now: datetime) -> datetime:
+    try:
+        moment = parse_iso(value)
+    except ValueError:
+        raise InvalidField("at", "'at' must be an ISO 8601 date-time such as 2026-11-23T14:05:00Z.") from None
+    if moment > now + CLOCK_TOLERANCE:
+        raise InvalidField("at", "'at' is in the future: log what happened, when it happened (past times are fine).")
+    return moment
+
+
+def _check_reply(review: dict[str, Any], events: list[dict[str, Any]], settings: WorkflowSettings, stored: dict[str, Any],
+                 at: datetime, data: dict[str, Any]) -> list[str]:
+    """Refuse a reply inside the cool-down unless overridden; check the posted text against the policy."""
+    viewed_at = first_view(events)
+    # Replying without a view: the cool-down starts now.
+    cooldown_end = cooldown_ends(parse_iso(viewed_at) if viewed_at else at, settings)
+    warnings = []
+    if at < cooldown_end and "override_reason" not in data:
+        raise CooldownActive(minutes_until(cooldown_end, at))
+    if "override_reason" in data:
+        warnings.append(OVERRIDE_WARNING)
+    if data.get("text"):
+        result = check(data["text"], review_context(review), practice_settings(stored))
+        data["violations"] = [violation.rule for violation in result.violations]
+        if not result.allowed:
+            blocked = sorted({violation.rule for violation in result.violations if violation.severity == "block"})
+            warnings.append(f"The posted reply breaks the reply policy ({', '.join(blocked)}): edit it on the platform now.")
+    return warnings
+
+
+def refresh_progress(store: Store, review_ids: Sequence[int]) -> None:
+    """Derive and store the settled stage and first view of these reviews from their events (inside
+    the caller's transaction, or in one of its own)."""
+    if not review_ids:
+        return
+    with store.write():
+        events = store.events_for(review_ids)
+        store.set_progress([(settled_stage(review, events.get(review["id"], [])), first_view(events.get(review["id"], [])),
+                             review["id"]) for review in store.reviews_by_id(list(review_ids))])
+
+
+def derive_missing_progress(store: Store) -> int:
+    """Derive the stored progress of reviews that have none yet (a database from before it was kept)."""
+    missing = store.reviews_without_progress()
+    for start in range(0, len(missing), 900):
+        refresh_progress(store, missing[start:start + 900])
+    return len(missing)
