@@ -12,6 +12,7 @@ import logging
 import os
 import secrets
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,20 +25,33 @@ CONFIG_FILENAME = "config.json"
 DATABASE_FILENAME = "reviewdesk.sqlite3"
 ENV_PREFIX = "REVIEWDESK_"
 
-DEFAULTS: dict[str, Any] = {
-    "HOST": "127.0.0.1",
-    "PORT": 5151,
-    "THREADS": 8,
+@dataclass(frozen=True)
+class ServerSetting:
+    """One setting of the server: its name (``config.json`` key in lower case, ``REVIEWDESK_<NAME>`` in
+    the environment), its default (whose type the value takes), what it means, and whether it must be
+    positive."""
+
+    name: str
+    default: Any
+    help: str
+    positive: bool = False
+
+
+SERVER_SETTINGS: tuple[ServerSetting, ...] = (
+    ServerSetting("PORT", 5151, "port of `reviewdesk serve`"),
+    ServerSetting("HOST", "127.0.0.1", "address to listen on (see `--allow-network`)"),
+    ServerSetting("THREADS", 8, "request threads", positive=True),
     # A captured page of 200 reviews is about 2 MB; 10 MB leaves room and refuses the absurd.
-    "MAX_BODY_MB": 10,
+    ServerSetting("MAX_BODY_MB", 10, "largest request body accepted, in MB", positive=True),
+    # Extension ids allowed to call the API. Empty: any extension origin, never a web page.
+    ServerSetting("EXTENSION_IDS", [], "extension ids allowed to call the API: Chrome's 32-letter id, Firefox's internal "
+                                       "UUID (`moz-extension://<uuid>`); comma-separated in the environment"),
     # Contact exports are larger: 100,000 contacts are about 10 MB of CSV.
-    "IMPORT_MAX_MB": 100,
-    # Extension ids allowed to call the API (Chrome: the 32-letter id; Firefox: the internal UUID of
-    # moz-extension://<uuid>). Empty: any extension origin, never a web page.
-    "EXTENSION_IDS": [],
+    ServerSetting("IMPORT_MAX_MB", 100, "largest contact export accepted by `POST /api/contacts/import`, in MB", positive=True),
     # Host names besides the loopback names that requests may carry (only for --allow-network).
-    "ALLOWED_HOSTS": [],
-}
+    ServerSetting("ALLOWED_HOSTS", [], "extra `Host` names to accept besides 127.0.0.1, localhost and ::1"),
+)
+DEFAULTS: dict[str, Any] = {setting.name: setting.default for setting in SERVER_SETTINGS}
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -210,9 +224,8 @@ def load_settings(data_dir: Path, config_file: ConfigFile, test_config: dict | N
     settings["DATABASE"] = str(data_dir / DATABASE_FILENAME)
     if test_config:
         settings.update(test_config)
-    if settings["MAX_BODY_MB"] <= 0:
-        raise ConfigError("MAX_BODY_MB must be a positive number of megabytes.")
-    if settings["IMPORT_MAX_MB"] <= 0:
-        raise ConfigError("IMPORT_MAX_MB must be a positive number of megabytes.")
+    for setting in SERVER_SETTINGS:
+        if setting.positive and settings[setting.name] <= 0:
+            raise ConfigError(f"{setting.name} must be a positive number ({setting.help}).")
     settings["MAX_CONTENT_LENGTH"] = settings["MAX_BODY_MB"] * 1024 * 1024
     return settings

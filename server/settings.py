@@ -101,7 +101,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_sentences", 3, whole_number(1, 10), "the longest reply, in sentences"),
     Setting("suggest_positive", True, yes_no, "whether positive reviews get suggested thank-you replies"),
     Setting("cooldown_minutes", 30, whole_number(15, 24 * 60, " (the cool-down is never shorter than 15 minutes)"),
-            "minutes between first reading a review and replying (W1)"),
+            "minutes between first reading a review and replying, never below 15 (W1)"),
     Setting("response_target_hours", 24, whole_number(1, 24 * 14), "hours after a review is first seen before it is overdue (W2)"),
     Setting("followup_business_days", 2, whole_number(1, 20), "business days after a reply by which the follow-up call is due (W6)"),
     Setting("followup_assignee", "our office manager", text(), "who makes follow-up calls"),
@@ -110,7 +110,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("request_recent_days", 14, whole_number(1, 365), "contacts seen within these days are on the request list"),
     Setting("request_cap_days", 90, whole_number(1, 3650), "nobody is asked again within these days"),
     Setting("rating_target", 4.5, stars, "the average rating the rating math aims for (W8)"),
-    Setting("time_zone", "", time_zone, "IANA time zone for business days; empty: this computer's"),
+    Setting("time_zone", "", time_zone, "IANA time zone for business days, such as `America/Chicago`; empty: this computer's"),
 )
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 DEFAULTS: dict[str, Any] = {setting.name: setting.default for setting in SETTINGS}

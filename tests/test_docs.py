@@ -53,3 +53,28 @@ def test_ci_runs_the_readme_test_command():
 def test_readme_run_command_installs_and_serves():
     run_command = readme_command("Install and start ReviewDesk")
     assert "pip install ." in run_command and run_command.endswith("reviewdesk serve")
+
+
+def _shown(default) -> str:
+    if isinstance(default, bool):
+        return f"`{str(default).lower()}`"
+    return "empty" if default in ("", []) else f"`{default}`"
+
+
+def test_readme_documents_every_server_setting_with_its_default_and_meaning():
+    from server.config import SERVER_SETTINGS
+
+    for setting in SERVER_SETTINGS:
+        row = next((line for line in README.splitlines()
+                    if line.startswith(f"| `{setting.name.lower()}` / `REVIEWDESK_{setting.name}` |")), None)
+        assert row is not None, f"README's settings table lacks {setting.name.lower()}"
+        assert _shown(setting.default) in row and setting.help in row, f"README's row for {setting.name.lower()} is out of date"
+
+
+def test_readme_documents_every_practice_setting_with_its_default_and_meaning():
+    from server.settings import SETTINGS
+
+    for setting in SETTINGS:
+        row = next((line for line in README.splitlines() if line.startswith(f"| `{setting.name}` |")), None)
+        assert row is not None, f"README's practice settings table lacks {setting.name}"
+        assert row == f"| `{setting.name}` | {_shown(setting.default)} | {setting.help} |", f"README's row for {setting.name} is out of date"
