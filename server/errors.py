@@ -68,7 +68,7 @@ class Unsupported(DomainError):
 
 
 class CooldownActive(DomainError):
-    """A reply logged before the cool-down (W1) ended, without an override reason."""
+    """A reply logged before the cool-down ended (docs/design.md, W1), without an override reason."""
 
     code = "cooldown"
 

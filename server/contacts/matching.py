@@ -244,7 +244,7 @@ def _assign_confidence(shown: ShownName, candidates: list[Candidate], too_many: 
 
 def decide(store: Store, review: dict[str, Any], contact_id: Any, decision: Any, now: datetime, staff: str | None) -> None:
     """Staff confirm or reject a candidate; the decision is remembered and a confirmation is logged
-    as a ``match_confirmed`` event (W3: nothing is confirmed automatically)."""
+    as a ``match_confirmed`` event (docs/design.md, W3: nothing is confirmed automatically)."""
     if decision not in DECISIONS:
         raise ValidationError("decision", f"'decision' must be confirm or reject, got {decision!r}.")
     if isinstance(contact_id, bool) or not isinstance(contact_id, int) or store.get_contact(contact_id) is None:

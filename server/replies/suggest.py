@@ -1,4 +1,4 @@
-"""Reply suggestions in the shape reputation experts teach (W4): acknowledge, say the feedback is taken
+"""Reply suggestions in the shape reputation experts teach (docs/design.md, W4): acknowledge, say the feedback is taken
 seriously, invite the reviewer to contact the office directly. Personalised only with the practice's own
 settings, never with anything from the review; every suggestion passes the policy checker. Wordings
 rotate: those least like the practice's recent posted replies come first.
