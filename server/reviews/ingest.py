@@ -9,7 +9,7 @@ from datetime import datetime
 
 from parsers.isotime import iso_utc
 from parsers.review import Review
-from server.reviews.merge import merge
+from server.reviews.merge import identify, merge
 from server.storage import Store
 from server.workflow.events import refresh_progress
 
@@ -29,7 +29,7 @@ def ingest(store: Store, reviews: Iterable[Review], now: datetime) -> IngestResu
     touched: list[int] = []
     with store.write():
         for review in reviews:
-            existing = store.find_review(review.platform, review.platform_review_id, review.fingerprint)
+            existing = identify(review, *store.reviews_by_identity(review.platform, review.platform_review_id, review.fingerprint))
             changes = merge(existing, review, seen_at)
             if changes.new:
                 review_id = store.insert_review(changes.values)

@@ -1,6 +1,7 @@
 """How a captured review changes what is stored: a pure function of the stored row and the new copy.
 
-Rules (docs/design.md, "Reviews: identity and changes"): a changed rating, recommendation, text or owner
+Rules (docs/design.md#reviews-identity-and-changes): a review is its platform id, else its fingerprint
+(:func:`identify`); a changed rating, recommendation, text or owner
 reply makes a new version and a ``review_updated`` event; other shown details (display name, date
 text, URL) are refreshed without one; a copy cut short by "More" never replaces the full text; shown
 date ranges narrow to what both captures allow; an owner reply that appears is logged as ``replied``.
@@ -36,6 +37,18 @@ class ReviewChanges:
     changed: bool = False
     earlier_version: dict[str, Any] | None = None
     events: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+
+
+def identify(incoming: Review, by_id: list[Row], by_fingerprint: list[Row]) -> Row | None:
+    """Which stored review ``incoming`` is: the one with its platform id; else one captured earlier
+    from a layout without ids (adopted); without an id, only an unambiguous fingerprint."""
+    if incoming.platform_review_id is not None:
+        if by_id:
+            return by_id[0]
+        return next((row for row in by_fingerprint if row["platform_review_id"] is None), None)
+    if by_fingerprint and (by_fingerprint[0]["platform_review_id"] is None or len(by_fingerprint) == 1):
+        return by_fingerprint[0]
+    return None
 
 
 def merge(existing: Row | None, incoming: Review, seen_at: str) -> ReviewChanges:

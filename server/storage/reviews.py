@@ -38,22 +38,14 @@ class ReviewFilter:
 class ReviewQueries:
     """Mixed into Store: everything about reviews. Expects ``self.db``, ``self._rows`` and ``self.append_event``."""
 
-    def find_review(self, platform: str, platform_review_id: str | None, fingerprint: str) -> sqlite3.Row | None:
-        """The stored review with this platform id (or, without one, this unambiguous fingerprint)."""
-        if platform_review_id is not None:
-            rows = self._rows("SELECT * FROM reviews WHERE platform = ? AND platform_review_id = ?", (platform, platform_review_id))
-            if rows:
-                return rows[0]
-            # The same review captured earlier from a layout without ids: adopt it.
-            rows = self._rows("SELECT * FROM reviews WHERE platform = ? AND fingerprint = ? AND platform_review_id IS NULL",
-                              (platform, fingerprint))
-            return rows[0] if rows else None
-        rows = self._rows("SELECT * FROM reviews WHERE platform = ? AND fingerprint = ? ORDER BY platform_review_id IS NOT NULL, id",
-                          (platform, fingerprint))
-        # Without an id, only an unambiguous fingerprint identifies the review.
-        if rows and (rows[0]["platform_review_id"] is None or len(rows) == 1):
-            return rows[0]
-        return None
+    def reviews_by_identity(self, platform: str, platform_review_id: str | None, fingerprint: str) -> tuple[list[sqlite3.Row], list[sqlite3.Row]]:
+        """Stored reviews with this platform id, and those with this fingerprint (oldest first, those
+        without a platform id first)."""
+        by_id = (self._rows("SELECT * FROM reviews WHERE platform = ? AND platform_review_id = ?", (platform, platform_review_id))
+                 if platform_review_id is not None else [])
+        by_fingerprint = self._rows("SELECT * FROM reviews WHERE platform = ? AND fingerprint = ? "
+                                    "ORDER BY platform_review_id IS NOT NULL, id", (platform, fingerprint))
+        return by_id, by_fingerprint
 
     def insert_review(self, values: dict[str, Any]) -> int:
         columns = ", ".join(values)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from parsers.review import UNKNOWN, OwnerReply, Review
-from server.reviews.merge import merge
+from server.reviews.merge import identify, merge
 
 FIRST_SEEN = "2026-11-20T10:00:00Z"
 LATER = "2026-11-23T10:00:00Z"
@@ -82,3 +82,12 @@ def test_shown_date_ranges_narrow_to_what_both_captures_allow():
 def test_an_id_shown_later_is_adopted():
     without_id = stored(captured(platform_review_id=None))
     assert merge(without_id, captured(platform_review_id="r9"), LATER).values["platform_review_id"] == "r9"
+
+
+def test_a_review_is_its_platform_id_else_an_unambiguous_fingerprint():
+    with_id, without_id, other = {"id": 1, "platform_review_id": "r1"}, {"id": 2, "platform_review_id": None}, {"id": 3, "platform_review_id": "r3"}
+    assert identify(captured(), [with_id], [without_id]) == with_id
+    assert identify(captured(), [], [without_id, other]) == without_id  # captured earlier without an id: adopted
+    assert identify(captured(), [], [other]) is None  # a different review of the same person with its own id
+    assert identify(captured(platform_review_id=None), [], [other]) == other  # only one fits
+    assert identify(captured(platform_review_id=None), [], [{"id": 3, "platform_review_id": "r3"}, {"id": 4, "platform_review_id": "r4"}]) is None
