@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
-from parsers.isotime import iso_utc, parse_iso, timestamp_range  # noqa: F401  (re-exported until every caller imports isotime)
+from parsers.isotime import iso_utc, parse_iso
 
 UNITS = {
     "minute": ("m", "min", "mins", "minute", "minutes"),
@@ -129,8 +129,9 @@ def _english(text: str, captured_at: datetime, lang: str) -> DateRange | None:
         year += 2000 if year < 100 else 0
         month, day = (a, b) if lang.lower() in ("", "en", "en-us") else (b, a)
         return _day(captured_at.replace(year=year, month=month, day=day))
-    if match := ISO_DATE.match(lowered):
-        return _day(captured_at.replace(year=int(match["year"]), month=int(match["month"]), day=int(match["day"])))
+    if match := ISO_DATE.match(lowered):  # a date or a date-time's date: that calendar day where the capture was made
+        shown = parse_iso(match.group())
+        return _day(captured_at.replace(year=shown.year, month=shown.month, day=shown.day))
     if (match := MONTH_DATE.match(lowered)) and match["month"] in MONTHS:
         month, day = MONTHS[match["month"]], int(match["day"])
         year = int(match["year"]) if match["year"] else _year_for(month, day, captured_at)

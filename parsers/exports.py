@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from parsers.dates import iso_utc, timestamp_range
+from parsers.isotime import iso_utc, parse_iso, timestamp_range
 from parsers.review import OwnerReply, Review
 from parsers.text import original_text
 
@@ -32,10 +32,9 @@ def _rfc3339(value: Any) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        return iso_utc(parse_iso(value))
     except ValueError:
         return None
-    return iso_utc(moment)
 
 
 def _dated(review: Review) -> Review:

@@ -12,7 +12,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 from parsers import _html as h
-from parsers import generic
+from parsers._abstract import PlatformParser
 from parsers.page import Capture
 from parsers.review import UNKNOWN, Review
 from parsers.text import strip_more
@@ -42,19 +42,6 @@ PAGE_FROM_URL = (
     re.compile(r"facebook\.com/pg/([^/?#]+)"),
     re.compile(r"facebook\.com/(?!profile\.php|people/|pg/)([^/?#]+)"),
 )
-
-
-def matches(host: str, path: str) -> bool:
-    return bool(HOST.match(host))
-
-
-def is_blocked(doc, html: str) -> bool:
-    lowered = html[:50000].lower()
-    return any(marker in lowered for marker in BLOCKED_MARKERS) and not h.select(doc, HEADER)
-
-
-def looks_like_review_page(doc, capture: Capture) -> bool:
-    return "/reviews" in capture.url
 
 
 def _skip_buttons(node) -> bool:
@@ -158,13 +145,21 @@ def _page_reply(card, place: str | None, capture: Capture):
     return None
 
 
-def parse(doc, capture: Capture) -> list[Review]:
-    place = _link_owner(capture.url) or None
-    reviews = [review for review in (_review(header, capture, place) for header in h.outermost(h.select(doc, HEADER))) if review]
-    if reviews:
-        capture.layout = "facebook_reviews"
-        return reviews
-    reviews = generic.parse(doc, capture, PLATFORM)
-    if reviews:
-        capture.layout = "facebook_generic"
-    return reviews
+def _recommendations(doc, capture: Capture, place: str | None) -> list[Review]:
+    headers = h.outermost(h.select(doc, HEADER))
+    return [review for review in (_review(header, capture, place) for header in headers) if review]
+
+
+class FacebookParser(PlatformParser):
+    platform = PLATFORM
+    hosts = HOST
+    block_markers = BLOCKED_MARKERS
+    block_scan_chars = 50_000
+    review_anchor = HEADER  # a login prompt beside recommendations is not a login wall
+    review_url_markers = ("/reviews",)
+    layouts = (("facebook_reviews", _recommendations),)
+    fallback_layout = "facebook_generic"  # microdata, then JSON-LD
+
+    def place_of(self, doc, capture: Capture) -> str | None:
+        """The page whose reviews these are, from the capture's URL."""
+        return _link_owner(capture.url) or None

@@ -1,7 +1,9 @@
 """The fallback for any review page: schema.org reviews in JSON-LD or microdata.
 
 Used when a platform's own anchors find nothing (a redesigned page, an owner view with little public
-evidence), so that a layout change degrades to fewer details rather than to no reviews.
+evidence), so that a layout change degrades to fewer details rather than to no reviews. The registry
+applies it once for every platform (:func:`fallback_reviews`), as the parser's ``fallback_*``
+attributes say.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from parsers import _html as h
 from parsers.page import Capture
 from parsers.review import Review
 from parsers.text import original_text
+
 
 LD_JSON = "script[type='application/ld+json']"
 MICRODATA_REVIEW = "[itemtype*='schema.org/Review']"
@@ -110,5 +113,4 @@ def from_microdata(doc, capture: Capture, platform: str) -> list[Review]:
     return reviews
 
 
-def parse(doc, capture: Capture, platform: str) -> list[Review]:
-    return from_microdata(doc, capture, platform) or from_json_ld(doc, capture, platform)
+FALLBACK_SOURCES = {"microdata": from_microdata, "json_ld": from_json_ld}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from parsers import _html as h
-from parsers import generic
+from parsers._abstract import PlatformParser, Reader
 from parsers.page import Capture
 from parsers.review import UNKNOWN, OwnerReply, Review
 from parsers.text import is_cut_short, original_text, strip_more
@@ -58,21 +58,6 @@ OWNER_REPLY_LABEL = re.compile(r"^\s*response from the (?:owner|business)\b", re
 PLACE_FROM_URL = re.compile(r"/maps/place/([^/@?]+)")
 BLOCKED_MARKERS = ("/sorry/index", "unusual traffic from your computer network", "detected unusual traffic")
 REVIEW_PAGE_HINTS = ("review", "reseña", "rezension", "avis", "ulasan")
-
-
-def matches(host: str, path: str) -> bool:
-    return bool(HOST.match(host))
-
-
-def is_blocked(doc, html: str) -> bool:
-    """Asked only when no reviews were found: Google's "unusual traffic" page."""
-    lowered = html[:20000].lower()
-    return any(marker in lowered for marker in BLOCKED_MARKERS)
-
-
-def looks_like_review_page(doc, capture: Capture) -> bool:
-    title = " ".join(h.visible_text(el) for el in h.select(doc, "title, h1, h2")).lower()
-    return "/maps/place/" in capture.url or any(hint in title for hint in REVIEW_PAGE_HINTS)
 
 
 def place_of(capture: Capture) -> str | None:
@@ -256,25 +241,37 @@ def _shown_date(card, capture: Capture, skip=None) -> str | None:
     return None
 
 
-LAYOUTS = (
-    ("google_maps", MAPS_CARD, _maps_review),
-    ("google_search", SEARCH_CARD, _search_review),
-    ("google_search_2024", SEARCH_2024_CARD, _search_2024_review),
-    ("google_business_profile", BUSINESS_CARD, _business_review),
-)
+def _cards(card_selectors: tuple[str, ...], read_card) -> Reader:
+    """A layout reader from a card selector list and a one-card reader.
 
-
-def parse(doc, capture: Capture) -> list[Review]:
-    for layout, card_selectors, read in LAYOUTS:
+    The first selector is the stable anchor; the others (obfuscated classes) are asked only when it
+    finds no card.
+    """
+    def read(doc, capture: Capture, place: str | None) -> list[Review]:
         cards = h.outermost(h.select(doc, card_selectors[0])) or h.outermost(
             [el for css in card_selectors[1:] for el in h.select(doc, css)]
         )
         index = h.CardIndex(doc, cards)
-        reviews = [review for review in (read(card, capture, index) for card in cards) if review is not None]
-        if reviews:
-            capture.layout = layout
-            return reviews
-    reviews = generic.parse(doc, capture, PLATFORM)
-    if reviews:
-        capture.layout = "google_generic"
-    return reviews
+        return [review for review in (read_card(card, capture, index) for card in cards) if review is not None]
+    return read
+
+
+class GoogleParser(PlatformParser):
+    platform = PLATFORM
+    hosts = HOST
+    block_markers = BLOCKED_MARKERS  # Google's "unusual traffic" page
+    block_scan_chars = 20_000
+    review_url_markers = ("/maps/place/",)
+    layouts = (
+        ("google_maps", _cards(MAPS_CARD, _maps_review)),
+        ("google_search", _cards(SEARCH_CARD, _search_review)),
+        ("google_search_2024", _cards(SEARCH_2024_CARD, _search_2024_review)),
+        ("google_business_profile", _cards(BUSINESS_CARD, _business_review)),
+    )
+    fallback_layout = "google_generic"  # microdata, then JSON-LD
+
+    def looks_like_review_page(self, doc, capture: Capture) -> bool:
+        if super().looks_like_review_page(doc, capture):
+            return True
+        title = " ".join(h.visible_text(el) for el in h.select(doc, "title, h1, h2")).lower()
+        return any(hint in title for hint in REVIEW_PAGE_HINTS)

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from parsers import _html as h
-from parsers import generic
+from parsers._abstract import PlatformParser
 from parsers.page import Capture
 from parsers.review import Review
 
@@ -46,27 +46,6 @@ UPDATED_SUFFIX = re.compile(r"\s*updated review\s*$", re.I)
 DATE_LIKE = re.compile(r"^(?:\d{1,2}/\d{1,2}/\d{4}|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})$")
 BLOCKED_MARKERS = ("captcha-delivery.com", "please enable js and disable any ad blocker", "datadome")
 BIZ_PATH = re.compile(r"/biz/([^/?#]+)")
-
-
-def matches(host: str, path: str) -> bool:
-    return bool(HOST.match(host))
-
-
-def is_blocked(doc, html: str) -> bool:
-    lowered = html[:50000].lower()
-    return any(marker in lowered for marker in BLOCKED_MARKERS) and not h.select(doc, STARS)
-
-
-def looks_like_review_page(doc, capture: Capture) -> bool:
-    return "/biz/" in capture.url or bool(h.select(doc, BIZ_ID))
-
-
-def place_of(doc, capture: Capture) -> str | None:
-    meta = h.select_one(doc, BIZ_ID)
-    if meta is not None and meta.get("content"):
-        return meta.get("content").strip()
-    match = BIZ_PATH.search(capture.url)
-    return match.group(1) if match else None
 
 
 def _plain(html_text: Any) -> str:
@@ -284,24 +263,31 @@ def _microdata_reviews(doc, capture: Capture, place: str | None) -> list[Review]
     return [review for review in reviews if review.reviewer_name]
 
 
-SOURCES = (
-    ("yelp_feed_json", _feed_reviews),
-    ("yelp_graphql", _graphql_reviews),
-    ("yelp_cards", _dom_reviews),
-    ("yelp_microdata", _microdata_reviews),
-)
+class YelpParser(PlatformParser):
+    platform = PLATFORM
+    hosts = HOST
+    block_markers = BLOCKED_MARKERS
+    block_scan_chars = 50_000
+    review_anchor = STARS  # a DataDome script on a page with star ratings is not a block page
+    review_url_markers = ("/biz/",)
+    layouts = (
+        ("yelp_feed_json", _feed_reviews),
+        ("yelp_graphql", _graphql_reviews),
+        ("yelp_cards", _dom_reviews),
+        ("yelp_microdata", _microdata_reviews),
+    )
+    # Yelp's own microdata layout comes first; the fallback reads JSON-LD only and keeps the place.
+    fallback_layout = "yelp_json_ld"
+    fallback_sources = ("json_ld",)
+    fallback_sets_place = True
 
+    def looks_like_review_page(self, doc, capture: Capture) -> bool:
+        return super().looks_like_review_page(doc, capture) or bool(h.select(doc, BIZ_ID))
 
-def parse(doc, capture: Capture) -> list[Review]:
-    place = place_of(doc, capture)
-    for layout, read in SOURCES:
-        reviews = read(doc, capture, place)
-        if reviews:
-            capture.layout = layout
-            return reviews
-    reviews = generic.from_json_ld(doc, capture, PLATFORM)
-    for review in reviews:
-        review.place = place
-    if reviews:
-        capture.layout = "yelp_json_ld"
-    return reviews
+    def place_of(self, doc, capture: Capture) -> str | None:
+        """The business id in the page's meta tag, else the /biz/<alias> of the URL."""
+        meta = h.select_one(doc, BIZ_ID)
+        if meta is not None and meta.get("content"):
+            return meta.get("content").strip()
+        match = BIZ_PATH.search(capture.url)
+        return match.group(1) if match else None

@@ -69,3 +69,13 @@ def test_a_malformed_entry_is_skipped_not_fatal():
     result = parse_export(data)
     assert [r.reviewer_name for r in result.reviews] == ["Sam Ortiz"]
     assert len([w for w in result.warnings if "expected shape" in w]) == 2
+
+
+def test_export_times_are_read_as_iso_8601_and_an_impossible_one_is_left_out():
+    result = parse_export({"reviews": [
+        {"reviewer": {"displayName": "Ann Example"}, "starRating": "FIVE", "createTime": "2026-10-02T15:04:11.5+02:00"},
+        {"reviewer": {"displayName": "Bo Example"}, "starRating": "FOUR", "createTime": "2026-10-02t15:04:11z"},
+        {"reviewer": {"displayName": "Cy Example"}, "starRating": "ONE", "createTime": "0001-01-01T00:00:00+01:00"},
+    ]})
+    assert [review.created_at for review in result.reviews] == ["2026-10-02T13:04:11Z", "2026-10-02T15:04:11Z", None]
+    assert result.reviews[2].date_min is None and result.warnings == []

@@ -70,5 +70,5 @@ def test_fixture_parses_exactly(page: Path):
 
 def test_every_registered_parser_has_fixtures():
     covered = {page.parent.name for page in CASES}
-    missing = [parser.PLATFORM for parser in PARSERS if parser.PLATFORM not in covered]
+    missing = [parser.platform for parser in PARSERS if parser.platform not in covered]
     assert not missing, f"parsers without fixtures: {missing}"
