@@ -1,11 +1,19 @@
-"""Shared fixtures: an app on a temporary data directory, its test client, and the real server over HTTP."""
+"""Shared fixtures: an app on a temporary data directory, its test client, the real server over HTTP,
+``reviewdesk serve`` as a real process, and the reply checker loaded once."""
 
 from __future__ import annotations
 
 import http.client
 import json
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
 import threading
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -82,19 +90,6 @@ class LiveServer:
             connection.close()
 
 
-def _stop_in_loop_thread(server) -> None:
-    """Close every channel, the listening socket and the trigger. Run in waitress's own loop thread
-    (through its trigger), so the loop never selects on a socket another thread has closed; with its
-    socket map empty, ``server.run()`` returns."""
-    socket_map = server._map
-    for channel in list(server.active_channels.values()):
-        channel.handle_close()  # also closes the channel's buffers (large bodies spool to temporary files)
-    server.close()  # the listening socket and the trigger
-    for leftover in list(socket_map.values()):
-        leftover.close()
-    socket_map.clear()
-
-
 @pytest.fixture
 def live_server(app, token):
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8, max_request_body_size=8 * app.config["MAX_CONTENT_LENGTH"])
@@ -103,16 +98,28 @@ def live_server(app, token):
     try:
         yield LiveServer(app, server.effective_port, token)
     finally:
-        # As waitress's own close(): let the request threads finish and stop them, then close the
-        # sockets. The trigger wakes the loop at once, so teardown does not wait out its 1 s select.
-        server.task_dispatcher.shutdown(timeout=5)
-        if thread.is_alive():
-            server.trigger.pull_trigger(lambda: _stop_in_loop_thread(server))
-            thread.join(timeout=5)
-        if thread.is_alive():
-            pytest.fail("the waitress loop did not stop within 5 s")
-        if server._map:  # the loop thread died early: nothing selects any more, close from here
-            _stop_in_loop_thread(server)
+        stop_waitress(server, thread)
+
+
+def stop_waitress(server, thread: threading.Thread) -> None:
+    """Stop a waitress server running ``server.run()`` in ``thread``, at once and without a race.
+
+    Closing its sockets from this thread while the loop selects on them fails ("bad file descriptor"),
+    and the loop only notices a closed server after its 1 s select timeout. Instead: let the request
+    threads finish and stop them (as waitress's own ``close()`` does first), then have the loop's own
+    thread empty its socket map through the trigger (the trigger's pipe wakes the select at once), so
+    ``run()`` returns; only then close the channels, the listening socket and the trigger's pipe.
+    The pipe stays open until the loop has returned: the loop may run the callable before
+    ``pull_trigger`` has written its wake-up byte.
+    """
+    server.task_dispatcher.shutdown(timeout=5)
+    server.trigger.pull_trigger(server._map.clear)
+    thread.join(timeout=5)
+    if thread.is_alive():
+        pytest.fail("waitress did not stop within 5 s")
+    for channel in list(server.active_channels.values()):
+        channel.handle_close()  # also closes its buffers (large bodies spool to temporary files)
+    server.close()  # the listening socket and the trigger
 
 
 def review(**fields) -> dict:
@@ -127,6 +134,104 @@ def review(**fields) -> dict:
     }
     base.update(fields)
     return {k: v for k, v in base.items() if v is not ...}
+
+
+def reviewdesk_command() -> list[str]:
+    script = Path(sys.executable).with_name("reviewdesk")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "server.cli"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServeProcess:
+    """``reviewdesk serve`` as a user starts it: a real process, on a free port, with its own data folder."""
+
+    def __init__(self) -> None:
+        self.data_dir = Path(tempfile.mkdtemp(prefix="reviewdesk-served-"))
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [*reviewdesk_command(), "serve", "--port", str(self.port), "--data-dir", str(self.data_dir)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        self._lines: list[str] | None = None
+
+    def startup_lines(self) -> list[str]:
+        """What it printed on starting, up to "Press Ctrl+C"."""
+        if self._lines is None:
+            self._lines = []
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                line = self.process.stdout.readline()
+                if not line:
+                    break
+                self._lines.append(line.rstrip("\n"))
+                if line.startswith("Press Ctrl+C"):
+                    break
+        return self._lines
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.process.stdout.close()
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+SERVE_PROCESS = pytest.StashKey[ServeProcess]()
+
+
+def pytest_collection_finish(session):
+    """Start ``reviewdesk serve`` as soon as the tests are collected, if a selected test uses it: after
+    starting, the server spends several seconds loading the reply checker's vocabularies before its
+    health check reports the checker ready, and it can do that on another CPU while earlier tests run."""
+    if session.config.option.collectonly:
+        return
+    if any("served" in getattr(item, "fixturenames", ()) for item in session.items):
+        session.config.stash[SERVE_PROCESS] = ServeProcess()
+
+
+def pytest_sessionfinish(session):
+    if (serve := session.config.stash.get(SERVE_PROCESS, None)) is not None:
+        serve.stop()  # also when no test got to use it (-x, Ctrl+C)
+
+
+@pytest.fixture(scope="session")
+def served(request):
+    """``reviewdesk serve`` running as a real process; yields (port, printed lines, data dir)."""
+    serve = request.config.stash.get(SERVE_PROCESS, None)
+    if serve is None:
+        serve = request.config.stash[SERVE_PROCESS] = ServeProcess()
+    yield serve.port, serve.startup_lines(), serve.data_dir
+    serve.stop()
+
+
+@pytest.fixture(scope="session")
+def reply_checker():
+    """The reply checker, ready: its vocabularies (ICD-10-CM conditions, 100,000 drug names) take several
+    seconds to build, once per process. Tests that check replies (directly, or through the API or the
+    workflow) use this fixture, so the cost is paid once per session, here, and not inside whichever
+    test happens to check a reply first."""
+    from server.replies import vocabulary
+    from server.replies.policy import check
+
+    vocabulary.warm_up()  # what ``reviewdesk serve`` runs at start
+    check("Thank you for your feedback.")  # and the sentiment lexicon the tone rule reads
+
+
+@pytest.fixture(scope="session")
+def profanity_model():
+    """Triage's profanity model (scikit-learn): a couple of seconds to load, once per session."""
+    from profanity_check import predict_prob
+
+    predict_prob(["warm up"])
 
 
 @pytest.fixture(scope="session")

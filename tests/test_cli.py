@@ -1,40 +1,52 @@
-"""The ``reviewdesk`` command as a user runs it: serve, token, backup."""
+"""The ``reviewdesk`` command as a user runs it: serve, token, backup.
+
+Commands run in this process with click's ``CliRunner`` (stdout and stderr kept apart, as a terminal
+shows them). ``reviewdesk serve`` itself runs as a real process: that it starts, prints the dashboard
+address and the pairing token and answers over HTTP is the point of those tests.
+"""
 
 from __future__ import annotations
 
 import http.client
 import json
-import os
-import socket
+import logging
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from parsers.review import Review
+from server.cli import cli
 from server.config import ConfigFile
 from server.reviews.ingest import ingest
 from server.storage import Store, initialise
+from tests.conftest import reviewdesk_command
 
 
-def reviewdesk_command() -> list[str]:
-    script = Path(sys.executable).with_name("reviewdesk")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "server.cli"]
+@pytest.fixture(autouse=True)
+def no_real_data_dir(tmp_path, monkeypatch):
+    """Whatever a test forgets to pass, the command never reaches the user's real data folder."""
+    monkeypatch.setenv("REVIEWDESK_DATA_DIR", str(tmp_path / "environment-data-dir"))
 
 
-def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([*reviewdesk_command(), *args], capture_output=True, text=True, timeout=timeout)
+@pytest.fixture(autouse=True)
+def logging_left_as_found():
+    """``serve`` configures logging; run in this process it must not leave handlers on the test's streams."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def run(*args: str) -> Result:
+    """``reviewdesk ARGS`` in this process: ``exit_code``, and ``stdout`` and ``stderr`` apart."""
+    return CliRunner().invoke(cli, list(args), prog_name="reviewdesk", catch_exceptions=False)
 
 
 def get_json(port: int, path: str, token: str) -> tuple[int, dict]:
@@ -45,31 +57,6 @@ def get_json(port: int, path: str, token: str) -> tuple[int, dict]:
         return response.status, json.loads(response.read())
     finally:
         connection.close()
-
-
-@pytest.fixture
-def served(tmp_path):
-    """``reviewdesk serve`` running in a subprocess; yields (port, printed lines, data dir)."""
-    data_dir = tmp_path / "served"
-    port = free_port()
-    process = subprocess.Popen(
-        [*reviewdesk_command(), "serve", "--port", str(port), "--data-dir", str(data_dir)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    lines: list[str] = []
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        lines.append(line.rstrip("\n"))
-        if line.startswith("Press Ctrl+C"):
-            break
-    try:
-        yield port, lines, data_dir
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_serve_prints_the_dashboard_and_pairing_and_answers(served):
@@ -89,13 +76,16 @@ def test_serve_prints_the_dashboard_and_pairing_and_answers(served):
 
 def test_serve_refuses_a_network_address_without_the_flag(tmp_path):
     result = run("serve", "--host", "192.0.2.10", "--data-dir", str(tmp_path / "d"))
-    assert result.returncode != 0
+    assert result.exit_code != 0
     assert "Refusing to listen on 192.0.2.10" in result.stderr and "--allow-network" in result.stderr
 
 
 def test_serve_on_a_busy_port_says_so(served, tmp_path):
+    # A real process: on this path waitress has already started its request threads and opened its
+    # trigger pipe, which only the process ending cleans up.
     port, _, _ = served
-    result = run("serve", "--port", str(port), "--data-dir", str(tmp_path / "other"))
+    result = subprocess.run([*reviewdesk_command(), "serve", "--port", str(port), "--data-dir", str(tmp_path / "other")],
+                            capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert f"Cannot listen on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
 
@@ -103,19 +93,19 @@ def test_serve_on_a_busy_port_says_so(served, tmp_path):
 def test_token_prints_and_rotates(tmp_path):
     data_dir = tmp_path / "d"
     printed = run("token", "--data-dir", str(data_dir))
-    assert printed.returncode == 0 and printed.stdout.strip() == ConfigFile(data_dir).token()
+    assert printed.exit_code == 0 and printed.stdout.strip() == ConfigFile(data_dir).token()
     again = run("token", "--data-dir", str(data_dir))
     assert again.stdout == printed.stdout
     rotated = run("token", "--rotate", "--data-dir", str(data_dir))
-    assert rotated.returncode == 0 and rotated.stdout.strip() != printed.stdout.strip()
+    assert rotated.exit_code == 0 and rotated.stdout.strip() != printed.stdout.strip()
     assert rotated.stdout.strip() == ConfigFile(data_dir).token()
     assert "old token" in rotated.stderr
 
 
-def test_token_uses_the_environment_data_dir(tmp_path):
+def test_token_uses_the_environment_data_dir(tmp_path, monkeypatch):
     data_dir = tmp_path / "env-dir"
-    result = subprocess.run([*reviewdesk_command(), "token"], capture_output=True, text=True,
-                            env={**os.environ, "REVIEWDESK_DATA_DIR": str(data_dir)}, timeout=60)
+    monkeypatch.setenv("REVIEWDESK_DATA_DIR", str(data_dir))
+    result = run("token")
     assert result.stdout.strip() == ConfigFile(data_dir).token()
 
 
@@ -140,13 +130,16 @@ def test_backup_while_writing_is_a_consistent_readable_copy(tmp_path):
     thread = threading.Thread(target=writer)
     thread.start()
     try:
+        deadline = time.monotonic() + 60
         while written[0] < 500:
+            # a writer that failed must fail the test, not leave it waiting for ever
+            assert thread.is_alive() and time.monotonic() < deadline, "the writer stopped before writing 500 reviews"
             time.sleep(0.01)
         result = run("backup", str(tmp_path / "copy.sqlite3"), "--data-dir", str(data_dir))
     finally:
         stop.set()
         thread.join()
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert "integrity check ok" in result.stdout
     copy = sqlite3.connect(tmp_path / "copy.sqlite3")
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -159,17 +152,17 @@ def test_backup_while_writing_is_a_consistent_readable_copy(tmp_path):
 def test_backup_into_a_folder_and_refusals(tmp_path):
     data_dir = tmp_path / "d"
     missing = run("backup", str(tmp_path / "x.sqlite3"), "--data-dir", str(data_dir))
-    assert missing.returncode != 0 and "There is no ReviewDesk database" in missing.stderr
+    assert missing.exit_code != 0 and "There is no ReviewDesk database" in missing.stderr
 
     initialise(data_dir / "reviewdesk.sqlite3")
     folder = tmp_path / "backups"
     folder.mkdir()
-    assert run("backup", str(folder), "--data-dir", str(data_dir)).returncode == 0
+    assert run("backup", str(folder), "--data-dir", str(data_dir)).exit_code == 0
     [made] = folder.glob("reviewdesk-backup-*.sqlite3")
 
     exists = run("backup", str(made), "--data-dir", str(data_dir))
-    assert exists.returncode != 0 and "--force" in exists.stderr
-    assert run("backup", str(made), "--force", "--data-dir", str(data_dir)).returncode == 0
+    assert exists.exit_code != 0 and "--force" in exists.stderr
+    assert run("backup", str(made), "--force", "--data-dir", str(data_dir)).exit_code == 0
 
 
 def test_help_lists_every_command():
@@ -194,7 +187,7 @@ def test_import_reviews_from_exports_and_a_saved_page(tmp_path):
     page.write_text(SAVED_PAGE, encoding="utf-8")
     files = [str(EXPORTS / name) for name in ("google_business_profile_api.json", "yelp_fusion.json", "facebook_ratings.json")]
     result = run("import-reviews", *files, str(page), "--data-dir", str(data_dir))
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert "google_business_profile_api.json: google export: 3 reviews, 3 new" in result.stdout
     assert "maple.html: google page (google_maps): 1 reviews, 1 new" in result.stdout
     assert "excerpts" in result.stderr
@@ -210,10 +203,10 @@ def test_import_reviews_refuses_unknown_files_before_storing_anything(tmp_path):
     bad = tmp_path / "contacts.json"
     bad.write_text('{"contacts": []}', encoding="utf-8")
     result = run("import-reviews", str(EXPORTS / "yelp_fusion.json"), str(bad), "--data-dir", str(data_dir))
-    assert result.returncode != 0 and "not a review export" in result.stderr
+    assert result.exit_code != 0 and "not a review export" in result.stderr
     with Store.connect(data_dir / "reviewdesk.sqlite3") as store:
         assert store.count_reviews() == 0
     page = tmp_path / "page.html"
     page.write_text("<html><body>no address here</body></html>", encoding="utf-8")
     missing_url = run("import-reviews", str(page), "--data-dir", str(data_dir))
-    assert missing_url.returncode != 0 and "--url" in missing_url.stderr
+    assert missing_url.exit_code != 0 and "--url" in missing_url.stderr

@@ -80,10 +80,14 @@ def attacker_site():
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()  # returns within one poll interval
+        server.server_close()
+        thread.join(timeout=5)
 
 
 def test_a_web_page_cannot_read_or_write_even_while_the_dashboard_is_signed_in(live_server, page, attacker_site):

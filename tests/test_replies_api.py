@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+pytestmark = pytest.mark.usefixtures("reply_checker")
+
 
 def add_review(client, auth, **fields) -> int:
     review = {"platform": "google", "reviewer_name": "Dana Whitfield", "rating": 1,
@@ -38,6 +42,7 @@ def test_a_legal_threat_gets_no_suggestions_but_an_escalation(client, auth):
     assert body["action"] == "escalate" and body["suggestions"] == [] and body["notify"]
 
 
+@pytest.mark.usefixtures("profanity_model")
 def test_a_troll_gets_the_platform_report_path(client, auth):
     review_id = add_review(client, auth, platform="yelp", text="You are all idiots and losers, rot in hell")
     body = client.get(f"/api/reviews/{review_id}/suggestions", headers=auth).json

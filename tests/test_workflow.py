@@ -54,6 +54,7 @@ def stage(client, auth, review_id: int) -> str:
     return client.get(f"/api/reviews/{review_id}", headers=auth).json["state"]["stage"]
 
 
+@pytest.mark.usefixtures("reply_checker")  # logging a reply checks it
 def test_the_cool_down_refuses_a_reply_until_it_ends(client, auth, clock):
     review_id = add(client, auth)
     assert stage(client, auth, review_id) == "new"

@@ -6,6 +6,8 @@ import pytest
 
 from server.replies.policy import RULES, check, sentences
 
+pytestmark = pytest.mark.usefixtures("reply_checker")
+
 SETTINGS = {"practice_name": "Maple Family Dental", "office_phones": ["(512) 555-0100"],
             "office_emails": ["frontdesk@maplefamilydental.example"], "staff_names": ["Dr. Lee"]}
 NEGATIVE = {"text": "Waited forever and the front desk was rude.", "reviewer_name": "Jessica Smith", "platform": "google", "rating": 1}

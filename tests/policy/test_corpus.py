@@ -10,6 +10,8 @@ import pytest
 
 from server.replies.policy import check
 
+pytestmark = pytest.mark.usefixtures("reply_checker")
+
 HERE = Path(__file__).parent
 
 

@@ -10,6 +10,8 @@ from server.replies.policy import PracticeSettings, ReviewContext, check
 from server.replies.suggest import suggestions
 from server.replies.triage import DO_NOT_REPLY, ESCALATE, REPLY, review_sentiment, triage
 
+pytestmark = pytest.mark.usefixtures("reply_checker", "profanity_model")
+
 SETTINGS = PracticeSettings(practice_name="Maple Family Dental", office_phones=("(512) 555-0100",),
                             office_emails=("frontdesk@maplefamilydental.example",), staff_names=("Dr. Lee",))
 

@@ -36,6 +36,7 @@ def _stages_by_filter(store: Store, now: datetime) -> dict[int, str]:
     return found
 
 
+@pytest.mark.usefixtures("reply_checker")  # logging a reply checks it
 def test_every_review_is_found_at_exactly_its_derived_stage_over_time(store):
     reviews = [Review(platform="google", platform_review_id=f"r{i}", reviewer_name=f"Reviewer {i}", rating=1 + i % 5,
                       text="The wait was long.") for i in range(10)]
