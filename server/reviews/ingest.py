@@ -29,7 +29,11 @@ def ingest(store: Store, reviews: Iterable[Review], now: datetime) -> IngestResu
     touched: list[int] = []
     with store.write():
         for review in reviews:
-            existing = identify(review, *store.reviews_by_identity(review.platform, review.platform_review_id, review.fingerprint))
+            existing = identify(
+                review,
+                store.reviews_with_id(review.platform, review.platform_review_id) if review.platform_review_id else [],
+                lambda without_id: store.reviews_with_fingerprint(review.platform, review.fingerprint, without_id=without_id),
+            )
             changes = merge(existing, review, seen_at)
             if changes.new:
                 review_id = store.insert_review(changes.values)

@@ -9,7 +9,7 @@ date ranges narrow to what both captures allow; an owner reply that appears is l
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,15 +39,20 @@ class ReviewChanges:
     events: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
 
 
-def identify(incoming: Review, by_id: list[Row], by_fingerprint: list[Row]) -> Row | None:
+def identify(incoming: Review, by_id: list[Row], by_fingerprint: Callable[[bool], list[Row]]) -> Row | None:
     """Which stored review ``incoming`` is: the one with its platform id; else one captured earlier
-    from a layout without ids (adopted); without an id, only an unambiguous fingerprint."""
+    from a layout without ids (adopted); without an id, only an unambiguous fingerprint.
+
+    ``by_id`` are the stored reviews with its platform id; ``by_fingerprint(without_id)`` fetches
+    those with its fingerprint (only those without a platform id, when asked), without-id ones first.
+    """
     if incoming.platform_review_id is not None:
         if by_id:
             return by_id[0]
-        return next((row for row in by_fingerprint if row["platform_review_id"] is None), None)
-    if by_fingerprint and (by_fingerprint[0]["platform_review_id"] is None or len(by_fingerprint) == 1):
-        return by_fingerprint[0]
+        return next(iter(by_fingerprint(True)), None)
+    rows = by_fingerprint(False)
+    if rows and (rows[0]["platform_review_id"] is None or len(rows) == 1):
+        return rows[0]
     return None
 
 

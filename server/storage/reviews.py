@@ -38,14 +38,17 @@ class ReviewFilter:
 class ReviewQueries:
     """Mixed into Store: everything about reviews. Expects ``self.db``, ``self._rows`` and ``self.append_event``."""
 
-    def reviews_by_identity(self, platform: str, platform_review_id: str | None, fingerprint: str) -> tuple[list[sqlite3.Row], list[sqlite3.Row]]:
-        """Stored reviews with this platform id, and those with this fingerprint (oldest first, those
-        without a platform id first)."""
-        by_id = (self._rows("SELECT * FROM reviews WHERE platform = ? AND platform_review_id = ?", (platform, platform_review_id))
-                 if platform_review_id is not None else [])
-        by_fingerprint = self._rows("SELECT * FROM reviews WHERE platform = ? AND fingerprint = ? "
-                                    "ORDER BY platform_review_id IS NOT NULL, id", (platform, fingerprint))
-        return by_id, by_fingerprint
+    def reviews_with_id(self, platform: str, platform_review_id: str) -> list[sqlite3.Row]:
+        return self._rows("SELECT * FROM reviews WHERE platform = ? AND platform_review_id = ?", (platform, platform_review_id))
+
+    def reviews_with_fingerprint(self, platform: str, fingerprint: str, *, without_id: bool = False) -> list[sqlite3.Row]:
+        """Stored reviews with this fingerprint, those without a platform id first, oldest first (at most two:
+        enough to tell one from several); ``without_id``: only those without a platform id."""
+        if without_id:
+            return self._rows("SELECT * FROM reviews WHERE platform = ? AND fingerprint = ? AND platform_review_id IS NULL "
+                              "ORDER BY id LIMIT 2", (platform, fingerprint))
+        return self._rows("SELECT * FROM reviews WHERE platform = ? AND fingerprint = ? "
+                          "ORDER BY platform_review_id IS NOT NULL, id LIMIT 2", (platform, fingerprint))
 
     def insert_review(self, values: dict[str, Any]) -> int:
         columns = ", ".join(values)

@@ -13,7 +13,7 @@ from parsers.isotime import iso_utc, parse_iso
 from server.errors import CooldownActive, InvalidField
 from server.replies.policy import REMOVAL, check, practice_settings, review_context
 from server.storage import Store
-from server.workflow.state import (CALL_OUTCOMES, EVENT_TYPES, LOGGABLE, WorkflowSettings, cooldown_ends, first_view,
+from server.workflow.state import (CALL_OUTCOMES, EVENT_TYPES, LOGGABLE, OPEN, WorkflowSettings, cooldown_ends, first_view,
                                    minutes_until, settled_stage, state)
 
 # A time a little ahead of the server's clock is the same moment on another clock, not the future.
@@ -107,8 +107,12 @@ def refresh_progress(store: Store, review_ids: Sequence[int]) -> None:
         return
     with store.write():
         events = store.events_for(review_ids)
-        store.set_progress([(settled_stage(review, events.get(review["id"], [])), first_view(events.get(review["id"], [])),
-                             review["id"]) for review in store.reviews_by_id(list(review_ids))])
+        with_events = {review["id"]: review for review in store.reviews_by_id(list(events))} if events else {}
+        store.set_progress([
+            (settled_stage(with_events[review_id], events[review_id]), first_view(events[review_id]), review_id)
+            if review_id in with_events else (OPEN, None, review_id)  # nothing has happened to it yet
+            for review_id in review_ids
+        ])
 
 
 def derive_missing_progress(store: Store) -> int:

@@ -86,8 +86,12 @@ def test_an_id_shown_later_is_adopted():
 
 def test_a_review_is_its_platform_id_else_an_unambiguous_fingerprint():
     with_id, without_id, other = {"id": 1, "platform_review_id": "r1"}, {"id": 2, "platform_review_id": None}, {"id": 3, "platform_review_id": "r3"}
-    assert identify(captured(), [with_id], [without_id]) == with_id
-    assert identify(captured(), [], [without_id, other]) == without_id  # captured earlier without an id: adopted
-    assert identify(captured(), [], [other]) is None  # a different review of the same person with its own id
-    assert identify(captured(platform_review_id=None), [], [other]) == other  # only one fits
-    assert identify(captured(platform_review_id=None), [], [{"id": 3, "platform_review_id": "r3"}, {"id": 4, "platform_review_id": "r4"}]) is None
+
+    def fingerprints(*rows):
+        return lambda without_id_only: [row for row in rows if not without_id_only or row["platform_review_id"] is None]
+
+    assert identify(captured(), [with_id], fingerprints(without_id)) == with_id
+    assert identify(captured(), [], fingerprints(without_id, other)) == without_id  # captured earlier without an id: adopted
+    assert identify(captured(), [], fingerprints(other)) is None  # a different review of the same person with its own id
+    assert identify(captured(platform_review_id=None), [], fingerprints(other)) == other  # only one fits
+    assert identify(captured(platform_review_id=None), [], fingerprints(other, {"id": 4, "platform_review_id": "r4"})) is None
