@@ -2,7 +2,7 @@
 
 Used when a platform's own anchors find nothing (a redesigned page, an owner view with little public
 evidence), so that a layout change degrades to fewer details rather than to no reviews. The registry
-applies it once for every platform (:func:`fallback_reviews`), as the parser's ``fallback_*``
+applies it once for every platform (:func:`parsers.registry.fallback_reviews`), as the parser's ``fallback_*``
 attributes say.
 """
 
