@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from server import vocabulary  # noqa: E402
+from server.replies import vocabulary  # noqa: E402
 from server.replies.policy import RULES, check  # noqa: E402
 
 

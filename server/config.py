@@ -25,29 +25,31 @@ CONFIG_FILENAME = "config.json"
 DATABASE_FILENAME = "reviewdesk.sqlite3"
 ENV_PREFIX = "REVIEWDESK_"
 
+
 @dataclass(frozen=True)
 class ServerSetting:
     """One setting of the server: its name (``config.json`` key in lower case, ``REVIEWDESK_<NAME>`` in
-    the environment), its default (whose type the value takes), what it means, and whether it must be
-    positive."""
+    the environment), its default (whose type the value takes), what it means, and for a number that
+    must be positive, its unit."""
 
     name: str
     default: Any
     help: str
-    positive: bool = False
+    positive_unit: str | None = None
 
 
 SERVER_SETTINGS: tuple[ServerSetting, ...] = (
     ServerSetting("PORT", 5151, "port of `reviewdesk serve`"),
     ServerSetting("HOST", "127.0.0.1", "address to listen on (see `--allow-network`)"),
-    ServerSetting("THREADS", 8, "request threads", positive=True),
+    ServerSetting("THREADS", 8, "request threads", positive_unit="threads"),
     # A captured page of 200 reviews is about 2 MB; 10 MB leaves room and refuses the absurd.
-    ServerSetting("MAX_BODY_MB", 10, "largest request body accepted, in MB", positive=True),
+    ServerSetting("MAX_BODY_MB", 10, "largest request body accepted, in MB", positive_unit="megabytes"),
     # Extension ids allowed to call the API. Empty: any extension origin, never a web page.
     ServerSetting("EXTENSION_IDS", [], "extension ids allowed to call the API: Chrome's 32-letter id, Firefox's internal "
                                        "UUID (`moz-extension://<uuid>`); comma-separated in the environment"),
     # Contact exports are larger: 100,000 contacts are about 10 MB of CSV.
-    ServerSetting("IMPORT_MAX_MB", 100, "largest contact export accepted by `POST /api/contacts/import`, in MB", positive=True),
+    ServerSetting("IMPORT_MAX_MB", 100, "largest contact export accepted by `POST /api/contacts/import`, in MB",
+                  positive_unit="megabytes"),
     # Host names besides the loopback names that requests may carry (only for --allow-network).
     ServerSetting("ALLOWED_HOSTS", [], "extra `Host` names to accept besides 127.0.0.1, localhost and ::1"),
 )
@@ -225,7 +227,7 @@ def load_settings(data_dir: Path, config_file: ConfigFile, test_config: dict | N
     if test_config:
         settings.update(test_config)
     for setting in SERVER_SETTINGS:
-        if setting.positive and settings[setting.name] <= 0:
-            raise ConfigError(f"{setting.name} must be a positive number ({setting.help}).")
+        if setting.positive_unit and settings[setting.name] <= 0:
+            raise ConfigError(f"{setting.name} must be a positive number of {setting.positive_unit}.")
     settings["MAX_CONTENT_LENGTH"] = settings["MAX_BODY_MB"] * 1024 * 1024
     return settings

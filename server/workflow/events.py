@@ -11,6 +11,7 @@ from typing import Any
 
 from parsers.isotime import iso_utc, parse_iso
 from server.errors import CooldownActive, InvalidField
+from server.replies import vocabulary
 from server.replies.policy import REMOVAL, check, practice_settings, review_context
 from server.storage import Store
 from server.workflow.state import (CALL_OUTCOMES, EVENT_TYPES, LOGGABLE, OPEN, WorkflowSettings, cooldown_ends, first_view,
@@ -59,7 +60,11 @@ def log_event(store: Store, review: dict[str, Any], event: StaffEvent, now: date
         data["outcome"] = event.outcome
         if event.note and any(pattern.search(event.note) for pattern in REMOVAL):
             warnings.append(REMOVAL_WARNING)
+    if event.type == "replied" and data.get("text") and not vocabulary.is_ready():
+        vocabulary.warm_up()  # seconds on a fresh start: not while holding the write lock
     with store.write():
+        # Everything is read again inside the transaction: a capture may have changed the review since.
+        review = store.get_review(review["id"]) or review
         stored = store.settings()
         settings = WorkflowSettings.of(stored)
         if event.type == "replied":
