@@ -295,3 +295,38 @@ def test_report_prints_the_figures(tmp_path):
     result = CliRunner().invoke(cli, ["report", "--target", "4.5", "--data-dir", str(data_dir)])
     assert result.exit_code == 0, result.output
     assert "overall" in result.output and "3.5" in result.output and "Follow-ups" in result.output
+
+
+def test_the_badge_counts_new_ready_and_overdue_reviews(client, auth, clock):
+    first, second, third = (add(client, auth, platform_review_id=f"b{i}", reviewer_name=f"Reviewer {i}") for i in range(3))
+    assert client.get("/api/reviews/attention", headers=auth).json == {"ok": True, "new": 3, "ready": 0, "overdue": 0, "total": 3}
+    log(client, auth, first, "viewed")
+    log(client, auth, second, "ignored")
+    clock.advance(minutes=31)
+    counts = client.get("/api/reviews/attention", headers=auth).json
+    assert (counts["new"], counts["ready"], counts["overdue"], counts["total"]) == (1, 1, 0, 2)
+    clock.advance(hours=24)
+    counts = client.get("/api/reviews/attention", headers=auth).json
+    assert (counts["new"], counts["ready"], counts["overdue"]) == (0, 0, 2)
+    assert client.get(f"/api/reviews?ids={third},{first}", headers=auth).json["total"] == 2
+
+
+def test_the_state_says_the_servers_moment_so_a_countdown_does_not_trust_the_browsers_clock(client, auth, clock):
+    review_id = add(client, auth)
+    log(client, auth, review_id, "viewed")
+    clock.advance(minutes=10)
+    state = client.get(f"/api/reviews/{review_id}", headers=auth).json["state"]
+    assert state["as_of"] == "2026-11-02T09:10:00Z" and state["cooldown_ends_at"] == "2026-11-02T09:30:00Z"
+
+
+def test_staff_can_overrule_the_triage_with_a_reason(client, auth):
+    review_id = add(client, auth, text="My lawyer will hear about this long wait.")
+    assert client.get(f"/api/reviews/{review_id}/suggestions", headers=auth).json["action"] == "escalate"
+    refused = log(client, auth, review_id, "triage_changed", action="reply")
+    assert refused.status_code == 400 and "reason" in refused.json["message"]
+    assert log(client, auth, review_id, "triage_changed", action="shout", note="x").status_code == 400
+    assert log(client, auth, review_id, "triage_changed", action="reply", note="The lawyer is a friend who recommended us.",
+               staff="Maria").status_code == 200
+    advice = client.get(f"/api/reviews/{review_id}/suggestions", headers=auth).json
+    assert advice["action"] == "reply" and advice["triage"]["action"] == "escalate"
+    assert advice["staff_decision"]["reason"] == "The lawyer is a friend who recommended us." and advice["suggestions"]

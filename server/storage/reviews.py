@@ -31,6 +31,7 @@ class ReviewFilter:
     rating: int | None = None
     has_owner_reply: bool | None = None
     stage: StageFilter | None = None
+    ids: tuple[int, ...] | None = None
     limit: int = 50
     offset: int = 0
 
@@ -82,6 +83,9 @@ class ReviewQueries:
             params.append(query.rating)
         if query.has_owner_reply is not None:
             clauses.append("owner_reply_text IS NOT NULL" if query.has_owner_reply else "owner_reply_text IS NULL")
+        if query.ids is not None:
+            clauses.append(f"id IN ({', '.join('?' * len(query.ids))})")
+            params += list(query.ids)
         if query.stage is not None:
             stage_clauses, stage_params = _stage_clauses(query.stage)
             clauses += stage_clauses

@@ -14,7 +14,7 @@ from server.errors import CooldownActive, InvalidField
 from server.replies import vocabulary
 from server.replies.policy import REMOVAL, check, practice_settings, review_context
 from server.storage import Store
-from server.workflow.state import (CALL_OUTCOMES, EVENT_TYPES, LOGGABLE, OPEN, WorkflowSettings, cooldown_ends, first_view,
+from server.workflow.state import (CALL_OUTCOMES, EVENT_TYPES, LOGGABLE, OPEN, TRIAGE_ACTIONS, WorkflowSettings, cooldown_ends, first_view,
                                    minutes_until, settled_stage, state)
 
 # A time a little ahead of the server's clock is the same moment on another clock, not the future.
@@ -35,6 +35,7 @@ class StaffEvent:
     text: str | None = None
     override_reason: str | None = None
     staff: str | None = None
+    action: str | None = None  # a triage_changed event: the action staff chose instead
 
 
 @dataclass
@@ -54,6 +55,12 @@ def log_event(store: Store, review: dict[str, Any], event: StaffEvent, now: date
     data: dict[str, Any] = {name: value for name, value in
                             (("note", event.note), ("override_reason", event.override_reason), ("text", event.text)) if value}
     warnings: list[str] = []
+    if event.type == "triage_changed":
+        if event.action not in TRIAGE_ACTIONS:
+            raise InvalidField("action", f"Changing the triage needs 'action': one of {', '.join(TRIAGE_ACTIONS)}.")
+        if not event.note:
+            raise InvalidField("note", "Say in 'note' why the triage is changed (a short reason; it teaches the triage later).")
+        data["action"] = event.action
     if event.type == "followup_call":
         if event.outcome not in CALL_OUTCOMES:
             raise InvalidField("outcome", f"A follow-up call needs 'outcome': one of {', '.join(CALL_OUTCOMES)}.")

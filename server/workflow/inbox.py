@@ -27,3 +27,14 @@ def review_detail(store: Store, review: dict[str, Any], now: datetime) -> dict[s
     events = store.review_events(review["id"])
     return {"review": review, "state": state(review, events, WorkflowSettings.of(store.settings()), now),
             "history": store.review_history(review["id"]), "events": events}
+
+
+ATTENTION_STAGES = ("new", "ready", "overdue")
+
+
+def attention(store: Store, now: datetime) -> dict[str, int]:
+    """How many reviews need someone now (new, ready, overdue), for the toolbar's badge."""
+    settings = WorkflowSettings.of(store.settings())
+    counts = {stage: store.list_reviews(ReviewFilter(stage=stage_condition(stage, settings, now), limit=0))[1]
+              for stage in ATTENTION_STAGES}
+    return {**counts, "total": sum(counts.values())}

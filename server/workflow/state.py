@@ -20,9 +20,11 @@ from server.settings import all_settings, local_time_zone
 from server.storage.reviews import StageFilter
 
 EVENT_TYPES = ("viewed", "drafted", "replied", "followup_call", "resolved", "not_resolved", "ignored", "reported",
-               "escalated", "match_confirmed", "review_updated", "request_sent")
+               "escalated", "triage_changed", "match_confirmed", "review_updated", "request_sent")
 # Events staff log through the API (the others are logged by ReviewDesk itself).
-LOGGABLE = ("viewed", "drafted", "replied", "followup_call", "resolved", "not_resolved", "ignored", "reported", "escalated")
+LOGGABLE = ("viewed", "drafted", "replied", "followup_call", "resolved", "not_resolved", "ignored", "reported", "escalated",
+            "triage_changed")
+TRIAGE_ACTIONS = ("reply", "do_not_reply", "escalate")
 CALL_OUTCOMES = ("reached", "voicemail", "unreachable")
 STAGES = ("new", "cooling_down", "ready", "overdue", "replied", "follow_up", "resolved", "closed", "ignored", "escalated")
 SETTLED_STAGES = ("replied", "follow_up", "resolved", "closed", "ignored", "escalated")
@@ -94,6 +96,14 @@ def _first(events: list[dict], *types: str) -> dict | None:
 
 def _last(events: list[dict], *types: str) -> dict | None:
     return next((event for event in reversed(events) if event["type"] in types), None)
+
+
+def staff_triage(events: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The latest decision staff made over the triage (``triage_changed``), or None."""
+    changed = _last(events, "triage_changed")
+    if changed is None:
+        return None
+    return {"action": changed.get("action"), "reason": changed.get("note"), "staff": changed.get("staff"), "at": changed["at"]}
 
 
 def first_view(events: list[dict[str, Any]]) -> str | None:
@@ -172,6 +182,7 @@ def state(review: dict[str, Any], events: list[dict[str, Any]], settings: Workfl
     calls = [event for event in events if event["type"] == "followup_call"]
     return {
         "stage": stage,
+        "as_of": iso_utc(now),  # the server's moment: a countdown counts from it, not from the browser's clock
         "first_seen_at": iso_utc(first_seen),
         "first_viewed_at": iso_utc(first_viewed) if first_viewed else None,
         "cooldown_ends_at": iso_utc(cooldown_end) if cooldown_end else None,

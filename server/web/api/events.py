@@ -21,6 +21,7 @@ def log(review_id: int):
         raise ApiError(400, "missing_field", f"Send {{\"type\": ...}}; types you can log: {', '.join(LOGGABLE)}.")
     event = StaffEvent(
         type=body["type"], at=None if body.get("at") is None else str(body["at"]), outcome=body.get("outcome"),
+        action=body.get("action"),
         **{name: optional_text(body, name, MAX_NOTE) for name in ("note", "text", "override_reason", "staff")},
     )
     logged = log_event(store(), review, event, now())

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from server.replies.advice import advice, check_draft
+from server.replies.drafts import check_draft
 from server.web.api.common import json_body, ok, review_or_404, store
 from server.web.errors import ApiError
+from server.workflow.advice import advice
 
 bp = Blueprint("replies", __name__)
 MAX_REPLY_CHARS = 5000

@@ -10,12 +10,22 @@ from server.reviews.intake import reviews_from_payload
 from server.storage import ReviewFilter
 from server.web.api.common import int_arg, json_body, now, ok, review_or_404, store
 from server.web.errors import ApiError
-from server.workflow.inbox import inbox, review_detail
+from server.workflow.inbox import attention, inbox, review_detail
 from server.workflow.state import STAGES
 
 bp = Blueprint("reviews", __name__)
 
 MAX_PAGE = 500
+
+
+def _ids() -> tuple[int, ...] | None:
+    raw = request.args.get("ids")
+    if not raw:
+        return None
+    parts = raw.split(",")
+    if len(parts) > MAX_PAGE or not all(part.strip().isdigit() and 0 < int(part) < 2**63 for part in parts):
+        raise ApiError(400, "invalid_parameter", f"'ids' must be up to {MAX_PAGE} review ids separated by commas, got {raw[:80]!r}.")
+    return tuple(dict.fromkeys(int(part) for part in parts))
 
 
 @bp.post("/reviews")
@@ -49,11 +59,17 @@ def list_reviews():
         q=(request.args.get("q") or "").strip() or None,
         rating=int_arg("rating", None, minimum=1, maximum=5),
         has_owner_reply=_bool_arg("replied"),
+        ids=_ids(),
         limit=int_arg("limit", 50, minimum=1, maximum=MAX_PAGE),
         offset=int_arg("offset", 0, minimum=0, maximum=10**9),
     )
     reviews, total = inbox(store(), query, _choice("stage", STAGES), now())
     return ok(reviews=reviews, total=total, limit=query.limit, offset=query.offset)
+
+
+@bp.get("/reviews/attention")
+def needing_attention():
+    return ok(**attention(store(), now()))
 
 
 @bp.get("/reviews/<int:review_id>")
