@@ -235,21 +235,28 @@ def profanity_model():
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright_driver():
+    """One Playwright driver for the whole session, shared by every browser the tests launch (the sync
+    API allows one running driver per thread)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver):
     """Debian's Chromium driven by Playwright (Playwright's own browser download does not work here)."""
     from tests.browser import LAUNCH_ARGS, chromium_path, why_missing
 
     path = chromium_path()
     if path is None:
         pytest.skip(why_missing())
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=path, headless=True, args=LAUNCH_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    launched = playwright_driver.chromium.launch(executable_path=path, headless=True, args=LAUNCH_ARGS)
+    try:
+        yield launched
+    finally:
+        launched.close()
 
 
 @pytest.fixture

@@ -131,7 +131,7 @@ CONTEXTUAL_CATEGORY = {word: ("phi_treatment" if word.startswith(("treatment", "
                        for word in CONTEXTUAL_WORDS}
 
 
-WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*(?:-[A-Za-z0-9]+)*")
+WORD = re.compile(r"[^\W_](?:[^\W_]|['’])*(?:-[^\W_]+)*")  # letters and digits of any script
 MAX_WORDS = 4
 
 

@@ -10,7 +10,7 @@ from flask import Flask
 
 from server.config import ConfigFile, ensure_private_dir, load_settings, resolve_data_dir
 from server.storage import Store, StorePool, initialise
-from server.web import api, dashboard, security
+from server.web import api, dashboard, security, workbench
 from server.web.api.common import release_store
 from server.web.errors import register_error_handlers
 from server.workflow.events import derive_missing_progress
@@ -42,5 +42,6 @@ def create_app(test_config: dict | None = None, *, data_dir: str | os.PathLike |
     security.init_app(app)
     api.register(app)
     app.register_blueprint(dashboard.bp)
+    workbench.init_app(app)
     log.debug("ReviewDesk app created for %s", chosen_dir)
     return app

@@ -1,0 +1,79 @@
+// How the workbench words things: platform and stage names, stars, moments and durations.
+
+export const PLATFORM_NAMES = { google: "Google", yelp: "Yelp", facebook: "Facebook" };
+
+export const STAGE_NAMES = {
+  new: "New",
+  cooling_down: "Cooling down",
+  ready: "Ready to reply",
+  overdue: "Overdue",
+  replied: "Replied",
+  follow_up: "Follow-up",
+  resolved: "Resolved",
+  closed: "Closed",
+  ignored: "Ignored",
+  escalated: "Escalated",
+};
+
+export const ACTION_NAMES = { reply: "Reply", do_not_reply: "Do not reply", escalate: "Escalate" };
+
+export const OUTCOME_NAMES = { reached: "Reached", voicemail: "Left a voicemail", unreachable: "Unreachable" };
+
+export function platformName(platform) {
+  return PLATFORM_NAMES[platform] ?? String(platform ?? "");
+}
+
+export function stageName(stage) {
+  return STAGE_NAMES[stage] ?? String(stage ?? "");
+}
+
+/** "★★☆☆☆" for a rating; "Recommends" / "Doesn't recommend" for Facebook; "" when neither. */
+export function ratingText(review) {
+  const rating = Number(review?.rating);
+  if (Number.isInteger(rating) && rating >= 1 && rating <= 5) return "★".repeat(rating) + "☆".repeat(5 - rating);
+  if (review?.recommends === true) return "Recommends";
+  if (review?.recommends === false) return "Doesn't recommend";
+  return "";
+}
+
+/** What a screen reader says for `ratingText`. */
+export function ratingLabel(review) {
+  const rating = Number(review?.rating);
+  if (Number.isInteger(rating) && rating >= 1 && rating <= 5) return `${rating} of 5 stars`;
+  return ratingText(review) || "No rating";
+}
+
+/** An ISO moment in the reader's local time ("Nov 23, 2026, 2:05 PM"), or the text itself if unreadable. */
+export function localTime(iso) {
+  if (!iso) return "";
+  const moment = new Date(iso);
+  if (Number.isNaN(moment.getTime())) return String(iso);
+  return moment.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+}
+
+/** A countdown: "29:59", or "1:02:03" past an hour; never negative. */
+export function clockDuration(milliseconds) {
+  const total = Math.max(0, Math.ceil(milliseconds / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const twoDigits = (value) => String(value).padStart(2, "0");
+  return hours > 0 ? `${hours}:${twoDigits(minutes)}:${twoDigits(seconds)}` : `${minutes}:${twoDigits(seconds)}`;
+}
+
+/** The first `limit` characters of a text, cut at a word where possible. */
+export function shortText(text, limit = 140) {
+  const value = String(text ?? "").replace(/\s+/g, " ").trim();
+  if (value.length <= limit) return value;
+  const cut = value.slice(0, limit - 1);
+  const lastSpace = cut.lastIndexOf(" ");
+  return (lastSpace > limit * 0.6 ? cut.slice(0, lastSpace) : cut) + "…";
+}
+
+/** The message of a failed `api` answer, for people. */
+export function failureMessage(result, fallback = "The request did not go through.") {
+  const message = result?.data?.message ?? result?.message;
+  if (typeof message === "string" && message.trim()) return message;
+  if (result?.status === 0) return "ReviewDesk's server cannot be reached. Start it with `reviewdesk serve`.";
+  return result?.status ? `${fallback} (the server answered ${result.status})` : fallback;
+}
