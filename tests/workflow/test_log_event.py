@@ -10,18 +10,9 @@ from parsers.review import Review
 from server.errors import CooldownActive, InvalidField
 from server.replies import vocabulary
 from server.reviews.ingest import ingest
-from server.storage import Store, initialise
 from server.workflow.events import StaffEvent, log_event
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def store(tmp_path):
-    path = tmp_path / "reviewdesk.sqlite3"
-    initialise(path)
-    with Store.connect(path) as opened:
-        yield opened
 
 
 @pytest.fixture

@@ -8,20 +8,12 @@ import pytest
 
 from parsers.review import Review
 from server.reviews.ingest import ingest
-from server.storage import ReviewFilter, Store, initialise
+from server.storage import ReviewFilter, Store
 from server.workflow.events import StaffEvent, derive_missing_progress, log_event
 from server.workflow.inbox import inbox
 from server.workflow.state import STAGES
 
 START = datetime(2026, 11, 23, 9, 0, 0, 250_000, tzinfo=timezone.utc)  # a moment with a fraction of a second
-
-
-@pytest.fixture
-def store(tmp_path):
-    path = tmp_path / "reviewdesk.sqlite3"
-    initialise(path)
-    with Store.connect(path) as opened:
-        yield opened
 
 
 def _stages_by_filter(store: Store, now: datetime) -> dict[int, str]:
