@@ -37,11 +37,13 @@ def test_sign_in_and_see_the_inbox_with_review_text_as_text(live_server, page):
     assert page.locator("#reviews img, #reviews b, #reviews script").count() == 0
     assert page.evaluate("window.__pwned") is None
 
-    hostile_row.click()
-    page.wait_for_selector("#detail:not([hidden])")
-    assert page.locator("#detail-text").inner_text() == HOSTILE_TEXT
+    hostile_row.locator("td.reviewer a").click()
+    page.wait_for_selector("article.wb[data-loaded=true]")
+    assert page.locator("[data-role=review-text]").inner_text() == HOSTILE_TEXT
     assert page.evaluate("window.__pwned") is None
+    page.go_back()
 
+    expect(page.locator("#status")).to_have_text("Reviews 1–2 of 2")
     page.select_option("select[name=platform]", "yelp")
     page.click("#filters button[type=submit]")
     expect(page.locator("#status")).to_have_text("Reviews 1–1 of 1")

@@ -6,9 +6,10 @@ the session cookie (HttpOnly, SameSite=Strict) and send the session's CSRF token
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from server import __version__
+from server.web.api.common import store
 from server.web.security import (
     check_csrf,
     csrf_token,
@@ -27,6 +28,16 @@ def inbox():
     if not has_dashboard_session():
         return redirect(url_for("dashboard.login"))
     return render_template("inbox.html", csrf_token=csrf_token(), version=__version__)
+
+
+@bp.get("/reviews/<int:review_id>")
+def review_page(review_id: int):
+    """One review on the shared review workbench (mounted by review.js, which logs ``viewed``)."""
+    if not has_dashboard_session():
+        return redirect(url_for("dashboard.login"))
+    if store().get_review(review_id) is None:
+        abort(404)
+    return render_template("review.html", csrf_token=csrf_token(), version=__version__, review_id=review_id)
 
 
 @bp.get("/login")

@@ -18,6 +18,18 @@ from server.workflow.state import staff_triage
 UNPROMPTED_KINDS = ("positive", "rating_only")  # reviews that need no reply unless the practice wants one
 
 
+def list_triage(review: dict[str, Any], events: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the inbox shows of a review's triage: ``{action, reason, staff}`` (staff's decision first).
+
+    The triage alone (no suggestions), from the review and its events already loaded for the list.
+    """
+    staff_decision = staff_triage(events)
+    decision = triage(review_context(review))
+    if staff_decision:
+        return {"action": staff_decision["action"], "reason": staff_decision["reason"] or decision.reason, "staff": True}
+    return {"action": decision.action, "reason": decision.reason, "staff": False}
+
+
 def advice(store: Store, review: dict[str, Any]) -> dict[str, Any]:
     """The triage of a stored review and, when it calls for a reply, up to three suggestions.
 

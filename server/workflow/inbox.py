@@ -7,18 +7,22 @@ from datetime import datetime
 from typing import Any
 
 from server.storage import ReviewFilter, Store
+from server.workflow.advice import list_triage
 from server.workflow.state import WorkflowSettings, stage_condition, state
 
 
 def inbox(store: Store, query: ReviewFilter, stage: str | None, now: datetime) -> tuple[list[dict[str, Any]], int]:
-    """A page of reviews matching ``query`` (and at ``stage`` now, if given), each with its ``state``."""
+    """A page of reviews matching ``query`` (and at ``stage`` now, if given), each with its ``state`` and
+    ``triage`` (``{action, reason, staff}``: what the list shows to do next)."""
     settings = WorkflowSettings.of(store.settings())
     if stage is not None:
         query = replace(query, stage=stage_condition(stage, settings, now))
     reviews, total = store.list_reviews(query)
     events = store.events_for([review["id"] for review in reviews])
     for review in reviews:
-        review["state"] = state(review, events.get(review["id"], []), settings, now)
+        review_events = events.get(review["id"], [])
+        review["state"] = state(review, review_events, settings, now)
+        review["triage"] = list_triage(review, review_events)
     return reviews, total
 
 

@@ -58,6 +58,65 @@ function setStatus(message, isError = false) {
   status.classList.toggle("error", isError);
 }
 
+const SETTLED = ["replied", "follow_up", "resolved", "closed", "ignored", "escalated"];
+// The order staff work in: what must not wait, then what can be answered now, then what is waiting.
+const GROUPS = ["escalate", "overdue", "new", "ready", "cooling_down", "follow_up", "other"];
+const GROUP_NAMES = {
+  escalate: "Escalate", overdue: "Overdue", new: "New", ready: "Ready", cooling_down: "Cooling down",
+  follow_up: "Follow-up due", other: "",
+};
+
+function isOverdue(state) {
+  return Boolean(state && (state.stage === "overdue" || state.overdue || state.followup_overdue));
+}
+
+/** Which group of the inbox a review belongs to (see GROUPS). */
+function groupOf(review) {
+  const stage = review.state ? review.state.stage : "";
+  const action = review.triage ? review.triage.action : "";
+  if (action === "escalate" && !SETTLED.includes(stage)) return "escalate";
+  if (isOverdue(review.state)) return "overdue";
+  if (["new", "ready", "cooling_down", "follow_up"].includes(stage)) return stage;
+  return "other";
+}
+
+/** The reviews of the page in the order staff should work through them; ties keep newest first. */
+function attentionOrder(reviews) {
+  return reviews
+    .map((review, index) => ({ review, index, rank: GROUPS.indexOf(groupOf(review)) }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map((entry) => entry.review);
+}
+
+function timeLeft(minutes) {
+  const total = Math.max(0, Math.ceil(minutes));
+  const hours = Math.floor(total / 60);
+  return hours ? `${hours} h ${String(total % 60).padStart(2, "0")} min` : `${total} min`;
+}
+
+/** What to do next with a review, in a few words, from its triage and stage. */
+function nextStep(review) {
+  const state = review.state || {};
+  const triage = review.triage || {};
+  const stage = state.stage;
+  if (groupOf(review) === "escalate") return "Escalate: do not reply. Open it to see who to notify.";
+  if (stage === "follow_up") {
+    return state.followup_overdue ? "Call the patient: the follow-up is overdue."
+      : `Follow-up call due ${localTime(state.followup_due_at)}${state.followup_assignee ? ` (${state.followup_assignee})` : ""}.`;
+  }
+  if (SETTLED.includes(stage)) return "Nothing to do.";
+  if (triage.action === "do_not_reply") return "Do not reply: report it on the platform.";
+  if (stage === "new") return "Read it: opening it starts the cool-down.";
+  if (stage === "cooling_down") return `Reply after the cool-down: ${timeLeft(state.cooldown_minutes_left)} left.`;
+  if (stage === "overdue") return "Reply now: the reply is overdue.";
+  if (stage === "ready") return "Reply now.";
+  return "";
+}
+
+function openReview(reviewId) {
+  window.location.assign(`/reviews/${encodeURIComponent(reviewId)}`);
+}
+
 async function loadReviews() {
   const params = new URLSearchParams({ limit: PAGE_SIZE, offset: state.offset });
   if (state.platform) params.set("platform", state.platform);
@@ -74,21 +133,37 @@ async function loadReviews() {
   state.total = body.total;
   const tbody = document.querySelector("#reviews tbody");
   tbody.replaceChildren();
-  for (const review of body.reviews) {
+  for (const review of attentionOrder(body.reviews)) {
     const row = document.createElement("tr");
+    const group = groupOf(review);
     row.dataset.reviewId = review.id;
+    row.dataset.group = group;
+    row.className = `group-${group}`;
     row.tabIndex = 0;
     const stage = review.state ? review.state.stage : "";
-    cell(row, STAGE_NAMES[stage] || stage, `stage stage-${stage}`);
+    const stageCell = cell(row, "", `stage stage-${stage}`);
+    if (group === "escalate" || group === "overdue") {
+      const flag = document.createElement("span");
+      flag.className = `flag flag-${group}`;
+      flag.dataset.role = "flag";
+      flag.textContent = GROUP_NAMES[group];
+      stageCell.append(flag, document.createElement("br"));
+    }
+    stageCell.append(STAGE_NAMES[stage] || stage);
+    cell(row, nextStep(review), "next").title = (review.triage && review.triage.reason) || "";
     cell(row, PLATFORM_NAMES[review.platform] || review.platform);
-    cell(row, review.reviewer_name, "reviewer");
+    const reviewer = cell(row, "", "reviewer");
+    const link = document.createElement("a");
+    link.href = `/reviews/${encodeURIComponent(review.id)}`;
+    link.textContent = review.reviewer_name || "(anonymous)";
+    reviewer.appendChild(link);
     cell(row, ratingText(review), "rating");
     cell(row, review.date_text || review.created_at || "");
     cell(row, shortText(review.text), "text").title = review.text;
     cell(row, review.owner_reply ? "Replied" : "—");
     cell(row, localTime(review.first_seen_at));
-    row.addEventListener("click", () => showReview(review.id));
-    row.addEventListener("keydown", (event) => { if (event.key === "Enter") showReview(review.id); });
+    row.addEventListener("click", (event) => { if (!event.target.closest("a")) openReview(review.id); });
+    row.addEventListener("keydown", (event) => { if (event.key === "Enter" && event.target === row) openReview(review.id); });
     tbody.appendChild(row);
   }
   const first = body.total ? state.offset + 1 : 0;
@@ -96,40 +171,6 @@ async function loadReviews() {
   setStatus(body.total ? `Reviews ${first}–${last} of ${body.total}` : "No reviews yet. Capture a review page with the toolbar.");
   document.getElementById("previous").disabled = state.offset === 0;
   document.getElementById("next").disabled = last >= body.total;
-}
-
-function listItem(list, text) {
-  const li = document.createElement("li");
-  li.textContent = text;
-  list.appendChild(li);
-}
-
-async function showReview(reviewId) {
-  let body;
-  try {
-    body = await api(`/api/reviews/${encodeURIComponent(reviewId)}`);
-  } catch (error) {
-    setStatus(error.message, true);
-    return;
-  }
-  const { review, history, events } = body;
-  document.getElementById("detail").hidden = false;
-  document.getElementById("detail-title").textContent = review.reviewer_name;
-  document.getElementById("detail-meta").textContent =
-    [PLATFORM_NAMES[review.platform], ratingText(review), review.date_text, `version ${review.version}`].filter(Boolean).join(" · ");
-  document.getElementById("detail-text").textContent = review.text || "(rating only, no text)";
-  const reply = document.getElementById("detail-reply");
-  reply.textContent = review.owner_reply ? `Owner reply: ${review.owner_reply.text}` : "No owner reply yet.";
-  const historyList = document.getElementById("detail-history");
-  historyList.replaceChildren();
-  for (const version of history) {
-    listItem(historyList, `Version ${version.version}, ${localTime(version.seen_from)} to ${localTime(version.replaced_at)}: ${ratingText(version)} ${version.text}`);
-  }
-  if (!history.length) listItem(historyList, "None: the review has not changed since it was first seen.");
-  const eventList = document.getElementById("detail-events");
-  eventList.replaceChildren();
-  for (const event of events) listItem(eventList, `${localTime(event.at)}: ${event.type.replace("_", " ")}`);
-  if (!events.length) listItem(eventList, "Nothing logged yet.");
 }
 
 document.getElementById("filters").addEventListener("submit", (event) => {

@@ -1,0 +1,72 @@
+"""The dashboard's review page (/reviews/<id>) and the inbox's next step per review (the triage in the list)."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import review
+from tests.test_security import login
+
+THREAT = "My lawyer will be in touch about this."
+
+
+def _stored(client, auth, **fields) -> int:
+    return client.post("/api/reviews", json={"reviews": [review(**fields)]}, headers=auth).json["review_ids"][0]
+
+
+def test_the_review_page_needs_a_session(client, auth):
+    review_id = _stored(client, auth)
+    answer = client.get(f"/reviews/{review_id}")
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/login")
+
+
+def test_the_review_page_mounts_the_workbench_under_a_strict_policy(client, auth, token):
+    review_id = _stored(client, auth, text='<script>alert(1)</script> awful')
+    login(client, token)
+    answer = client.get(f"/reviews/{review_id}")
+    assert answer.status_code == 200
+    html = answer.get_data(as_text=True)
+    csp = answer.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert f'data-review-id="{review_id}"' in html
+    assert '<script type="module" src="/static/review.js"></script>' in html
+    assert "/workbench/workbench.css" in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "no inline script"
+    assert "alert(1)" not in html  # the review's text comes through the API, never the template
+    assert " on" + "error=" not in html and "style=" not in html
+
+
+def test_an_unknown_review_is_404(client, token):
+    login(client, token)
+    assert client.get("/reviews/999").status_code == 404
+
+
+def test_the_review_script_is_served(client):
+    answer = client.get("/static/review.js")
+    assert answer.status_code == 200
+    body = answer.get_data(as_text=True)
+    assert 'from "/workbench/workbench.js"' in body and "innerHTML" not in body
+
+
+def test_the_inbox_script_writes_text_only():
+    from pathlib import Path
+    for name in ("dashboard.js", "review.js"):
+        source = (Path(__file__).resolve().parent.parent / "server" / "web" / "static" / name).read_text(encoding="utf-8")
+        assert "innerHTML" not in source and "insertAdjacentHTML" not in source and "outerHTML" not in source
+
+
+def test_the_list_carries_each_reviews_triage(client, auth):
+    threat = _stored(client, auth, platform_review_id="t1", text=THREAT, rating=1)
+    kind = _stored(client, auth, platform_review_id="k1", text="Lovely front desk, quick visit.", rating=5)
+    listed = {entry["id"]: entry for entry in client.get("/api/reviews", headers=auth).json["reviews"]}
+    assert listed[threat]["triage"]["action"] == "escalate" and listed[threat]["triage"]["staff"] is False
+    assert listed[kind]["triage"]["action"] == "reply"
+
+
+def test_the_list_shows_the_staff_decision_over_the_triage(client, auth):
+    threat = _stored(client, auth, text=THREAT, rating=1)
+    answer = client.post(f"/api/reviews/{threat}/events", headers=auth,
+                         json={"type": "triage_changed", "action": "reply", "note": "Talked to the patient; not a threat."})
+    assert answer.status_code == 200, answer.json
+    (entry,) = client.get("/api/reviews", headers=auth).json["reviews"]
+    assert entry["triage"] == {"action": "reply", "reason": "Talked to the patient; not a threat.", "staff": True}

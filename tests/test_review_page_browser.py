@@ -1,0 +1,123 @@
+"""The inbox that tells what to do next, and the review page on the shared workbench, in real Chromium.
+
+Screenshots go to a temporary folder whose path is printed (run with ``-s`` to see it)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import review
+from tests.test_dashboard_browser import sign_in
+
+THREAT = "My lawyer will be in touch about this."
+HOSTILE_NAME = "<script>window.__pwned = 'name'</script>Lee"
+HOSTILE_TEXT = '<img src=x onerror="window.__pwned = \'text\'">Terrible <b>service</b> & "rude" staff <script>window.__pwned = 3</script>'
+UNSAFE_REPLY = "Alicia, we are so glad your root canal went well!"
+
+
+@pytest.fixture(scope="module")
+def shots() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="reviewdesk-dashboard-shots-"))
+    print(f"\nscreenshots: {folder}")
+    return folder
+
+
+def _ingest(live_server) -> dict[str, int]:
+    answer = live_server.request("POST", "/api/reviews", {"reviews": [
+        review(platform_review_id="threat", reviewer_name="Morgan P.", text=THREAT, rating=1),
+        review(platform_review_id="hostile", reviewer_name=HOSTILE_NAME, text=HOSTILE_TEXT, rating=1),
+        review(platform="yelp", platform_review_id="kind", reviewer_name="Alicia Gomez",
+               text="The hygienist was gentle and the front desk was lovely.", rating=5),
+    ]})
+    threat, hostile, kind = answer.json["review_ids"]
+    return {"threat": threat, "hostile": hostile, "kind": kind}
+
+
+def test_the_escalated_review_is_first_and_marked_and_hostile_text_is_text(live_server, page, shots):
+    ids = _ingest(live_server)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, live_server)
+    expect(page.locator("#status")).to_have_text("Reviews 1–3 of 3")
+    rows = page.locator("#reviews tbody tr")
+    first = rows.first
+    assert first.get_attribute("data-review-id") == str(ids["threat"])
+    assert first.get_attribute("data-group") == "escalate"
+    assert first.locator("[data-role=flag]").inner_text().lower() == "escalate"
+    assert first.locator("td.next").inner_text().startswith("Escalate")
+    assert rows.nth(1).locator("[data-role=flag]").count() == 0
+    assert "Read it" in rows.nth(1).locator("td.next").inner_text()
+    hostile = page.locator(f"#reviews tbody tr[data-review-id='{ids['hostile']}']")
+    assert hostile.locator("td.reviewer").inner_text() == HOSTILE_NAME
+    assert hostile.locator("td.text").inner_text() == HOSTILE_TEXT
+    assert page.locator("#reviews img, #reviews b, #reviews script").count() == 0
+    assert hostile.locator("td.reviewer a").get_attribute("href") == f"/reviews/{ids['hostile']}"
+    page.screenshot(path=str(shots / "1-inbox.png"), full_page=True)
+
+    page.select_option("select[name=platform]", "yelp")
+    page.click("#filters button[type=submit]")
+    expect(page.locator("#status")).to_have_text("Reviews 1–1 of 1")
+    page.select_option("select[name=platform]", "")
+    page.fill("input[name=q]", "lawyer")
+    page.click("#filters button[type=submit]")
+    expect(page.locator("#status")).to_have_text("Reviews 1–1 of 1")
+    assert page.locator("#reviews tbody tr").first.get_attribute("data-group") == "escalate"
+    assert page.evaluate("window.__pwned") is None
+
+
+def test_the_review_page_checks_a_typed_reply_and_runs_nothing(live_server, page, shots):
+    ids = _ingest(live_server)
+    refused = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server)
+    page.wait_for_selector("#reviews tbody tr")
+    page.locator(f"#reviews tbody tr[data-review-id='{ids['hostile']}'] td.text").click()
+    page.wait_for_url(f"**/reviews/{ids['hostile']}")
+    bench = page.locator(f"article.wb[data-review-id='{ids['hostile']}']")
+    expect(bench).to_have_attribute("data-loaded", "true", timeout=30_000)
+    assert bench.locator("[data-role=review-text]").inner_text() == HOSTILE_TEXT
+    assert HOSTILE_NAME in bench.locator("header").inner_text()
+    assert page.locator("main img, main b, main script").count() == 0
+    assert bench.locator("[data-role=stage]").inner_text() == "Cooling down"
+    assert bench.locator("[data-role=triage]").first.is_visible()
+    assert bench.locator("[data-role=countdown]").get_attribute("data-state") == "running"
+    expect(page.locator("#timeline li")).to_have_count(1)
+    assert "Viewed" in page.locator("#timeline li").first.inner_text()
+
+    bench.locator("textarea[data-role=reply]").fill(UNSAFE_REPLY.replace("Alicia", "Lee"))
+    expect(bench.locator("[data-role=check-status]")).to_have_attribute("data-state", "blocked", timeout=15_000)
+    rules = {bench.locator("[data-role=violation]").nth(i).get_attribute("data-rule")
+             for i in range(bench.locator("[data-role=violation]").count())}
+    assert "phi_treatment" in rules, rules
+    marked = "".join(bench.locator("[data-role=marks] mark").all_inner_texts())
+    assert "root canal" in marked, marked
+    assert bench.locator("[data-action=copy]").is_disabled()
+    page.screenshot(path=str(shots / "2-review-unsafe-reply.png"), full_page=True)
+    assert page.evaluate("window.__pwned") is None and not refused
+    events = live_server.request("GET", f"/api/reviews/{ids['hostile']}").json["events"]
+    assert [event["type"] for event in events] == ["viewed"]
+
+
+def test_the_escalated_review_page_offers_nothing_to_copy(live_server, page, shots):
+    ids = _ingest(live_server)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server)
+    page.wait_for_selector("#reviews tbody tr")
+    page.goto(live_server.url + f"/reviews/{ids['threat']}")
+    bench = page.locator(f"article.wb[data-review-id='{ids['threat']}']")
+    expect(bench).to_have_attribute("data-loaded", "true", timeout=30_000)
+    assert bench.locator("[data-role=triage]").first.get_attribute("data-triage") == "escalate"
+    copy = bench.locator("[data-action=copy]")
+    assert copy.count() == 0 or copy.is_disabled() or not copy.is_visible()
+    page.screenshot(path=str(shots / "3-review-escalated.png"), full_page=True)
+
+
+def test_an_unknown_review_page_is_not_found(live_server, page):
+    sign_in(page, live_server)
+    page.wait_for_selector("#reviews")
+    answer = page.goto(live_server.url + "/reviews/424242")
+    assert answer.status == 404
