@@ -61,6 +61,11 @@ def test_the_escalated_review_is_first_and_marked_and_hostile_text_is_text(live_
     page.click("#filters button[type=submit]")
     expect(page.locator("#status")).to_have_text("Reviews 1–1 of 1")
     page.select_option("select[name=platform]", "")
+    page.select_option("select[name=rating]", "5")
+    page.click("#filters button[type=submit]")
+    expect(page.locator("#status")).to_have_text("Reviews 1–1 of 1")
+    assert page.locator("#reviews tbody tr td.rating").inner_text() == "★★★★★"
+    page.select_option("select[name=rating]", "")
     page.fill("input[name=q]", "lawyer")
     page.click("#filters button[type=submit]")
     expect(page.locator("#status")).to_have_text("Reviews 1–1 of 1")

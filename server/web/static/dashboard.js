@@ -4,7 +4,7 @@
 
 const PAGE_SIZE = 50;
 const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
-const state = { offset: 0, total: 0, platform: "", stage: "", q: "" };
+const state = { offset: 0, total: 0, platform: "", stage: "", rating: "", q: "" };
 const STAGE_NAMES = {
   new: "New", cooling_down: "Cooling down", ready: "Ready", overdue: "Overdue", replied: "Replied",
   follow_up: "Follow-up", resolved: "Resolved", closed: "Closed", ignored: "Ignored", escalated: "Escalated",
@@ -121,6 +121,7 @@ async function loadReviews() {
   const params = new URLSearchParams({ limit: PAGE_SIZE, offset: state.offset });
   if (state.platform) params.set("platform", state.platform);
   if (state.stage) params.set("stage", state.stage);
+  if (state.rating) params.set("rating", state.rating);
   if (state.q) params.set("q", state.q);
   setStatus("Loading reviews…");
   let body;
@@ -178,6 +179,7 @@ document.getElementById("filters").addEventListener("submit", (event) => {
   const form = new FormData(event.target);
   state.platform = form.get("platform");
   state.stage = form.get("stage");
+  state.rating = form.get("rating");
   state.q = form.get("q").trim();
   state.offset = 0;
   loadReviews();
