@@ -7,32 +7,11 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { JSDOM } from "jsdom";
-import { FIXTURES, loadFixture, loadPage, manualTime } from "./helpers/content-page.js";
+import { FIXTURES, capturerOn, loadFixture, loadPage, manualTime } from "./helpers/content-page.js";
 import { MessageType } from "../shared/messages.js";
 
 const CASES = ["google", "yelp", "facebook"].flatMap((platform) =>
   readdirSync(join(FIXTURES, platform)).filter((file) => file.endsWith(".html")).map((file) => [platform, file.slice(0, -5)]));
-
-/** A capturer on a loaded page with hand-moved time; `sent` collects the messages. */
-function capturerOn(page, { limits, answer = { ok: true } } = {}) {
-  const time = manualTime();
-  const sent = [];
-  const capturer = page.capture.createCapturer({
-    site: page.site,
-    document: page.document,
-    location: page.window.location,
-    navigator: page.window.navigator,
-    send: async (message) => {
-      sent.push(message);
-      return answer;
-    },
-    timers: time.timers,
-    now: time.now,
-    limits,
-    log: null,
-  });
-  return { capturer, sent, time };
-}
 
 const reader = new new JSDOM("").window.DOMParser();
 

@@ -6,11 +6,10 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from server.storage.chunks import in_chunks
+
 CONTACT_COLUMNS = ("external_id", "name", "first_name", "last_name", "middle_name", "preferred_name", "phone", "email",
                    "last_seen_at")
-ACTIVITY_COLUMNS = ("contact_id", "type", "at", "summary", "staff")
-# SQLite allows 32,766 parameters per statement; id look-ups are chunked well below that.
-PARAMETER_CHUNK = 900
 
 
 class ContactQueries:
@@ -68,18 +67,16 @@ class ContactQueries:
 
     def contacts_by_id(self, contact_ids: Sequence[int]) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
-        for start in range(0, len(contact_ids), PARAMETER_CHUNK):
-            chunk = contact_ids[start:start + PARAMETER_CHUNK]
+        for chunk, placeholders in in_chunks(contact_ids):
             found.extend(contact_json(row) for row in self.db.conn.execute(
-                f"SELECT * FROM contacts WHERE id IN ({', '.join('?' * len(chunk))})", tuple(chunk)))
+                f"SELECT * FROM contacts WHERE id IN ({placeholders})", tuple(chunk)))
         return found
 
     def activities_of(self, contact_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
         by_contact: dict[int, list[dict[str, Any]]] = {contact_id: [] for contact_id in contact_ids}
-        for start in range(0, len(contact_ids), PARAMETER_CHUNK):
-            chunk = contact_ids[start:start + PARAMETER_CHUNK]
+        for chunk, placeholders in in_chunks(contact_ids):
             for row in self.db.conn.execute(
-                f"SELECT * FROM activities WHERE contact_id IN ({', '.join('?' * len(chunk))}) ORDER BY at DESC, id DESC",
+                f"SELECT * FROM activities WHERE contact_id IN ({placeholders}) ORDER BY at DESC, id DESC",
                 tuple(chunk),
             ):
                 by_contact[row["contact_id"]].append(

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-PARAMETER_CHUNK = 900
+from server.storage.chunks import in_chunks
 
 
 class EventQueries:
@@ -29,11 +29,9 @@ class EventQueries:
         if review_ids is None:
             rows = self._rows("SELECT * FROM events WHERE review_id IS NOT NULL ORDER BY at, id")
         else:
-            ids = list(review_ids)
             rows = []
-            for start in range(0, len(ids), PARAMETER_CHUNK):
-                chunk = ids[start:start + PARAMETER_CHUNK]
-                rows += self._rows(f"SELECT * FROM events WHERE review_id IN ({', '.join('?' * len(chunk))}) ORDER BY at, id", chunk)
+            for chunk, placeholders in in_chunks(list(review_ids)):
+                rows += self._rows(f"SELECT * FROM events WHERE review_id IN ({placeholders}) ORDER BY at, id", chunk)
             rows.sort(key=lambda row: (row["at"], row["id"]))
         by_review: dict[int, list[dict[str, Any]]] = {}
         for row in rows:

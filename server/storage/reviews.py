@@ -7,9 +7,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from server.storage.chunks import in_chunks
+
 # The search index matches substrings of at least this many characters; shorter ones are scanned.
 TRIGRAM = 3
-PARAMETER_CHUNK = 900
 
 
 @dataclass(frozen=True)
@@ -116,9 +117,8 @@ class ReviewQueries:
 
     def reviews_by_id(self, review_ids: Sequence[int]) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
-        for start in range(0, len(review_ids), PARAMETER_CHUNK):
-            chunk = review_ids[start:start + PARAMETER_CHUNK]
-            found += [review_json(row) for row in self._rows(f"SELECT * FROM reviews WHERE id IN ({', '.join('?' * len(chunk))})", chunk)]
+        for chunk, placeholders in in_chunks(review_ids):
+            found += [review_json(row) for row in self._rows(f"SELECT * FROM reviews WHERE id IN ({placeholders})", chunk)]
         return found
 
     def review_history(self, review_id: int) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ from server.workflow.state import (CALL_OUTCOMES, EVENT_TYPES, LOGGABLE, OPEN, T
 CLOCK_TOLERANCE = timedelta(minutes=1)
 REMOVAL_WARNING = ("The call note mentions removing or changing the review: never ask for that; the FTC rule on consumer "
                    "reviews forbids it. Call to resolve the concern, nothing else.")
+PROGRESS_BATCH = 900  # reviews (and their events) held in memory at once when deriving missing progress
 OVERRIDE_WARNING = "Replied before the cool-down ended; the override is counted in the stats."
 
 
@@ -130,6 +131,6 @@ def refresh_progress(store: Store, review_ids: Sequence[int]) -> None:
 def derive_missing_progress(store: Store) -> int:
     """Derive the stored progress of reviews that have none yet (a database from before it was kept)."""
     missing = store.reviews_without_progress()
-    for start in range(0, len(missing), 900):
-        refresh_progress(store, missing[start:start + 900])
+    for start in range(0, len(missing), PROGRESS_BATCH):
+        refresh_progress(store, missing[start:start + PROGRESS_BATCH])
     return len(missing)

@@ -8,22 +8,11 @@
 
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { FIXTURES, loadFixture, manualTime } from "./content-page.js";
+import { FIXTURES, capturerOn, loadFixture } from "./content-page.js";
 
 async function capturesOf(platform, name) {
   const page = loadFixture(platform, name);
-  const time = manualTime();
-  const sent = [];
-  const capturer = page.capture.createCapturer({
-    site: page.site,
-    document: page.document,
-    location: page.window.location,
-    navigator: page.window.navigator,
-    send: async (message) => sent.push(message),
-    timers: time.timers,
-    now: time.now,
-    log: null,
-  });
+  const { capturer, sent, time } = capturerOn(page);
   capturer.check();
   await time.advance(10_000);
   page.window.close();

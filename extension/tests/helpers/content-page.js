@@ -85,3 +85,24 @@ export function manualTime(start = Date.parse("2026-11-23T14:05:00-06:00")) {
     pendingCount: () => pending.size,
   };
 }
+
+/** A capturer on a loaded page with hand-moved time; `sent` collects the messages. */
+export function capturerOn(page, { limits, answer = { ok: true } } = {}) {
+  const time = manualTime();
+  const sent = [];
+  const capturer = page.capture.createCapturer({
+    site: page.site,
+    document: page.document,
+    location: page.window.location,
+    navigator: page.window.navigator,
+    send: async (message) => {
+      sent.push(message);
+      return answer;
+    },
+    timers: time.timers,
+    now: time.now,
+    limits,
+    log: null,
+  });
+  return { capturer, sent, time };
+}
