@@ -3,33 +3,15 @@
 // Review text is written by strangers: it only ever reaches the page through textContent.
 
 import { mountWorkbench } from "/workbench/workbench.js";
+import { localTime } from "/workbench/format.js";
+import { api } from "./page.js";
 
-const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
 const reviewId = Number(document.getElementById("review").dataset.reviewId);
 const EVENT_NAMES = {
   viewed: "Viewed", drafted: "Reply drafted", replied: "Reply posted", followup_call: "Follow-up call", resolved: "Resolved",
   not_resolved: "Not resolved", ignored: "Ignored", reported: "Reported", escalated: "Escalated", triage_changed: "Triage changed",
   match_confirmed: "Contact confirmed", review_updated: "Review changed on the platform", request_sent: "Review request sent",
 };
-
-/** The workbench's transport: a same-origin fetch with the session cookie and its CSRF header. */
-async function api(method, path, body) {
-  const response = await fetch(path, {
-    method,
-    credentials: "same-origin",
-    headers: { "X-CSRF-Token": csrfToken, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (response.status === 401) window.location.assign("/login");
-  const data = await response.json().catch(() => ({ ok: false, message: `The server answered ${response.status}.` }));
-  return { ok: response.ok && data.ok !== false, status: response.status, data };
-}
-
-function localTime(iso) {
-  if (!iso) return "";
-  const moment = new Date(iso);
-  return Number.isNaN(moment.getTime()) ? iso : moment.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
-}
 
 function item(list, text, className) {
   const li = document.createElement("li");
