@@ -48,11 +48,15 @@ def test_the_review_script_is_served(client):
     assert 'from "/workbench/workbench.js"' in body and "innerHTML" not in body
 
 
-def test_the_inbox_script_writes_text_only():
+def test_the_dashboards_scripts_write_text_only():
     from pathlib import Path
-    for name in ("dashboard.js", "review.js"):
-        source = (Path(__file__).resolve().parent.parent / "server" / "web" / "static" / name).read_text(encoding="utf-8")
-        assert "innerHTML" not in source and "insertAdjacentHTML" not in source and "outerHTML" not in source
+    root = Path(__file__).resolve().parent.parent
+    scripts = [*(root / "server" / "web" / "static").glob("*.js"), *(root / "extension" / "workbench").glob("*.js")]
+    assert len(scripts) > 10
+    for script in scripts:
+        source = script.read_text(encoding="utf-8")
+        for markup in ("innerHTML", "insertAdjacentHTML", "outerHTML", "document.write"):
+            assert markup not in source, f"{script.name} uses {markup}"
 
 
 def test_the_list_carries_each_reviews_triage(client, auth):

@@ -73,7 +73,7 @@ export async function startPanel({ ext, document = globalThis.document, search =
       return;
     }
     const shown = ids.slice(-MAX_LISTED);
-    const result = await worker.api("GET", `/api/reviews?ids=${shown.join(",")}&limit=${MAX_LISTED}`);
+    const result = await worker.api("GET", `/api/reviews?ids=${shown.join(",")}&limit=${MAX_LISTED}&order=attention`);
     if (!result?.ok) {
       replaceContent(reviewsStatus, h("span", { class: "wb-error", role: "alert" }, failureMessage(result, "The reviews could not be loaded.")));
       return;

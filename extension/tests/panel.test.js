@@ -89,7 +89,7 @@ test("the panel lists the reviews of the tab given by ?tab= in one request, over
   await start(ext);
   assert.deepEqual(ext.queries, [], "the tab id came from ?tab=");
   assert.deepEqual(ext.sent.find((message) => message.type === "tab-reviews"), { type: "tab-reviews", tab_id: 42 });
-  assert.deepEqual(ext.apiCalls().map((message) => message.path), ["/api/reviews?ids=1,2,3&limit=500"]);
+  assert.deepEqual(ext.apiCalls().map((message) => message.path), ["/api/reviews?ids=1,2,3&limit=500&order=attention"]);
   const reviews = $("[data-role=reviews]");
   assert.equal(reviews.dataset.loaded, "true");
   assert.equal(reviews.dataset.count, "3");

@@ -439,6 +439,15 @@ test("reviews are listed overdue first, then new, ready, cooling down and the re
   assert.deepEqual(ordered.map((each) => each.id), [5, 6, 7, 4, 8, 3, 2, 10, 1, 9]);
 });
 
+test("the server's attention groups come first: an escalation leads even a list of overdue reviews", () => {
+  const review = (id, stage, attention) => ({ id, attention, state: { stage } });
+  const ordered = attentionOrder([
+    review(1, "overdue", "overdue"), review(2, "new", "escalate"), review(3, "ready", "ready"), review(4, "new", "new"),
+    review(5, "follow_up", "overdue"),
+  ]);
+  assert.deepEqual(ordered.map((each) => each.id), [2, 1, 5, 4, 3]);
+});
+
 test("a review that cannot be loaded says why", async () => {
   const api = fakeApi(() => failure(404, "not_found", "There is no review 7."));
   const workbench = await mountWorkbench(document.body, { api, reviewId: 7 });

@@ -8,15 +8,22 @@ import { createWorkbench } from "./workbench.js";
 export const STAGE_ORDER = ["overdue", "new", "ready", "cooling_down", "follow_up", "escalated", "replied", "resolved", "closed",
   "ignored"];
 
-/** Reviews (each with its `state`) in the order staff should look at them; ties keep the given order. */
+// The server's groups (`GET /api/reviews?order=attention` gives each review its `attention`), first to last.
+export const ATTENTION_GROUPS = ["escalate", "overdue", "new", "ready", "cooling_down", "follow_up", "other"];
+
+/**
+ * Reviews (each with its `state`) in the order staff should look at them: by the server's `attention`
+ * group when it gave one (escalations first), then overdue first and by stage; ties keep the given order.
+ */
 export function attentionOrder(reviews) {
   const rank = (review) => {
+    const group = ATTENTION_GROUPS.indexOf(review.attention);
     const stage = STAGE_ORDER.indexOf(review.state?.stage);
-    return [isOverdue(review.state) ? 0 : 1, stage === -1 ? STAGE_ORDER.length : stage];
+    return [group === -1 ? ATTENTION_GROUPS.length : group, isOverdue(review.state) ? 0 : 1, stage === -1 ? STAGE_ORDER.length : stage];
   };
   return reviews
     .map((review, index) => ({ review, index, rank: rank(review) }))
-    .sort((a, b) => a.rank[0] - b.rank[0] || a.rank[1] - b.rank[1] || a.index - b.index)
+    .sort((a, b) => a.rank[0] - b.rank[0] || a.rank[1] - b.rank[1] || a.rank[2] - b.rank[2] || a.index - b.index)
     .map((entry) => entry.review);
 }
 

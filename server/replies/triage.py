@@ -8,13 +8,26 @@ people, spreads hate or advertises does not.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from server.replies.policy import ReviewContext, sentiment
 
 REPLY, DO_NOT_REPLY, ESCALATE = "reply", "do_not_reply", "escalate"
+
+
+def _rules_version() -> str:
+    """A fingerprint of the rules (this package's code): a triage stored under other rules is decided again."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+RULES_VERSION = _rules_version()
 
 REPORT_PATHS = {
     "google": "On Google Maps or in your Business Profile, open the review, choose ⋮ (More) → Report review, and pick the reason "

@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from server.storage import schema
 from server.storage.contacts import ContactQueries
 from server.storage.events import EventQueries
-from server.storage.reviews import ReviewFilter, ReviewQueries, StageFilter
+from server.storage.reviews import ATTENTION_GROUPS, AttentionOrder, ReviewFilter, ReviewQueries, StageFilter
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -140,4 +140,4 @@ class Store(ReviewQueries, EventQueries, ContactQueries):
             target.close()
 
 
-__all__ = ["ReviewFilter", "StageFilter", "Store", "StorePool", "initialise"]
+__all__ = ["ATTENTION_GROUPS", "AttentionOrder", "ReviewFilter", "StageFilter", "Store", "StorePool", "initialise"]

@@ -26,6 +26,32 @@ class StageFilter:
 
 
 @dataclass(frozen=True)
+class AttentionOrder:
+    """The inbox's order at one moment, as stored facts (decided by :func:`server.workflow.inbox.attention_order`):
+    open reviews the triage escalates, then overdue reviews and follow-up calls, then new, ready, cooling down,
+    follow-ups, and the rest; newest first within each group."""
+
+    overdue_seen_before: str  # open reviews first seen before this are overdue
+    cooling_viewed_after: str  # open reviews first viewed after this are cooling down
+    call_due_replied_before: str  # follow-ups replied to before this, with no call yet, are overdue
+
+
+# The groups of AttentionOrder, first to last; the rank below is the index (its ?s: overdue, call due, cooling).
+ATTENTION_GROUPS = ("escalate", "overdue", "new", "ready", "cooling_down", "follow_up", "other")
+_ATTENTION_RANK = f"""CASE
+    WHEN settled_stage = 'open' AND triage_action = 'escalate' THEN 0
+    WHEN settled_stage = 'open' AND first_seen_at < ? THEN 1
+    WHEN settled_stage = 'follow_up'
+         AND NOT EXISTS (SELECT 1 FROM events e WHERE e.review_id = reviews.id AND e.type = 'followup_call')
+         AND (SELECT min(e.at) FROM events e WHERE e.review_id = reviews.id AND e.type = 'replied') < ? THEN 1
+    WHEN settled_stage = 'open' AND first_viewed_at IS NULL THEN 2
+    WHEN settled_stage = 'open' AND first_viewed_at <= ? THEN 3
+    WHEN settled_stage = 'open' THEN 4
+    WHEN settled_stage = 'follow_up' THEN 5
+    ELSE 6 END"""
+
+
+@dataclass(frozen=True)
 class ReviewFilter:
     platform: str | None = None
     q: str | None = None
@@ -33,6 +59,7 @@ class ReviewFilter:
     has_owner_reply: bool | None = None
     stage: StageFilter | None = None
     ids: tuple[int, ...] | None = None
+    order: AttentionOrder | None = None  # None: newest first
     limit: int = 50
     offset: int = 0
 
@@ -58,6 +85,7 @@ class ReviewQueries:
         return self.db.conn.execute(f"INSERT INTO reviews ({columns}) VALUES ({placeholders})", tuple(values.values())).lastrowid
 
     def update_review(self, review_id: int, values: dict[str, Any]) -> None:
+        values = {**values, "triage_rules": None}  # a changed review is triaged again
         assignments = ", ".join(f"{name} = ?" for name in values)
         self.db.conn.execute(f"UPDATE reviews SET {assignments} WHERE id = ?", (*values.values(), review_id))
 
@@ -68,8 +96,19 @@ class ReviewQueries:
                              tuple(row.values()))
 
     def set_progress(self, progress: Iterable[tuple[str, str | None, int]]) -> None:
-        """Store each review's (settled stage, first viewed at), as the workflow derived them."""
-        self.db.conn.executemany("UPDATE reviews SET settled_stage = ?, first_viewed_at = ? WHERE id = ?", progress)
+        """Store each review's (settled stage, first viewed at), as the workflow derived them. Its stored
+        triage is forgotten (decided again when the inbox needs it): the events may hold a staff decision."""
+        self.db.conn.executemany("UPDATE reviews SET settled_stage = ?, first_viewed_at = ?, triage_rules = NULL WHERE id = ?",
+                                 progress)
+
+    def reviews_to_triage(self, rules: str, limit: int) -> list[dict[str, Any]]:
+        """Open reviews whose triage is not stored yet, or was decided by other rules than ``rules``."""
+        rows = self._rows("SELECT * FROM reviews WHERE settled_stage = 'open' AND triage_rules IS NOT ? LIMIT ?", (rules, limit))
+        return [review_json(row) for row in rows]
+
+    def set_triage(self, decisions: Iterable[tuple[str, str, int]]) -> None:
+        """Store each review's (triage action, or the staff's decision over it; rules version)."""
+        self.db.conn.executemany("UPDATE reviews SET triage_action = ?, triage_rules = ? WHERE id = ?", decisions)
 
     def reviews_without_progress(self) -> list[int]:
         return [row[0] for row in self._rows("SELECT id FROM reviews WHERE settled_stage IS NULL")]
@@ -101,8 +140,15 @@ class ReviewQueries:
                 params += [pattern, pattern]
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         total = self.db.conn.execute(f"SELECT count(*) FROM reviews {where}", params).fetchone()[0]
-        rows = self._rows(f"SELECT * FROM reviews {where} ORDER BY id DESC LIMIT ? OFFSET ?", (*params, query.limit, query.offset))
-        return [review_json(row) for row in rows], total
+        if query.order is None:
+            rows = self._rows(f"SELECT * FROM reviews {where} ORDER BY id DESC LIMIT ? OFFSET ?", (*params, query.limit, query.offset))
+            return [review_json(row) for row in rows], total
+        order = query.order
+        rows = self._rows(
+            f"SELECT *, {_ATTENTION_RANK} AS attention_rank FROM reviews {where} ORDER BY attention_rank, id DESC LIMIT ? OFFSET ?",
+            (order.overdue_seen_before, order.call_due_replied_before, order.cooling_viewed_after, *params, query.limit, query.offset),
+        )
+        return [{**review_json(row), "attention": ATTENTION_GROUPS[row["attention_rank"]]} for row in rows], total
 
     def _has_search_index(self) -> bool:
         if self._search_index is None:

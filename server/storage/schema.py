@@ -271,6 +271,14 @@ def m010_review_progress(db: Database) -> None:
     db.execute("CREATE INDEX reviews_stage ON reviews (settled_stage, first_seen_at)")
 
 
+@migrations()
+def m011_review_triage(db: Database) -> None:
+    """Each review's triage action, kept for the inbox's order (escalations first across pages) with the
+    version of the triage rules that decided it (NULL: not decided yet, or decided by older rules)."""
+    db.execute("ALTER TABLE reviews ADD COLUMN triage_action TEXT")
+    db.execute("ALTER TABLE reviews ADD COLUMN triage_rules TEXT")
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 

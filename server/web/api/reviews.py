@@ -63,7 +63,8 @@ def list_reviews():
         limit=int_arg("limit", 50, minimum=1, maximum=MAX_PAGE),
         offset=int_arg("offset", 0, minimum=0, maximum=10**9),
     )
-    reviews, total = inbox(store(), query, _choice("stage", STAGES), now())
+    by_attention = _choice("order", ("newest", "attention")) == "attention"
+    reviews, total = inbox(store(), query, _choice("stage", STAGES), now(), by_attention=by_attention)
     return ok(reviews=reviews, total=total, limit=query.limit, offset=query.offset)
 
 

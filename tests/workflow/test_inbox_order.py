@@ -1,0 +1,126 @@
+"""The inbox's order across pages (``GET /api/reviews?order=attention``): escalations, then overdue reviews
+and overdue follow-up calls, then new, ready, cooling down, follow-ups and the rest; newest first within each."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from server.web.app import create_app
+from server.workflow.inbox import attention_order
+from server.workflow.state import WorkflowSettings, add_business_days
+
+START = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)  # a Monday
+THREAT = "My attorney will be contacting you about what happened."
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.moment = START
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta) -> None:
+        self.moment += timedelta(**delta)
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def app(data_dir, clock):
+    return create_app({"TESTING": True, "DATA_DIR": str(data_dir), "CLOCK": clock})
+
+
+def add(client, auth, key: str, text: str = "The wait was long and nobody told us why.", rating: int = 2) -> int:
+    review = {"platform": "google", "platform_review_id": key, "reviewer_name": f"Reviewer {key}", "rating": rating, "text": text}
+    return client.post("/api/reviews", headers=auth, json={"reviews": [review]}).json["review_ids"][0]
+
+
+def log(client, auth, review_id: int, event_type: str, **fields) -> None:
+    answer = client.post(f"/api/reviews/{review_id}/events", headers=auth, json={"type": event_type, **fields})
+    assert answer.status_code == 200, answer.json
+
+
+def listed(client, auth, **params) -> list[tuple[int, str]]:
+    answer = client.get("/api/reviews", headers=auth, query_string={"order": "attention", "limit": 500, **params})
+    assert answer.status_code == 200, answer.json
+    return [(review["id"], review["attention"]) for review in answer.json["reviews"]]
+
+
+def test_an_escalation_written_first_leads_the_first_page_of_many(client, auth):
+    threat = add(client, auth, "threat", THREAT, rating=1)
+    for number in range(60):
+        add(client, auth, f"plain-{number}")
+    newest_first = client.get("/api/reviews", headers=auth, query_string={"limit": 50}).json["reviews"]
+    assert threat not in [review["id"] for review in newest_first]  # without the order it is on page 2
+    page = client.get("/api/reviews", headers=auth, query_string={"order": "attention", "limit": 50}).json
+    assert page["total"] == 61
+    assert (page["reviews"][0]["id"], page["reviews"][0]["attention"]) == (threat, "escalate")
+    assert page["reviews"][0]["triage"]["action"] == "escalate"
+    assert {review["attention"] for review in page["reviews"][1:]} == {"new"}
+
+
+@pytest.mark.usefixtures("reply_checker")
+def test_each_group_in_order_and_time_moves_reviews_between_them(client, auth, clock):
+    old = add(client, auth, "old")
+    clock.advance(hours=30)  # 'old' is now past the 24-hour target
+    threat = add(client, auth, "threat", THREAT, rating=1)
+    cooling = add(client, auth, "cooling")
+    ready = add(client, auth, "ready")
+    fresh = add(client, auth, "fresh")
+    called = add(client, auth, "called", rating=1)
+    calling = add(client, auth, "calling", rating=1)
+    for review_id in (ready, called, calling):
+        log(client, auth, review_id, "viewed")
+    clock.advance(minutes=31)
+    for review_id in (called, calling):
+        log(client, auth, review_id, "replied", text="Thank you for telling us; please call our office manager.")
+    log(client, auth, called, "followup_call", outcome="reached")
+    log(client, auth, cooling, "viewed")
+    settled = add(client, auth, "settled")
+    log(client, auth, settled, "ignored")
+    order = listed(client, auth)
+    assert order == [(threat, "escalate"), (old, "overdue"), (fresh, "new"), (ready, "ready"), (cooling, "cooling_down"),
+                     (calling, "follow_up"), (called, "follow_up"), (settled, "other")]
+
+    clock.advance(days=3)  # Thursday: the call on 'calling' (due two business days after the reply) is late
+    order = dict(listed(client, auth))
+    assert order[calling] == "overdue" and order[called] == "follow_up"
+    assert order[cooling] == "overdue" and order[fresh] == "overdue"
+
+
+def test_staff_decisions_and_changed_text_move_a_review(client, auth):
+    threat = add(client, auth, "threat", THREAT, rating=1)
+    plain = add(client, auth, "plain")
+    assert listed(client, auth)[0] == (threat, "escalate")
+    log(client, auth, threat, "triage_changed", action="reply", note="A patient joking about their lawyer friend.")
+    log(client, auth, plain, "triage_changed", action="escalate", note="Describes a billing dispute the owner must see.")
+    assert listed(client, auth)[0] == (plain, "escalate")
+    assert dict(listed(client, auth))[threat] == "new"
+
+    changed = add(client, auth, "later")
+    assert dict(listed(client, auth))[changed] == "new"  # triaged and stored as 'reply'
+    add(client, auth, "later", text=THREAT, rating=1)  # the reviewer edits it into a threat: triaged again
+    assert dict(listed(client, auth))[changed] == "escalate"
+
+
+def test_filters_keep_the_order(client, auth):
+    threat = add(client, auth, "threat", THREAT, rating=1)
+    add(client, auth, "plain", rating=4)
+    assert listed(client, auth, rating=1) == [(threat, "escalate")]
+    assert listed(client, auth, stage="new", q="attorney") == [(threat, "escalate")]
+    assert client.get("/api/reviews", headers=auth, query_string={"order": "loudest"}).status_code == 400
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/Chicago", "Asia/Tokyo"])
+def test_a_call_is_late_exactly_when_its_due_date_has_passed(zone):
+    settings = WorkflowSettings(time_zone=zone, followup_business_days=2)
+    now = datetime(2026, 11, 30, 15, 0, 7, 250000, tzinfo=timezone.utc)
+    first_on_time = datetime.fromisoformat(attention_order(settings, now).call_due_replied_before.replace("Z", "+00:00"))
+    assert now <= add_business_days(first_on_time, 2, zone)
+    assert now > add_business_days(first_on_time - timedelta(seconds=1), 2, zone)
