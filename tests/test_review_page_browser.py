@@ -5,6 +5,7 @@ Screenshots go to a temporary folder whose path is printed (run with ``-s`` to s
 from __future__ import annotations
 
 import tempfile
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,63 @@ def test_an_unknown_review_page_is_not_found(live_server, page):
     page.wait_for_selector("#reviews")
     answer = page.goto(live_server.url + "/reviews/424242")
     assert answer.status == 404
+
+
+class _Clock:
+    """The server's clock, moved on by the test instead of waiting for the cool-down."""
+
+    def __init__(self) -> None:
+        self.moment = datetime.now(timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
+@pytest.mark.usefixtures("reply_checker")
+def test_answer_a_review_after_the_cool_down_then_log_the_call_and_see_the_stage_follow(live_server, page, shots):
+    clock = _Clock()
+    live_server.app.config["CLOCK"] = clock
+    review_id = live_server.request("POST", "/api/reviews", {"reviews": [
+        review(platform_review_id="wait", reviewer_name="Jordan Ames", rating=2, text="Waited 50 minutes past my appointment time.")]}
+    ).json["review_ids"][0]
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    sign_in(page, live_server)
+    page.wait_for_selector("#reviews tbody tr")
+    page.goto(live_server.url + f"/reviews/{review_id}")
+    bench = page.locator(f"article.wb[data-review-id='{review_id}']")
+    expect(bench).to_have_attribute("data-loaded", "true", timeout=30_000)
+    assert bench.locator("[data-role=stage]").inner_text() == "Cooling down"
+    assert bench.locator("[data-action=posted]").is_disabled()
+
+    clock.moment += timedelta(minutes=31)
+    page.reload()
+    expect(bench).to_have_attribute("data-loaded", "true", timeout=30_000)
+    expect(bench.locator("[data-role=stage]")).to_have_text("Ready to reply")
+    bench.locator("textarea[data-role=reply]").fill(
+        "Thank you for telling us about the wait. We would like to hear more: please call our office manager.")
+    expect(bench.locator("[data-role=check-status]")).to_have_attribute("data-state", "allowed", timeout=15_000)
+    expect(bench.locator("[data-action=posted]")).to_be_enabled()
+    bench.locator("[data-action=posted]").click()
+    expect(bench.locator("[data-role=stage]")).to_have_text("Follow-up")
+    expect(page.locator("#timeline li", has_text="Reply posted")).to_have_count(1)
+
+    follow_up = bench.locator("[data-role=follow-up]")
+    expect(follow_up).to_be_visible()
+    follow_up.locator("[data-role=call-outcome][value=voicemail]").check()
+    follow_up.locator("[data-action=call]").click()
+    expect(follow_up.locator("[data-role=follow-up-due]")).to_contain_text("1 call logged")
+    follow_up.locator("[data-action=resolved]").click()
+    expect(bench.locator("[data-role=stage]")).to_have_text("Resolved")
+    expect(page.locator("#timeline li", has_text="outcome voicemail")).to_have_count(1)
+    expect(page.locator("#timeline li", has_text="Resolved")).to_have_count(1)
+    types = [event["type"] for event in live_server.request("GET", f"/api/reviews/{review_id}").json["events"]]
+    assert types == ["viewed", "viewed", "replied", "followup_call", "resolved"]
+
+    live_server.request("POST", "/api/reviews", {"reviews": [
+        review(platform_review_id="wait", reviewer_name="Jordan Ames", rating=4, text="Update: they called me and sorted it out.")]})
+    page.reload()
+    expect(page.locator("#versions li")).to_have_count(1)
+    assert "Waited 50 minutes" in page.locator("#versions li").inner_text()
+    expect(bench.locator("[data-role=review-text]")).to_have_text("Update: they called me and sorted it out.")
+    expect(page.locator("#timeline li", has_text="Review changed on the platform")).to_have_count(1)
+    page.screenshot(path=str(shots / "4-review-answered-and-resolved.png"), full_page=True)

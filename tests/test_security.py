@@ -209,3 +209,22 @@ def test_sign_out_ends_the_session(client, token):
     csrf = csrf_of(client)
     assert client.post("/logout", data={"csrf_token": csrf}).status_code == 302
     assert client.get("/api/reviews").status_code == 401
+
+
+def test_every_write_of_a_signed_in_session_needs_the_csrf_token(app, client, token):
+    """Every route that changes something (the API's and the dashboard's forms), found in the app itself:
+    a signed-in session without the page's CSRF token, or with a forged one, changes nothing."""
+    login(client, token)
+    stored = client.post("/api/reviews", json={"reviews": [review()]}, headers={"X-CSRF-Token": csrf_of(client)}).json
+    writes = sorted(
+        (method, re.sub(r"<[^>]+>", "1", rule.rule))
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods & {"POST", "PUT", "PATCH", "DELETE"}
+    )
+    assert len(writes) >= 10, writes
+    for method, path in writes:
+        for headers in ({}, {"X-CSRF-Token": "forged"}):
+            answer = client.open(path, method=method, json={}, headers=headers)
+            assert_error(answer, 403, "csrf_failed")
+    assert client.get("/api/reviews").json["total"] == 1 and stored["created"] == 1
+    assert [event["type"] for event in client.get(f"/api/reviews/{stored['review_ids'][0]}").json["events"]] == []

@@ -543,6 +543,8 @@ test("the follow-up call is offered only when the server says one is due, and ke
   const history = $$(document, "[data-role=follow-up]").filter(shown).map((section) => $(section, "[data-role=follow-up-due]").textContent);
   assert.match(history[1], /^Marked resolved\. 2 calls logged\.$/, "no call is said to be due once resolved");
   assert.match(history[2], /^Marked not resolved\. 1 call logged\.$/);
+  const controls = $$(document, "[data-role=follow-up]").filter(shown).map((section) => $(section, "[data-role=follow-up-controls]").hidden);
+  assert.deepEqual(controls, [false, true, true], "a finished follow-up shows its history, not the buttons to log a call");
 });
 
 test("“I posted it” is locked like Copy: during the cool-down, while a check is pending and while the checker blocks", async (t) => {

@@ -58,9 +58,8 @@ export function followUp({ api, reviewId, report, onState }) {
       .then((logged) => { if (logged) note.value = ""; });
   }
 
-  const element = h("section", { class: "wb-section wb-follow-up", "data-role": "follow-up", "aria-label": "Follow-up", hidden: true },
-    h("h3", {}, "Follow-up call"),
-    due,
+  // What logs a call: hidden once the follow-up is over, when only its history is shown.
+  const controls = h("div", { "data-role": "follow-up-controls" },
     h("fieldset", { class: "wb-fieldset" }, h("legend", {}, "How did the call go?"), outcomes),
     h("label", { for: noteId, class: "wb-label" }, "Note (optional; never ask for the review to be changed)"),
     note,
@@ -68,6 +67,8 @@ export function followUp({ api, reviewId, report, onState }) {
       button("call", "Log the call", logCall, { class: "wb-primary" }),
       button("resolved", "Resolved", () => log({ type: "resolved" }, "Marked resolved.")),
       button("not-resolved", "Not resolved", () => log({ type: "not_resolved" }, "Marked not resolved."))));
+  const element = h("section", { class: "wb-section wb-follow-up", "data-role": "follow-up", "aria-label": "Follow-up", hidden: true },
+    h("h3", {}, "Follow-up call"), due, controls);
 
   return {
     element,
@@ -80,6 +81,7 @@ export function followUp({ api, reviewId, report, onState }) {
           ? `Call due by ${localTime(state.followup_due_at)}${state.followup_assignee ? ` (${state.followup_assignee})` : ""}${state.followup_overdue ? ": overdue" : ""}. `
           : "";
       replaceContent(due, dueText, calls);
+      controls.hidden = Boolean(done);
       due.dataset.overdue = String(Boolean(state?.followup_overdue) && !done);
     },
   };

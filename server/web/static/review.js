@@ -23,6 +23,9 @@ function item(list, text, className) {
 function eventText(event) {
   const parts = [`${localTime(event.at)}: ${EVENT_NAMES[event.type] || event.type.replaceAll("_", " ")}`];
   if (event.outcome) parts.push(`outcome ${event.outcome}`);
+  const rating = event.changes?.rating;
+  if (rating && rating.old != null && rating.new != null) parts.push(`rating ${rating.old}★ → ${rating.new}★`);
+  if (event.changes?.text) parts.push("text changed");
   if (event.action) parts.push(`now ${event.action.replaceAll("_", " ")}`);
   if (event.staff) parts.push(`by ${event.staff}`);
   if (event.note) parts.push(`“${event.note}”`);
