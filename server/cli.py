@@ -109,6 +109,8 @@ def serve(host: str | None, port: int | None, allow_network: bool, data_dir: Pat
     click.echo(f"ReviewDesk {__version__} is running.")
     click.echo(f"  Data directory:  {app.config['DATA_DIR']}")
     click.echo(f"  Dashboard:       {base_url}/  (sign in with the pairing token)")
+    click.echo(f"  Sign-in link:    {base_url}/login#token={token}")
+    click.echo("      (opens the dashboard signed in: bookmark it in this computer's browser, share it with no one)")
     click.echo(f"  Pair the toolbar: in its options set the server to {base_url} and paste the pairing token:")
     click.echo(f"      {token}")
     click.echo("  ('reviewdesk token' prints it again; 'reviewdesk token --rotate' makes a new one.)")

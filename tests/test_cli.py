@@ -64,6 +64,7 @@ def test_serve_prints_the_dashboard_and_pairing_and_answers(served):
     output = "\n".join(lines)
     token = ConfigFile(data_dir).token()
     assert f"Dashboard:       http://127.0.0.1:{port}/" in output
+    assert f"Sign-in link:    http://127.0.0.1:{port}/login#token={token}" in output
     assert token in output and "reviewdesk token" in output
     status, body = get_json(port, "/api/health", token)
     assert status == 200 and body["ok"] is True and body["version"]

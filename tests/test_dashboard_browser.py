@@ -116,3 +116,18 @@ def test_a_web_page_cannot_read_or_write_even_while_the_dashboard_is_signed_in(l
     )
     total = live_server.request("GET", "/api/reviews?q=Forged").json["total"]
     assert total == 0
+
+
+def test_the_sign_in_link_signs_in_and_leaves_no_token_in_the_address(live_server, page):
+    page.goto(live_server.url + f"/login#token={live_server.token}")
+    page.wait_for_url(live_server.url + "/")
+    expect(page.locator("#status")).to_have_text("No reviews yet. Capture a review page with the toolbar.")
+    assert live_server.token not in page.url
+    page.go_back()
+    assert live_server.token not in page.url
+
+
+def test_a_stale_sign_in_link_says_what_to_do(live_server, page):
+    page.goto(live_server.url + "/login#token=an-old-token-from-before-rotation")
+    expect(page.locator("[role=alert]")).to_contain_text("That is not the pairing token")
+    assert "an-old-token" not in page.url
