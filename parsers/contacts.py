@@ -329,11 +329,17 @@ def _text(value: Any) -> str:
 # -- contacts ---------------------------------------------------------------------------------------
 
 
-def read_contacts(raw: bytes, filename: str, explicit: dict[str, str] | None = None) -> ContactFile:
+def mapped_table(raw: bytes, filename: str, explicit: dict[str, str] | None = None) -> tuple[Table, dict[str, str]]:
+    """A contact export's table and its column -> field mapping (automatic, then ``explicit``)."""
     table = read_table(raw, filename)
     mapping = auto_mapping(table.columns, SYNONYMS)
     if explicit:
         mapping = apply_explicit(mapping, explicit, table.columns, FIELDS)
+    return table, mapping
+
+
+def read_contacts(raw: bytes, filename: str, explicit: dict[str, str] | None = None) -> ContactFile:
+    table, mapping = mapped_table(raw, filename, explicit)
     targets = set(mapping.values())
     if not targets & {"name", "first_name", "last_name"}:
         raise ContactFileError(
@@ -385,6 +391,49 @@ def read_contacts(raw: bytes, filename: str, explicit: dict[str, str] | None = N
     if bad_dates:
         result.warnings.append(f"{bad_dates} date(s) could not be read and were left out; use ISO (2026-11-05) or US (11/05/2026) dates.")
     return result
+
+
+@dataclass
+class ContactPreview:
+    """What an export looks like before it is imported: its columns, the field each column goes to
+    ("ignore" for the rest), the first rows as text, the encoding and the number of rows."""
+
+    columns: list[str]
+    mapping: dict[str, str]  # every column -> a field of FIELDS or "ignore"
+    sample: list[dict[str, Any]]  # {"row": number, "values": [text per column]}
+    rows: int
+    encoding: str | None
+    has_name: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "columns": self.columns, "mapping": self.mapping, "fields": list(FIELDS), "sample": self.sample,
+            "rows": self.rows, "encoding": self.encoding, "has_name": self.has_name,
+        }
+
+
+def read_preview(raw: bytes, filename: str, explicit: dict[str, str] | None = None, sample_rows: int = 5) -> ContactPreview:
+    """The columns of a contact export and how they would be mapped (automatically, then ``explicit``),
+    with its first ``sample_rows`` rows, read the same way :func:`read_contacts` reads them."""
+    table, mapping = mapped_table(raw, filename, explicit)
+    sample = [
+        {"row": number, "values": [_shown(_cell(values, i)) for i in range(len(table.columns))]}
+        for number, values in table.rows[:sample_rows]
+    ]
+    return ContactPreview(
+        columns=table.columns,
+        mapping={column: mapping.get(column, "ignore") for column in table.columns},
+        sample=sample,
+        rows=len(table.rows),
+        encoding=table.encoding,
+        has_name=bool(set(mapping.values()) & {"name", "first_name", "last_name"}),
+    )
+
+
+def _shown(value: Any, limit: int = 200) -> str:
+    """A cell as a person reads it: dates as dates, whole numbers without ".0", long text cut short."""
+    text = (parse_date(value) or "") if isinstance(value, (datetime, date)) else _text(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def header_of(mapping: dict[str, str], target: str) -> str:

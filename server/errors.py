@@ -49,6 +49,12 @@ class NotFound(DomainError):
     code = "not_found"
 
 
+class Conflict(DomainError):
+    """Something already under way stands in the way (an import still running): wait, then try again."""
+
+    code = "conflict"
+
+
 class TooLarge(DomainError):
     """More than one request may carry (too many reviews): send it in parts."""
 

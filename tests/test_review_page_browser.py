@@ -187,3 +187,39 @@ def test_answer_a_review_after_the_cool_down_then_log_the_call_and_see_the_stage
     expect(bench.locator("[data-role=review-text]")).to_have_text("Update: they called me and sorted it out.")
     expect(page.locator("#timeline li", has_text="Review changed on the platform")).to_have_count(1)
     page.screenshot(path=str(shots / "4-review-answered-and-resolved.png"), full_page=True)
+
+
+def test_confirm_who_wrote_it_and_reject_a_namesake(live_server, page, shots):
+    from server.contacts.importing import import_contacts
+    from server.storage import Store
+
+    export = ("Patient ID,First Name,Last Name,Phone,Last Visit\n"
+              "P-100,Priya,Raman,555-301-2211,2026-11-20\n"
+              "P-200,Priya,Ramanathan,555-301-9988,2025-02-03\n").encode()
+    with Store.connect(live_server.app.config["DATABASE"]) as store:
+        import_contacts(store, export, "patients.csv", now=datetime.now(timezone.utc))
+    review_id = live_server.request("POST", "/api/reviews", {"reviews": [
+        review(platform_review_id="priya", reviewer_name="Priya Raman", rating=3, text="Fine visit, long wait.")]}
+    ).json["review_ids"][0]
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    sign_in(page, live_server)
+    page.wait_for_selector("#reviews tbody tr")
+    page.goto(live_server.url + f"/reviews/{review_id}")
+    bench = page.locator(f"article.wb[data-review-id='{review_id}']")
+    expect(bench).to_have_attribute("data-loaded", "true", timeout=30_000)
+    candidates = bench.locator("[data-role=candidate]")
+    expect(candidates.first).to_be_visible(timeout=15_000)
+    best = candidates.first
+    assert "Priya Raman" == best.locator(".wb-candidate-name").inner_text()
+    assert best.get_attribute("data-confidence") == "high"
+    assert best.locator(".wb-reasons li").count() >= 1
+    best.locator("[data-action=confirm]").click()
+    expect(bench.locator("[data-role=candidate][data-decision=confirmed]")).to_have_count(1)
+    expect(page.locator("#timeline li", has_text="Contact confirmed")).to_have_count(1)
+    namesake = bench.locator("[data-role=candidate]", has_text="Ramanathan")
+    if namesake.count():
+        namesake.locator("[data-action=reject]").click()
+        expect(bench.locator("[data-role=candidate][data-decision=rejected]")).to_have_count(1)
+    page.screenshot(path=str(shots / "5-review-who-wrote-it.png"), full_page=True)
+    decided = live_server.request("GET", f"/api/reviews/{review_id}/matches").json["candidates"]
+    assert [(c["name"], c["decision"]) for c in decided][0] == ("Priya Raman", "confirmed")

@@ -18,9 +18,10 @@ function activityItem(activity) {
 
 /**
  * `[data-role=candidates]`: `{element, load()}`. Confirm/reject send
- * `POST /api/reviews/<id>/match {contact_id, decision}` and show the candidates the server returns.
+ * `POST /api/reviews/<id>/match {contact_id, decision}`, show the candidates the server returns, then
+ * call `onDecided(decision)` (a confirmation is logged in the review's timeline).
  */
-export function matchList({ api, reviewId, report = () => {} }) {
+export function matchList({ api, reviewId, report = () => {}, onDecided = () => {} }) {
   const note = h("p", { class: "wb-muted", "data-role": "match-note", role: "status" });
   const list = h("ul", { class: "wb-candidates" });
   const element = h("section", { class: "wb-section wb-matches", "data-role": "candidates", "aria-label": "Who wrote it?",
@@ -37,6 +38,7 @@ export function matchList({ api, reviewId, report = () => {} }) {
     }
     report(decision === "confirm" ? `Confirmed: ${candidate.name} wrote this review.` : `Noted: ${candidate.name} is not the reviewer.`, "success");
     show(result.data);
+    onDecided(decision);
   }
 
   function candidateItem(candidate) {

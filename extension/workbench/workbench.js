@@ -19,7 +19,8 @@ import { triagePanel } from "./triage.js";
  * Options: `api(method, path, body) -> Promise<{ok, status, data}>`; `review` (as the API lists it,
  * with its `state`, or pass `state`); `hooks`: `copyText(text)`, `insertReply(text) -> {ok, message}`
  * (no Insert button without it), `now()` (milliseconds); `collapsible` (a list entry that opens on
- * demand; default false: open at once); `onOpen(workbench)`, `onStateChange(state)`.
+ * demand; default false: open at once); `onOpen(workbench)`, `onStateChange(state)` (also called, with the
+ * same state, when staff confirm or reject who wrote it: the review's log changed).
  *
  * Opening it the first time logs `viewed` (the server stamps it and starts the cool-down, W1), then
  * loads the triage, suggestions and match candidates. Returns `{element, reviewId, open(), close(),
@@ -160,7 +161,8 @@ export function createWorkbench({ api, review, state = review?.state ?? null, ho
     parts = { card: reviewCard(currentReview, { meta: false }) };
     parts.triage = triagePanel({ api, reviewId, report: reporterFor(() => parts.triage.element),
                                  onChanged: async () => { await loadAdvice(); await refresh(); } });
-    parts.matches = matchList({ api, reviewId, report: reporterFor(() => parts.matches.element) });
+    parts.matches = matchList({ api, reviewId, report: reporterFor(() => parts.matches.element),
+                               onDecided: () => onStateChange(currentState) });
     parts.followUp = followUp({ api, reviewId, report: reporterFor(() => parts.followUp.element), onState: applyState });
     parts.closeOut = closeOut({ api, reviewId, report: reporterFor(() => parts.closeOut.element), onState: applyState });
     replaceContent(body, parts.card, parts.triage.element, parts.matches.element, parts.followUp.element,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from parsers.contacts import Contact, ContactFileError, read_activities, read_contacts
+from parsers.contacts import Contact, ContactFileError, ContactPreview, read_activities, read_contacts, read_preview
 from parsers.isotime import iso_utc
 from server.contacts.identity import ContactIdentities, merged
 from server.contacts.keys import cached_contact_name, contact_keys, stored_contact_keys
@@ -104,6 +104,15 @@ def import_contacts(
     return report
 
 
+def preview_contacts(raw: bytes, filename: str, mapping: dict[str, str] | None = None) -> ContactPreview:
+    """How :func:`import_contacts` would read an export (its columns, their mapping, the first rows),
+    without storing anything. Raises UnreadableFile."""
+    try:
+        return read_preview(raw, filename, mapping)
+    except ContactFileError as error:
+        raise UnreadableFile(str(error)) from None
+
+
 def _store(store: Store, contacts: Sequence[ContactRow], now: str, report: ImportReport, progress: Progress | None,
            extra_activities: Sequence[tuple]) -> None:
     """Insert new contacts and update known ones, atomically.
@@ -116,6 +125,8 @@ def _store(store: Store, contacts: Sequence[ContactRow], now: str, report: Impor
         known = ContactIdentities(store.contact_identities())
         next_id = store.next_contact_id()
         seen_in_file: dict[int, int] = {}
+        if progress:
+            progress(0, len(contacts))
         inserts, updates, keys, stale_keys, activities = [], [], [], [], []
         for done, contact in enumerate(contacts, start=1):
             incoming = contact.values
@@ -169,4 +180,4 @@ def _collector_paused():
             gc.enable()
 
 
-__all__ = ["ImportReport", "import_contacts"]
+__all__ = ["ImportReport", "import_contacts", "preview_contacts"]

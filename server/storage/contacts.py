@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from server.storage.chunks import in_chunks
+from server.storage.reviews import review_json
 
 CONTACT_COLUMNS = ("external_id", "name", "first_name", "last_name", "middle_name", "preferred_name", "phone", "email",
                    "last_seen_at")
@@ -111,6 +112,17 @@ class ContactQueries:
     def match_decisions(self, review_id: int) -> dict[int, str]:
         rows = self.db.conn.execute("SELECT contact_id, decision FROM match_decisions WHERE review_id = ?", (review_id,))
         return {row["contact_id"]: row["decision"] for row in rows}
+
+    def reviews_confirmed_for(self, contact_id: int) -> list[dict[str, Any]]:
+        """The reviews staff confirmed this contact wrote (newest first), each with when and by whom it was confirmed."""
+        rows = self.db.conn.execute(
+            "SELECT r.*, m.decided_at AS confirmed_at, m.staff AS confirmed_by "
+            "FROM match_decisions m JOIN reviews r ON r.id = m.review_id "
+            "WHERE m.contact_id = ? AND m.decision = 'confirm' "
+            "ORDER BY coalesce(r.created_at, r.date_max, r.first_seen_at) DESC, r.id DESC",
+            (contact_id,),
+        )
+        return [{**review_json(row), "confirmed_at": row["confirmed_at"], "confirmed_by": row["confirmed_by"]} for row in rows]
 
     def save_match_decision(self, review_id: int, contact_id: int, decision: str, at: str, staff: str | None) -> None:
         self.db.conn.execute(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
+from functools import partial
 from pathlib import Path
 
 from flask import Flask
 
 from server.config import ConfigFile, ensure_private_dir, load_settings, resolve_data_dir
+from server.contacts.import_jobs import ImportJobs
 from server.storage import Store, StorePool, initialise
 from server.web import api, dashboard, security, workbench
 from server.web.api.common import release_store
@@ -37,6 +39,7 @@ def create_app(test_config: dict | None = None, *, data_dir: str | os.PathLike |
         derive_missing_progress(store)
     app.extensions["reviewdesk.store_pool"] = StorePool(app.config["DATABASE"], keep=app.config["THREADS"])
     app.teardown_appcontext(release_store)
+    app.extensions["reviewdesk.import_jobs"] = ImportJobs(partial(Store.connect, app.config["DATABASE"]))
 
     register_error_handlers(app)
     security.init_app(app)

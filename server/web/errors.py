@@ -31,6 +31,7 @@ DOMAIN_STATUS: dict[type[domain.DomainError], int] = {
     domain.ValidationError: 422,
     domain.NotFound: 404,
     domain.CooldownActive: 409,
+    domain.Conflict: 409,
     domain.TooLarge: 413,
     domain.UnreadableFile: 422,
     domain.Unsupported: 422,

@@ -37,6 +37,7 @@ class StaffEvent:
     override_reason: str | None = None
     staff: str | None = None
     action: str | None = None  # a triage_changed event: the action staff chose instead
+    assignee: str | None = None  # an assigned event: who makes the follow-up call from now on
 
 
 @dataclass
@@ -62,6 +63,10 @@ def log_event(store: Store, review: dict[str, Any], event: StaffEvent, now: date
         if not event.note:
             raise InvalidField("note", "Say in 'note' why the triage is changed (a short reason; it teaches the triage later).")
         data["action"] = event.action
+    if event.type == "assigned":
+        if not event.assignee:
+            raise InvalidField("assignee", "Assigning the follow-up needs 'assignee': the name of the person who will call.")
+        data["assignee"] = event.assignee
     if event.type == "followup_call":
         if event.outcome not in CALL_OUTCOMES:
             raise InvalidField("outcome", f"A follow-up call needs 'outcome': one of {', '.join(CALL_OUTCOMES)}.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,18 +17,23 @@ from server.storage import Store
 
 YELP_NOTE = "Yelp is never included: Yelp forbids asking customers for reviews."
 LINKED_PLATFORMS = ("google", "facebook")
+# A spreadsheet reads a cell starting with these as a formula (a leading tab or carriage return is skipped first).
+FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+PHONE_NUMBER = re.compile(r"^\+?[0-9 ().\-]+$")  # digits and punctuation only: nothing a formula could call
 
 
 def request_list(store: Store, now: datetime) -> dict[str, Any]:
     """Who to ask for a review now, with the practice's review links."""
     settings = all_settings(store.settings())
     recent_since = iso_utc(now - timedelta(days=settings["request_recent_days"]))
-    asked = store.requests_sent_since(iso_utc(now - timedelta(days=settings["request_cap_days"])))
+    asked_since = iso_utc(now - timedelta(days=settings["request_cap_days"]))
+    last_asked = store.requests_sent_since("")  # every contact ever asked: when, last
     links = {name: settings[f"{name}_review_link"] for name in LINKED_PLATFORMS if settings[f"{name}_review_link"]}
     contacts = [
-        {"contact_id": c["id"], "name": c["name"], "phone": c["phone"], "email": c["email"], "last_seen_at": c["last_seen_at"]}
+        {"contact_id": c["id"], "name": c["name"], "phone": c["phone"], "email": c["email"], "last_seen_at": c["last_seen_at"],
+         "last_asked_at": last_asked.get(c["id"])}
         for c in store.contacts_seen_since(recent_since)
-        if not c["opted_out"] and c["id"] not in asked
+        if not c["opted_out"] and last_asked.get(c["id"], "") < asked_since
     ]
     note = YELP_NOTE
     if not links:
@@ -37,14 +43,25 @@ def request_list(store: Store, now: datetime) -> dict[str, Any]:
 
 
 def as_csv(listing: dict[str, Any]) -> str:
-    """The request list as a spreadsheet: one row per contact, with the review links."""
+    """The request list as a spreadsheet: one row per contact, with the review links. Contact fields come
+    from imported exports, so none of them can become a live formula in the spreadsheet (:func:`inert`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["name", "phone", "email", "last_seen_at", *[f"{name}_review_link" for name in listing["links"]]])
     for contact in listing["contacts"]:
-        writer.writerow([contact["name"], contact["phone"] or "", contact["email"] or "", contact["last_seen_at"] or "",
-                         *listing["links"].values()])
+        writer.writerow([inert(value) for value in (contact["name"], contact["phone"], contact["email"], contact["last_seen_at"],
+                                                    *listing["links"].values())])
     return buffer.getvalue()
+
+
+def inert(value: str | None) -> str:
+    """A spreadsheet cell that shows ``value`` as text: a value a spreadsheet would run as a formula
+    (starting with =, +, -, @, or a tab or carriage return) gets a leading single quote; phone numbers
+    such as +1 512 555 0100 stay as they are."""
+    text = value or ""
+    if FORMULA_START.match(text) and not PHONE_NUMBER.match(text):
+        return "'" + text
+    return text
 
 
 def _require_contacts(store: Store, contact_ids: list[int]) -> None:

@@ -20,10 +20,10 @@ from server.settings import all_settings, local_time_zone
 from server.storage.reviews import StageFilter
 
 EVENT_TYPES = ("viewed", "drafted", "replied", "followup_call", "resolved", "not_resolved", "ignored", "reported",
-               "escalated", "triage_changed", "match_confirmed", "review_updated", "request_sent")
+               "escalated", "triage_changed", "assigned", "match_confirmed", "review_updated", "request_sent")
 # Events staff log through the API (the others are logged by ReviewDesk itself).
 LOGGABLE = ("viewed", "drafted", "replied", "followup_call", "resolved", "not_resolved", "ignored", "reported", "escalated",
-            "triage_changed")
+            "triage_changed", "assigned")
 TRIAGE_ACTIONS = ("reply", "do_not_reply", "escalate")
 CALL_OUTCOMES = ("reached", "voicemail", "unreachable")
 STAGES = ("new", "cooling_down", "ready", "overdue", "replied", "follow_up", "resolved", "closed", "ignored", "escalated")
@@ -104,6 +104,12 @@ def staff_triage(events: list[dict[str, Any]]) -> dict[str, Any] | None:
     if changed is None:
         return None
     return {"action": changed.get("action"), "reason": changed.get("note"), "staff": changed.get("staff"), "at": changed["at"]}
+
+
+def followup_assignee(events: list[dict[str, Any]], settings: WorkflowSettings) -> str:
+    """Who makes the follow-up call (W6): the latest ``assigned`` event's assignee, else the setting."""
+    assigned = _last(events, "assigned")
+    return assigned["assignee"] if assigned and assigned.get("assignee") else settings.followup_assignee
 
 
 def first_view(events: list[dict[str, Any]]) -> str | None:
@@ -193,7 +199,7 @@ def state(review: dict[str, Any], events: list[dict[str, Any]], settings: Workfl
         "replied_at": iso_utc(replied_at) if replied_at else None,
         "replied_before_cooldown": bool(replied and (replied.get("override_reason") or _before_cooldown(replied, cooldown_end))),
         "followup_due_at": iso_utc(followup_due) if followup_due else None,
-        "followup_assignee": settings.followup_assignee if follow_up else None,
+        "followup_assignee": followup_assignee(events, settings) if follow_up else None,
         "followup_overdue": bool(followup_due and not calls and not outcome and now > followup_due),
         "calls": len(calls),
     }

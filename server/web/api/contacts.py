@@ -1,14 +1,17 @@
-"""Contacts: import an export (multipart), search, and one contact with its activities."""
+"""Contacts: preview and import an export (multipart), at once or in the background with its progress,
+search, and one contact with its activities and the reviews matched to it."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint, current_app, request
 
 from parsers.contacts import ContactFileError, parse_mapping_options
-from server.contacts.importing import import_contacts
-from server.errors import NotFound
+from server.contacts.import_jobs import ImportJobs
+from server.contacts.importing import import_contacts, preview_contacts
+from server.contacts.record import contact_record
 from server.web.api.common import int_arg, now, ok, store
 from server.web.errors import ApiError
 
@@ -31,18 +34,52 @@ def _mapping(field_name: str) -> dict[str, str] | None:
         raise ApiError(400, "bad_mapping", f"'{field_name}' must be a JSON object like {{\"Nom\": \"last_name\"}} or lines like Nom=last_name.") from None
 
 
-@bp.post("/contacts/import")
-def import_file():
+def _export() -> tuple[bytes, str]:
+    """The uploaded contact export (multipart field ``file``) and its name."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise ApiError(400, "missing_field", "Send the contact export as the multipart field 'file'.")
+    return upload.read(), upload.filename
+
+
+def _import_options() -> dict[str, Any]:
+    """The optional parts of an import: the explicit mapping, a separate activity export and its mapping."""
     activities = request.files.get("activities")
-    report = import_contacts(
-        store(), upload.read(), upload.filename, now=now(), mapping=_mapping("mapping"),
-        activities=(activities.read(), activities.filename or "activities.csv") if activities and activities.filename else None,
-        activity_mapping=_mapping("activities_mapping"),
-    )
+    has_activities = activities is not None and bool(activities.filename)
+    return {
+        "mapping": _mapping("mapping"),
+        "activities": (activities.read(), activities.filename) if has_activities else None,
+        "activity_mapping": _mapping("activities_mapping"),
+    }
+
+
+def _import_jobs() -> ImportJobs:
+    return current_app.extensions["reviewdesk.import_jobs"]
+
+
+@bp.post("/contacts/preview")
+def preview_file():
+    raw, filename = _export()
+    return ok(**preview_contacts(raw, filename, _mapping("mapping")).as_json())
+
+
+@bp.post("/contacts/import")
+def import_file():
+    raw, filename = _export()
+    report = import_contacts(store(), raw, filename, now=now(), **_import_options())
     return ok(**report.as_json())
+
+
+@bp.post("/contacts/imports")
+def start_import():
+    raw, filename = _export()
+    job = _import_jobs().start(raw, filename, now=now(), **_import_options())
+    return ok(202, **job.as_json())
+
+
+@bp.get("/contacts/imports/<job_id>")
+def import_progress(job_id: str):
+    return ok(**_import_jobs().get(job_id).as_json())
 
 
 @bp.get("/contacts")
@@ -56,7 +93,4 @@ def list_contacts():
 
 @bp.get("/contacts/<int:contact_id>")
 def get_contact(contact_id: int):
-    contact = store().get_contact(contact_id)
-    if contact is None:
-        raise NotFound(f"There is no contact {contact_id}; it may have been imported into another data directory.")
-    return ok(contact=contact)
+    return ok(contact=contact_record(store(), contact_id))

@@ -11,6 +11,7 @@ from server.workflow.state import LOGGABLE
 
 bp = Blueprint("events", __name__)
 MAX_NOTE = 5000
+MAX_ASSIGNEE = 200
 
 
 @bp.post("/reviews/<int:review_id>/events")
@@ -21,7 +22,7 @@ def log(review_id: int):
         raise ApiError(400, "missing_field", f"Send {{\"type\": ...}}; types you can log: {', '.join(LOGGABLE)}.")
     event = StaffEvent(
         type=body["type"], at=None if body.get("at") is None else str(body["at"]), outcome=body.get("outcome"),
-        action=body.get("action"),
+        action=body.get("action"), assignee=optional_text(body, "assignee", MAX_ASSIGNEE),
         **{name: optional_text(body, name, MAX_NOTE) for name in ("note", "text", "override_reason", "staff")},
     )
     logged = log_event(store(), review, event, now())

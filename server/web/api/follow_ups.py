@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, request
+
+from server.web.api.common import now, ok, store
+from server.workflow.follow_ups import open_follow_ups
 
 bp = Blueprint("follow_ups", __name__)
+
+
+@bp.get("/follow-ups")
+def follow_ups():
+    """``?assignee=`` → ``{ok, follow_ups, assignees}``: the open follow-up calls, overdue first, then by due date."""
+    return ok(**open_follow_ups(store(), now(), assignee=request.args.get("assignee", "").strip() or None))

@@ -11,6 +11,7 @@ const EVENT_NAMES = {
   viewed: "Viewed", drafted: "Reply drafted", replied: "Reply posted", followup_call: "Follow-up call", resolved: "Resolved",
   not_resolved: "Not resolved", ignored: "Ignored", reported: "Reported", escalated: "Escalated", triage_changed: "Triage changed",
   match_confirmed: "Contact confirmed", review_updated: "Review changed on the platform", request_sent: "Review request sent",
+  assigned: "Follow-up assigned",
 };
 
 function item(list, text, className) {
@@ -27,6 +28,7 @@ function eventText(event) {
   if (rating && rating.old != null && rating.new != null) parts.push(`rating ${rating.old}★ → ${rating.new}★`);
   if (event.changes?.text) parts.push("text changed");
   if (event.action) parts.push(`now ${event.action.replaceAll("_", " ")}`);
+  if (event.assignee) parts.push(`to ${event.assignee}`);
   if (event.staff) parts.push(`by ${event.staff}`);
   if (event.note) parts.push(`“${event.note}”`);
   return parts.join(" · ");
