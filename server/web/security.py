@@ -75,13 +75,36 @@ def has_dashboard_session() -> bool:
     return isinstance(remembered, str) and hmac.compare_digest(remembered, token_digest(current_token()))
 
 
+def require_dashboard_session() -> None:
+    """Only the signed-in dashboard itself may go on: not the toolbar's token, not another page.
+
+    For what must never reach the toolbar or a script holding the token, such as the token itself.
+    """
+    if request.headers.get("Authorization") is not None or not has_dashboard_session():
+        raise ApiError(
+            403,
+            "dashboard_only",
+            "Only the signed-in dashboard can show or change the pairing token: open Settings in the dashboard "
+            "(or run 'reviewdesk token' on this computer).",
+        )
+
+
+def rotate_token_keeping_this_session() -> str:
+    """A new pairing token: the old one, the toolbar's copy and every other dashboard session stop working;
+    this dashboard session goes on with the new token (and its CSRF token)."""
+    token = current_app.extensions["reviewdesk.config_file"].rotate_token()
+    session["auth"] = token_digest(token)
+    return token
+
+
 def check_csrf(sent: str | None) -> None:
     expected = session.get("csrf")
     if not sent or not expected or not hmac.compare_digest(sent, expected):
         raise ApiError(403, "csrf_failed", "The page's security token is missing or out of date. Reload the dashboard and try again.")
 
 
-def _own_origin() -> str:
+def own_origin() -> str:
+    """This server's address as the browser reached it (``http://127.0.0.1:5151``): the toolbar's server address."""
     return f"{request.scheme}://{request.host}"
 
 
@@ -98,7 +121,7 @@ def _check_host(allowed: frozenset[str]) -> None:
 
 def _check_origin(extension_origins: re.Pattern) -> None:
     origin = request.headers.get("Origin")
-    if origin is None or origin == _own_origin() or extension_origins.match(origin):
+    if origin is None or origin == own_origin() or extension_origins.match(origin):
         return
     raise ApiError(
         403,
@@ -136,7 +159,7 @@ def _check_api_credentials() -> None:
     )
 
 
-IMPORT_PATHS = frozenset({"/api/contacts/import"})
+IMPORT_PATHS = frozenset({"/api/contacts/import", "/api/contacts/imports", "/api/contacts/preview"})
 
 
 def body_limit(app: Flask) -> int:
