@@ -13,6 +13,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +121,19 @@ def stop_waitress(server, thread: threading.Thread) -> None:
     for channel in list(server.active_channels.values()):
         channel.handle_close()  # also closes its buffers (large bodies spool to temporary files)
     server.close()  # the listening socket and the trigger
+
+
+class Clock:
+    """The server's clock (``app.config["CLOCK"]``), moved on by a test instead of sleeping."""
+
+    def __init__(self, moment: datetime | None = None):
+        self.moment = moment or datetime.now(timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta) -> None:
+        self.moment += timedelta(**delta)
 
 
 def review(**fields) -> dict:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from server.web.app import create_app
+from tests.conftest import Clock
 from server.contacts.importing import import_contacts
 from server.workflow.stats import rating_math
 from server.reviews.ingest import ingest
@@ -18,17 +19,6 @@ from server.storage import Store
 IMPORTED_AT = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)  # when the test imports its contacts
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)  # a Monday
-
-
-class Clock:
-    def __init__(self, moment: datetime):
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-    def advance(self, **delta) -> None:
-        self.moment += timedelta(**delta)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from server.web.app import create_app
+from tests.conftest import Clock
 from server.workflow.inbox import attention_order
 from server.workflow.state import WorkflowSettings, add_business_days
 
@@ -15,20 +16,9 @@ START = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)  # a Monday
 THREAT = "My attorney will be contacting you about what happened."
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.moment = START
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-    def advance(self, **delta) -> None:
-        self.moment += timedelta(**delta)
-
-
 @pytest.fixture
 def clock():
-    return Clock()
+    return Clock(START)
 
 
 @pytest.fixture
