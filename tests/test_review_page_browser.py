@@ -4,6 +4,7 @@ Screenshots go to a temporary folder whose path is printed (run with ``-s`` to s
 
 from __future__ import annotations
 
+import re
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -213,3 +214,21 @@ def test_confirm_who_wrote_it_and_reject_a_namesake(live_server, page, shots):
     page.screenshot(path=str(shots / "5-review-who-wrote-it.png"), full_page=True)
     decided = {str(c["contact_id"]): c["decision"] for c in live_server.request("GET", f"/api/reviews/{review_id}/matches").json["candidates"]}
     assert decided.pop(recent_id) == "confirmed" and list(decided.values()) == ["rejected"]
+
+
+def test_the_inbox_counts_a_cool_down_down_and_moves_the_review_when_it_ends(live_server, page):
+    clock = Clock()
+    live_server.app.config["CLOCK"] = clock
+    review_id = live_server.request("POST", "/api/reviews", {"reviews": [
+        review(platform_review_id="calm", reviewer_name="Sam Ortiz", rating=2, text="The billing office never called back.")]}
+    ).json["review_ids"][0]
+    live_server.request("POST", f"/api/reviews/{review_id}/events", {"type": "viewed"})
+    clock.advance(minutes=29, seconds=57)  # three seconds of cool-down left
+    sign_in(page, live_server)
+    row = page.locator(f"#reviews tbody tr[data-review-id='{review_id}']")
+    expect(row).to_have_attribute("data-group", "cooling_down")
+    first = row.locator("td.next").inner_text()
+    assert re.fullmatch(r"Reply after the cool-down: 0:0[0-3] left\.", first), first
+    clock.advance(seconds=3)  # the server's clock reaches the end as the page's count does
+    expect(row).to_have_attribute("data-group", "ready", timeout=10_000)
+    expect(row.locator("td.next")).to_have_text("Reply now.")
