@@ -1,19 +1,26 @@
 """Whether the practice follows the workflow, and the rating math of asking for reviews (docs/design.md, W2, W6, W8, W9).
 
-:func:`practice_stats` is what the API and ``reviewdesk report`` both show."""
+:func:`practice_stats` is what the API and ``reviewdesk report`` both show. Besides the all-time figures it
+gives the series the dashboard draws (``trend``): ratings per platform, time to reply against the target and
+follow-up outcomes, per month (per week over a short span), over the last ``months`` or all the time; and
+``this_month``'s headline figures. Everything comes from one pass over the reviews and their events."""
 
 from __future__ import annotations
 
 import math
 import statistics
-from collections import Counter
-from datetime import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from parsers.isotime import parse_iso
 from server.settings import all_settings
 from server.storage import Store
-from server.workflow.state import WorkflowSettings, needs_follow_up, state
+from server.workflow.state import CALL_OUTCOMES, WorkflowSettings, state
+
+WEEKLY_UP_TO_DAYS = 92  # a span this short is drawn per week: three months are too few points for a trend
 
 
 def _percentile(values: list[float], share: float) -> float | None:
@@ -40,58 +47,254 @@ def rating_math(ratings: list[int], target: float) -> dict[str, Any]:
     }
 
 
-def practice_stats(store: Store, now: datetime, target: float | None = None) -> dict[str, Any]:
-    """The practice's figures at ``now``; the rating math aims at ``target`` (default: the setting)."""
+def practice_stats(store: Store, now: datetime, target: float | None = None, months: int | None = None) -> dict[str, Any]:
+    """The practice's figures at ``now``; the rating math aims at ``target`` (default: the setting); the
+    trend covers the last ``months`` calendar months, this one included (None: all the time)."""
     settings = store.settings()
     return compute(store.all_reviews(), store.events_for(None), WorkflowSettings.of(settings), now,
-                   target if target is not None else all_settings(settings)["rating_target"])
+                   target if target is not None else all_settings(settings)["rating_target"], months)
+
+
+class _LocalDays:
+    """ISO moments as days on the practice's calendar. Reviews captured together share their moments, so
+    each is read once (days are remembered to the minute: every time zone's offset is whole minutes)."""
+
+    def __init__(self, time_zone: str) -> None:
+        self.zone = ZoneInfo(time_zone)
+        self.days: dict[str, date] = {}
+        self.moments: dict[str, datetime] = {}
+
+    def __call__(self, moment: str) -> date:
+        key = moment[:16]
+        day = self.days.get(key)
+        if day is None:
+            day = self.days[key] = parse_iso(moment).astimezone(self.zone).date()
+        return day
+
+    def moment(self, moment: str) -> datetime:
+        """``moment`` read as a datetime, once (for the moments many reviews share, such as first seen)."""
+        read = self.moments.get(moment)
+        if read is None:
+            read = self.moments[moment] = parse_iso(moment)
+        return read
+
+
+def written_day(review: dict[str, Any], days: _LocalDays) -> date:
+    """When the review was written: the middle of the range its shown date allows, else its exact time,
+    else when ReviewDesk first saw it."""
+    if review["date_min"] and review["date_max"]:
+        low, high = days(review["date_min"]), days(review["date_max"])
+        return low + timedelta(days=(high - low).days // 2)
+    return days(review["created_at"] or review["first_seen_at"])
+
+
+def _counts() -> list[int]:
+    return [0, 0]
+
+
+@dataclass
+class _Series:
+    """What happened on each day of the practice's calendar, gathered during the pass over the reviews.
+
+    Kept per day, not per review: the pass allocates as little as it can (at 23,000 reviews, per-review
+    records cost more in garbage collection than the series take to compute)."""
+
+    # platform → written day → [ratings, sum of stars]
+    stars: dict[str, dict[date, list[int]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(_counts)))
+    recommendations: dict[date, list[int]] = field(default_factory=lambda: defaultdict(_counts))  # recommends, doesn't
+    # first seen → [reviews due a reply, replied within the target, hours to each reply]
+    replies: dict[date, list] = field(default_factory=lambda: defaultdict(lambda: [0, 0, []]))
+    calls: dict[date, Counter] = field(default_factory=lambda: defaultdict(Counter))  # outcome → calls
+    outcomes: dict[date, Counter] = field(default_factory=lambda: defaultdict(Counter))  # resolved / not_resolved
+    rating_changes: list[tuple[date, float]] = field(default_factory=list)  # reviews updated after a call
+
+    def add_reply(self, first_seen: date, hours: float | None, target_hours: int) -> None:
+        """A review due a reply; ``hours`` to its reply (None: not replied yet)."""
+        day = self.replies[first_seen]
+        day[0] += 1
+        if hours is not None:
+            day[1] += hours <= target_hours
+            day[2].append(hours)
+
+    def first_day(self) -> date | None:
+        days = [day for by_day in self.stars.values() for day in by_day] + [*self.recommendations, *self.replies, *self.calls]
+        return min(days) if days else None
+
+
+def _period_start(day: date, weekly: bool) -> date:
+    return day - timedelta(days=day.weekday()) if weekly else day.replace(day=1)
+
+
+def _next_period(start: date, weekly: bool) -> date:
+    return start + timedelta(days=7) if weekly else (start + timedelta(days=32)).replace(day=1)
+
+
+def _label(start: date, weekly: bool) -> str:
+    return start.isoformat() if weekly else start.isoformat()[:7]
+
+
+def _window(series: _Series, today: date, months: int | None) -> tuple[date, bool]:
+    """The first day shown and whether it is drawn per week."""
+    if months:
+        first = today.replace(day=1)
+        for _ in range(months - 1):
+            first = (first - timedelta(days=1)).replace(day=1)
+    else:
+        first = min(series.first_day() or today, today)
+    weekly = (today - first).days <= WEEKLY_UP_TO_DAYS
+    return _period_start(first, weekly), weekly
+
+
+def _average(count: int, total: float) -> float | None:
+    return round(total / count, 2) if count else None
+
+
+def _ratings_per_period(series: _Series, platform: str, periods: list[date], weekly: bool) -> list[dict[str, Any]]:
+    """Each period's new ratings on ``platform`` and the running average the public sees at its end."""
+    per_period: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+    before = [0, 0]
+    for day, (count, total) in series.stars[platform].items():
+        bucket = before if day < periods[0] else per_period[_period_start(day, weekly)]
+        bucket[0] += count
+        bucket[1] += total
+    points, running = [], before
+    for start in periods:
+        count, total = per_period.get(start, (0, 0))
+        running = [running[0] + count, running[1] + total]
+        points.append({"period": _label(start, weekly), "count": count, "average": _average(count, total),
+                       "running_count": running[0], "running_average": _average(*running)})
+    return points
+
+
+def _recommendations_per_period(series: _Series, periods: list[date], weekly: bool) -> list[dict[str, Any]]:
+    per_period: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+    for day, (yes, no) in series.recommendations.items():
+        if day >= periods[0]:
+            per_period[_period_start(day, weekly)][0] += yes
+            per_period[_period_start(day, weekly)][1] += no
+    return [{"period": _label(start, weekly), "recommends": per_period.get(start, (0, 0))[0],
+             "doesnt_recommend": per_period.get(start, (0, 0))[1]} for start in periods]
+
+
+def _reply_figures(days: list[list]) -> dict[str, Any]:
+    """Reviews due a reply, how many were answered, the median hours and the share within the target (see
+    :meth:`_Series.add_reply`)."""
+    due, within = sum(day[0] for day in days), sum(day[1] for day in days)
+    hours = [value for day in days for value in day[2]]
+    return {"due": due, "replied": len(hours), "median_hours": round(statistics.median(hours), 2) if hours else None,
+            "within_target": within, "share_within_target": round(within / due, 3) if due else None}
+
+
+def _follow_up_figures(series: _Series, since: date) -> dict[str, Any]:
+    calls = sum((counts for day, counts in series.calls.items() if day >= since), Counter())
+    outcomes = sum((counts for day, counts in series.outcomes.items() if day >= since), Counter())
+    changes = [change for day, change in series.rating_changes if day >= since]
+    return {
+        "calls": {outcome: calls.get(outcome, 0) for outcome in CALL_OUTCOMES},
+        "resolved": outcomes.get("resolved", 0),
+        "not_resolved": outcomes.get("not_resolved", 0),
+        "reviews_updated_after_follow_up": len(changes),
+        "average_rating_change": round(statistics.mean(changes), 2) if changes else None,
+    }
+
+
+def trend(series: _Series, settings: WorkflowSettings, today: date, months: int | None) -> dict[str, Any]:
+    """The series the dashboard draws, from the first period shown to the current one."""
+    first, weekly = _window(series, today, months)
+    periods = [first]
+    while _next_period(periods[-1], weekly) <= today:
+        periods.append(_next_period(periods[-1], weekly))
+    replies: dict[date, list] = defaultdict(list)
+    for day, figures in series.replies.items():
+        if day >= first:
+            replies[_period_start(day, weekly)].append(figures)
+    platforms = sorted(set(series.stars) | ({"facebook"} if series.recommendations else set()))
+    return {
+        "unit": "week" if weekly else "month",
+        "months": months,
+        "periods": [_label(start, weekly) for start in periods],
+        "platforms": {platform: _ratings_per_period(series, platform, periods, weekly) for platform in platforms},
+        "facebook_recommendations": _recommendations_per_period(series, periods, weekly),
+        "replies": [{"period": _label(start, weekly), **_reply_figures(replies.get(start, []))} for start in periods],
+        "replies_in_window": _reply_figures([figures for day_figures in replies.values() for figures in day_figures]),
+        "target_hours": settings.response_target_hours,
+        "follow_ups": _follow_up_figures(series, first),
+    }
+
+
+def this_month(series: _Series, today: date) -> dict[str, Any]:
+    """The headline figures of the current calendar month."""
+    first = today.replace(day=1)
+    reviews = sum(count for by_day in series.stars.values() for day, (count, _) in by_day.items() if day >= first) + \
+        sum(yes + no for day, (yes, no) in series.recommendations.items() if day >= first)
+    replies = _reply_figures([figures for day, figures in series.replies.items() if day >= first])
+    return {"period": _label(first, False), "reviews": reviews, "replies_due": replies["due"], "replied": replies["replied"],
+            "within_target": replies["within_target"], "share_within_target": replies["share_within_target"],
+            "follow_up_calls": sum(sum(counts.values()) for day, counts in series.calls.items() if day >= first)}
 
 
 def compute(reviews: list[dict], events: dict[int, list[dict]], settings: WorkflowSettings, now: datetime,
-            rating_target: float) -> dict[str, Any]:
+            rating_target: float, months: int | None = None) -> dict[str, Any]:
+    days = _LocalDays(settings.time_zone)
+    series = _Series()
     platforms: dict[str, list[int]] = {}
-    for review in reviews:
-        if review["rating"] is not None:
-            platforms.setdefault(review["platform"], []).append(review["rating"])
-    recommendations = Counter(("recommends" if r["recommends"] else "doesn't recommend") for r in reviews if r["recommends"] is not None)
-
+    recommendations: Counter = Counter()
     hours_to_reply, within_target, due, before_cooldown = [], 0, 0, 0
     follow_ups = called = resolved = not_resolved = 0
     outcomes: Counter = Counter()
     updated_after_follow_up: list[float] = []
     stages: Counter = Counter()
     for review in reviews:
+        if review["rating"] is not None:
+            platforms.setdefault(review["platform"], []).append(review["rating"])
+            bucket = series.stars[review["platform"]][written_day(review, days)]
+            bucket[0] += 1
+            bucket[1] += review["rating"]
+        elif review["recommends"] is not None:
+            recommendations["recommends" if review["recommends"] else "doesn't recommend"] += 1
+            series.recommendations[written_day(review, days)][0 if review["recommends"] else 1] += 1
         log = events.get(review["id"], [])
         current = state(review, log, settings, now)
         stages[current["stage"]] += 1
         replied = next((e for e in log if e["type"] == "replied"), None)
         historical = bool(replied and replied.get("already_replied_when_first_seen"))
-        if not historical and (replied or current["overdue"]):  # ignored and escalated reviews are not due
-            due += 1
+        hours = None
         if replied and not historical:
-            hours = (parse_iso(replied["at"]) - parse_iso(review["first_seen_at"])).total_seconds() / 3600
-            hours_to_reply.append(max(hours, 0.0))
+            hours = max((parse_iso(replied["at"]) - days.moment(review["first_seen_at"])).total_seconds() / 3600, 0.0)
+            hours_to_reply.append(hours)
             within_target += hours <= settings.response_target_hours
             before_cooldown += current["replied_before_cooldown"]
-        if replied and not historical and needs_follow_up(review, log, replied["at"]):
+        if not historical and (replied or current["overdue"]):  # ignored and escalated reviews are not due
+            due += 1
+            series.add_reply(days(review["first_seen_at"]), hours, settings.response_target_hours)
+        if current["followup_due_at"]:  # replied (not before ReviewDesk saw it) and needs a call (W6)
             follow_ups += 1
             calls = [e for e in log if e["type"] == "followup_call"]
             called += bool(calls)
             outcomes.update(e.get("outcome") for e in calls)
+            for call in calls:
+                series.calls[days(call["at"])][call.get("outcome")] += 1
             resolved += any(e["type"] == "resolved" for e in log)
             not_resolved += any(e["type"] == "not_resolved" for e in log)
+            for event in log:
+                if event["type"] in ("resolved", "not_resolved"):
+                    series.outcomes[days(event["at"])][event["type"]] += 1
             if calls:
                 first_call = calls[0]["at"]
                 for event in log:
                     rating = (event.get("changes") or {}).get("rating")
                     if event["type"] == "review_updated" and event["at"] >= first_call and rating and None not in (rating["old"], rating["new"]):
                         updated_after_follow_up.append(rating["new"] - rating["old"])
+                        series.rating_changes.append((days(event["at"]), rating["new"] - rating["old"]))
     all_ratings = [rating for ratings in platforms.values() for rating in ratings]
+    today = now.astimezone(days.zone).date()
     return {
         "reviews": len(reviews),
         "stages": dict(stages),
         "ratings": {"overall": rating_math(all_ratings, rating_target),
                     **{platform: rating_math(ratings, rating_target) for platform, ratings in sorted(platforms.items())}},
+        "star_counts": {name: {str(stars): ratings.count(stars) for stars in range(1, 6)}
+                        for name, ratings in (("overall", all_ratings), *sorted(platforms.items()))},
         "facebook_recommendations": dict(recommendations),
         "replies": {
             "count": len(hours_to_reply),
@@ -105,11 +308,13 @@ def compute(reviews: list[dict], events: dict[int, list[dict]], settings: Workfl
             "needed": follow_ups,
             "called": called,
             "rate": round(called / follow_ups, 3) if follow_ups else None,
-            "outcomes": {outcome: outcomes.get(outcome, 0) for outcome in ("reached", "voicemail", "unreachable")},
+            "outcomes": {outcome: outcomes.get(outcome, 0) for outcome in CALL_OUTCOMES},
             "resolved": resolved,
             "not_resolved": not_resolved,
             "resolution_rate": round(resolved / follow_ups, 3) if follow_ups else None,
             "reviews_updated_after_follow_up": len(updated_after_follow_up),
             "average_rating_change": round(statistics.mean(updated_after_follow_up), 2) if updated_after_follow_up else None,
         },
+        "trend": trend(series, settings, today, months),
+        "this_month": this_month(series, today),
     }

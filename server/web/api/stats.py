@@ -1,10 +1,10 @@
-"""``GET /api/stats``: how the practice follows the workflow, and its rating math."""
+"""``GET /api/stats?target=&months=``: how the practice follows the workflow, its trends and its rating math."""
 
 from __future__ import annotations
 
 from flask import Blueprint, request
 
-from server.web.api.common import now, ok, store
+from server.web.api.common import int_arg, now, ok, store
 from server.web.errors import ApiError
 from server.workflow.stats import practice_stats
 
@@ -26,4 +26,5 @@ def _target() -> float | None:
 
 @bp.get("/stats")
 def stats():
-    return ok(stats=practice_stats(store(), now(), _target()))
+    months = int_arg("months", None, minimum=1, maximum=120)  # the trend's span; none: all the time
+    return ok(stats=practice_stats(store(), now(), _target(), months))
