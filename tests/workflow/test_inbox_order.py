@@ -7,23 +7,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from server.web.app import create_app
-from tests.conftest import Clock
 from server.workflow.inbox import attention_order
 from server.workflow.state import WorkflowSettings, add_business_days
+from tests.test_workflow import app, clock  # noqa: F401 (fixtures: the app on a clock starting Monday 2 November 2026, 09:00 UTC)
 
-START = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)  # a Monday
 THREAT = "My attorney will be contacting you about what happened."
-
-
-@pytest.fixture
-def clock():
-    return Clock(START)
-
-
-@pytest.fixture
-def app(data_dir, clock):
-    return create_app({"TESTING": True, "DATA_DIR": str(data_dir), "CLOCK": clock})
 
 
 def add(client, auth, key: str, text: str = "The wait was long and nobody told us why.", rating: int = 2) -> int:
