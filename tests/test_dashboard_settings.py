@@ -101,6 +101,11 @@ def test_the_pairing_routes_need_the_dashboard_session(client, signed_in, auth, 
     assert both.status_code == 403 and both.json["error"] == "dashboard_only"
     foreign = client.open(path, method=method, headers={**signed_in, "Origin": "https://coupons.example"})
     assert foreign.status_code == 403 and token not in foreign.get_data(as_text=True)
+    # The toolbar's own pages may use the API, but never read the token through the dashboard's session.
+    toolbar = client.open(path, method=method, headers={**signed_in, "Origin": "chrome-extension://" + "abcdefghijklmnop" * 2})
+    assert toolbar.status_code == 403 and toolbar.json["error"] == "dashboard_only"
+    typed = client.open(path, method=method, headers={**signed_in, "Sec-Fetch-Site": "none"})
+    assert typed.status_code == 403 and token not in typed.get_data(as_text=True)
     assert client.get("/api/pairing").json["token"] == token
 
 

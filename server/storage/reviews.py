@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -9,6 +10,8 @@ from typing import Any
 
 from server.storage.chunks import in_chunks
 
+# What the triage of a review reads: a change to one of them makes its stored triage stale.
+TRIAGED_FIELDS = frozenset({"text", "rating", "recommends", "platform", "reviewer_name", "language"})
 # The search index matches substrings of at least this many characters; shorter ones are scanned.
 TRIGRAM = 3
 
@@ -33,17 +36,15 @@ class AttentionOrder:
 
     overdue_seen_before: str  # open reviews first seen before this are overdue
     cooling_viewed_after: str  # open reviews first viewed after this are cooling down
-    call_due_replied_before: str  # follow-ups replied to before this, with no call yet, are overdue
+    late_calls: tuple[int, ...] = ()  # follow-ups whose call is overdue
 
 
-# The groups of AttentionOrder, first to last; the rank below is the index (its ?s: overdue, call due, cooling).
+# The groups of AttentionOrder, first to last; the rank below is the index (its ?s: overdue, late calls, cooling).
 ATTENTION_GROUPS = ("escalate", "overdue", "new", "ready", "cooling_down", "follow_up", "other")
 _ATTENTION_RANK = f"""CASE
     WHEN settled_stage = 'open' AND triage_action = 'escalate' THEN 0
     WHEN settled_stage = 'open' AND first_seen_at < ? THEN 1
-    WHEN settled_stage = 'follow_up'
-         AND NOT EXISTS (SELECT 1 FROM events e WHERE e.review_id = reviews.id AND e.type = 'followup_call')
-         AND (SELECT min(e.at) FROM events e WHERE e.review_id = reviews.id AND e.type = 'replied') < ? THEN 1
+    WHEN settled_stage = 'follow_up' AND id IN (SELECT value FROM json_each(?)) THEN 1
     WHEN settled_stage = 'open' AND first_viewed_at IS NULL THEN 2
     WHEN settled_stage = 'open' AND first_viewed_at <= ? THEN 3
     WHEN settled_stage = 'open' THEN 4
@@ -85,9 +86,13 @@ class ReviewQueries:
         return self.db.conn.execute(f"INSERT INTO reviews ({columns}) VALUES ({placeholders})", tuple(values.values())).lastrowid
 
     def update_review(self, review_id: int, values: dict[str, Any]) -> None:
-        values = {**values, "triage_rules": None}  # a changed review is triaged again
         assignments = ", ".join(f"{name} = ?" for name in values)
-        self.db.conn.execute(f"UPDATE reviews SET {assignments} WHERE id = ?", (*values.values(), review_id))
+        params = list(values.values())
+        triaged = [name for name in values if name in TRIAGED_FIELDS]
+        if triaged:  # what the triage reads changed (SET compares with the row as it was): it is decided again
+            assignments += f", triage_rules = CASE WHEN {' AND '.join(f'{name} IS ?' for name in triaged)} THEN triage_rules END"
+            params += [values[name] for name in triaged]
+        self.db.conn.execute(f"UPDATE reviews SET {assignments} WHERE id = ?", (*params, review_id))
 
     def keep_version(self, review_id: int, version: dict[str, Any]) -> None:
         """Append an earlier version of a review (the table is append-only)."""
@@ -100,6 +105,18 @@ class ReviewQueries:
         triage is forgotten (decided again when the inbox needs it): the events may hold a staff decision."""
         self.db.conn.executemany("UPDATE reviews SET settled_stage = ?, first_viewed_at = ?, triage_rules = NULL WHERE id = ?",
                                  progress)
+
+    def follow_ups_awaiting_a_call(self) -> list[tuple[int, str]]:
+        """(review id, when the reply was posted) of each open follow-up with no call logged yet."""
+        return [(row[0], row[1]) for row in self._rows(
+            "SELECT r.id, (SELECT min(e.at) FROM events e WHERE e.review_id = r.id AND e.type = 'replied') FROM reviews r "
+            "WHERE r.settled_stage = 'follow_up' "
+            "AND NOT EXISTS (SELECT 1 FROM events e WHERE e.review_id = r.id AND e.type = 'followup_call')")]
+
+    def needs_triage(self, rules: str) -> bool:
+        """Whether an open review's stored triage is missing or was decided by other rules (a read, no lock)."""
+        return self.db.conn.execute("SELECT EXISTS (SELECT 1 FROM reviews WHERE settled_stage = 'open' AND triage_rules IS NOT ?)",
+                                    (rules,)).fetchone()[0] == 1
 
     def reviews_to_triage(self, rules: str, limit: int) -> list[dict[str, Any]]:
         """Open reviews whose triage is not stored yet, or was decided by other rules than ``rules``."""
@@ -146,7 +163,7 @@ class ReviewQueries:
         order = query.order
         rows = self._rows(
             f"SELECT *, {_ATTENTION_RANK} AS attention_rank FROM reviews {where} ORDER BY attention_rank, id DESC LIMIT ? OFFSET ?",
-            (order.overdue_seen_before, order.call_due_replied_before, order.cooling_viewed_after, *params, query.limit, query.offset),
+            (order.overdue_seen_before, json.dumps(order.late_calls), order.cooling_viewed_after, *params, query.limit, query.offset),
         )
         return [{**review_json(row), "attention": ATTENTION_GROUPS[row["attention_rank"]]} for row in rows], total
 

@@ -78,9 +78,13 @@ def has_dashboard_session() -> bool:
 def require_dashboard_session() -> None:
     """Only the signed-in dashboard itself may go on: not the toolbar's token, not another page.
 
-    For what must never reach the toolbar or a script holding the token, such as the token itself.
+    For what must never reach the toolbar or a script holding the token, such as the token itself: a
+    request with the toolbar's token, from the toolbar's own pages (an extension origin) or from
+    anything but a dashboard page (``Sec-Fetch-Site``) is refused.
     """
-    if request.headers.get("Authorization") is not None or not has_dashboard_session():
+    origin = request.headers.get("Origin")
+    from_dashboard = (origin is None or origin == own_origin()) and request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"
+    if request.headers.get("Authorization") is not None or not has_dashboard_session() or not from_dashboard:
         raise ApiError(
             403,
             "dashboard_only",
@@ -91,7 +95,7 @@ def require_dashboard_session() -> None:
 
 def rotate_token_keeping_this_session() -> str:
     """A new pairing token: the old one, the toolbar's copy and every other dashboard session stop working;
-    this dashboard session goes on with the new token (and its CSRF token)."""
+    this dashboard session goes on with the new token (and keeps its CSRF token)."""
     token = current_app.extensions["reviewdesk.config_file"].rotate_token()
     session["auth"] = token_digest(token)
     return token

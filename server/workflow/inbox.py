@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from parsers.isotime import iso_utc
+from parsers.isotime import parse_iso
 from server.replies.triage import RULES_VERSION
 from server.storage import AttentionOrder, ReviewFilter, Store
 from server.workflow.advice import list_triage
@@ -26,7 +26,7 @@ def inbox(store: Store, query: ReviewFilter, stage: str | None, now: datetime, *
         query = replace(query, stage=stage_condition(stage, settings, now))
     if by_attention:
         triage_open_reviews(store)
-        query = replace(query, order=attention_order(settings, now))
+        query = replace(query, order=attention_order(store, settings, now))
     reviews, total = store.list_reviews(query)
     events = store.events_for([review["id"] for review in reviews])
     for review in reviews:
@@ -36,32 +36,16 @@ def inbox(store: Store, query: ReviewFilter, stage: str | None, now: datetime, *
     return reviews, total
 
 
-def attention_order(settings: WorkflowSettings, now: datetime) -> AttentionOrder:
+def attention_order(store: Store, settings: WorkflowSettings, now: datetime) -> AttentionOrder:
     """The inbox's order at ``now``: the same moments as the stages' (:func:`stage_condition`), and the
-    latest reply whose follow-up call is already overdue."""
+    follow-ups whose call is late (each decided as :func:`state` does: business days after its reply)."""
     return AttentionOrder(
         overdue_seen_before=stage_condition("overdue", settings, now).seen_before,
         cooling_viewed_after=stage_condition("cooling_down", settings, now).viewed_after,
-        call_due_replied_before=iso_utc(_first_reply_with_call_not_due(settings, now)),
+        late_calls=tuple(review_id for review_id, replied_at in store.follow_ups_awaiting_a_call()
+                         if replied_at and now > add_business_days(parse_iso(replied_at), settings.followup_business_days,
+                                                                   settings.time_zone)),
     )
-
-
-def _first_reply_with_call_not_due(settings: WorkflowSettings, now: datetime) -> datetime:
-    """The earliest whole second a reply could have been posted and its follow-up call not be overdue at
-    ``now`` (``add_business_days`` only grows with the reply's time, so a search over seconds finds it)."""
-    def overdue(replied: datetime) -> bool:
-        return now > add_business_days(replied, settings.followup_business_days, settings.time_zone)
-
-    latest_overdue = now.replace(microsecond=0) - timedelta(days=settings.followup_business_days * 2 + 14)
-    first_not_overdue = now.replace(microsecond=0) + timedelta(seconds=1)
-    while first_not_overdue - latest_overdue > timedelta(seconds=1):
-        middle = latest_overdue + (first_not_overdue - latest_overdue) // 2
-        middle = middle.replace(microsecond=0)
-        if overdue(middle):
-            latest_overdue = middle
-        else:
-            first_not_overdue = middle
-    return first_not_overdue
 
 
 def triage_open_reviews(store: Store) -> int:
@@ -69,15 +53,14 @@ def triage_open_reviews(store: Store) -> int:
     or was decided by other triage rules: the triage's, or the staff's decision over it, as the list
     shows it (the inbox's order needs it). Returns how many."""
     done = 0
-    while True:
+    while store.needs_triage(RULES_VERSION):  # a read first: the inbox takes the write lock only when there is work
         with store.write():  # read, decide and store at once: a capture or an event cannot slip in between
             pending = store.reviews_to_triage(RULES_VERSION, TRIAGE_BATCH)
             events = store.events_for([review["id"] for review in pending])
             store.set_triage([(list_triage(review, events.get(review["id"], []))["action"], RULES_VERSION, review["id"])
                               for review in pending])
         done += len(pending)
-        if len(pending) < TRIAGE_BATCH:
-            return done
+    return done
 
 
 def review_detail(store: Store, review: dict[str, Any], now: datetime) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from parsers.isotime import parse_iso
+from parsers.isotime import DATE_ONLY, parse_iso
 from server.settings import all_settings
 from server.storage import Store
 from server.workflow.state import CALL_OUTCOMES, WorkflowSettings, state
@@ -80,8 +80,11 @@ class _LocalDays:
 
 
 def written_day(review: dict[str, Any], days: _LocalDays) -> date:
-    """When the review was written: the middle of the range its shown date allows, else its exact time,
-    else when ReviewDesk first saw it."""
+    """When the review was written: the day an export gives (a date without a time is that day on any
+    calendar), else the middle of the range its shown date allows, else its exact time, else when
+    ReviewDesk first saw it."""
+    if isinstance(review["created_at"], str) and DATE_ONLY.match(review["created_at"]):
+        return date.fromisoformat(review["created_at"])
     if review["date_min"] and review["date_max"]:
         low, high = days(review["date_min"]), days(review["date_max"])
         return low + timedelta(days=(high - low).days // 2)
@@ -250,7 +253,7 @@ def compute(reviews: list[dict], events: dict[int, list[dict]], settings: Workfl
             bucket = series.stars[review["platform"]][written_day(review, days)]
             bucket[0] += 1
             bucket[1] += review["rating"]
-        elif review["recommends"] is not None:
+        if review["recommends"] is not None:  # a Facebook export may give both a rating and a recommendation
             recommendations["recommends" if review["recommends"] else "doesn't recommend"] += 1
             series.recommendations[written_day(review, days)][0 if review["recommends"] else 1] += 1
         log = events.get(review["id"], [])

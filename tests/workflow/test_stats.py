@@ -147,3 +147,21 @@ def test_no_reviews_is_an_empty_current_period():
     trend = result["trend"]
     assert trend["platforms"] == {} and trend["unit"] == "week" and trend["periods"] == ["2026-11-16"]
     assert result["this_month"]["reviews"] == 0 and result["this_month"]["share_within_target"] is None
+
+
+def test_a_date_without_a_time_is_that_day_on_the_practices_calendar():
+    # Exports give a bare day; its range is the whole UTC day, which in Chicago starts the evening before.
+    reviews = [review(rating=2, written="2026-10-01", written_between=("2026-10-01T00:00:00Z", "2026-10-01T23:59:59Z"))]
+    chicago = WorkflowSettings(time_zone="America/Chicago")
+    google = {point["period"]: point["count"] for point in stats(reviews, months=12, settings=chicago)["trend"]["platforms"]["google"]}
+    assert google["2026-10"] == 1 and google.get("2026-09", 0) == 0
+
+
+def test_a_facebook_review_with_stars_and_a_recommendation_counts_in_both():
+    reviews = [review("facebook", 4, recommends=True, written="2026-11-03T10:00:00Z"),
+               review("facebook", None, recommends=False, written="2026-11-04T10:00:00Z")]
+    figures = stats(reviews, months=12)
+    assert figures["facebook_recommendations"] == {"recommends": 1, "doesn't recommend": 1}
+    assert figures["ratings"]["facebook"]["count"] == 1
+    november = figures["trend"]["facebook_recommendations"][-1]
+    assert (november["recommends"], november["doesnt_recommend"]) == (1, 1)
