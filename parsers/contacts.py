@@ -204,7 +204,32 @@ def read_vcard(raw: bytes) -> Table:
     return Table(columns, rows, encoding)
 
 
+def unique_headings(columns: list[str]) -> list[str]:
+    """Headings that tell every column apart: a repeated "Name" becomes "Name (2)", then "Name (3)"; a
+    repeated empty heading "(no heading 2)"."""
+    taken = set(columns)
+    seen: set[str] = set()
+    unique = []
+    for column in columns:
+        if column in seen:
+            number = 2
+            while (renamed := f"{column} ({number})" if column else f"(no heading {number})") in taken:
+                number += 1
+            column = renamed
+            taken.add(column)
+        seen.add(column)
+        unique.append(column)
+    return unique
+
+
 def read_table(raw: bytes, filename: str) -> Table:
+    """The table of a CSV, XLSX or vCard file, its headings made unique."""
+    table = _read_any_table(raw, filename)
+    table.columns = unique_headings(table.columns)
+    return table
+
+
+def _read_any_table(raw: bytes, filename: str) -> Table:
     if len(raw) > MAX_FILE_BYTES:
         raise ContactFileError(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; split it into several files.")
     suffix = Path(filename).suffix.lower()
@@ -237,7 +262,7 @@ def apply_explicit(mapping: dict[str, str], explicit: dict[str, str], columns: l
     mapping = dict(mapping)
     for column, target in explicit.items():
         if column not in columns:
-            raise ContactFileError(f"Column '{column}' (from --map) is not in the file; it has: {', '.join(columns)}.")
+            raise ContactFileError(f"Column '{column}' is not in the file; it has: {', '.join(columns)}.")
         if target not in fields and target != "ignore":
             raise ContactFileError(f"'{target}' is not a contact field; use one of: {', '.join(fields)}, ignore.")
         for other in [c for c, f in mapping.items() if f == target]:

@@ -33,9 +33,25 @@ def test_sign_in_and_see_the_inbox_with_review_text_as_text(live_server, page):
     assert hostile_row.locator("td.text").inner_text() == HOSTILE_TEXT
     assert hostile_row.locator("td.reviewer").inner_text() == HOSTILE_NAME
     assert hostile_row.locator("td.rating").inner_text() == "★☆☆☆☆"
+    assert hostile_row.locator("td.rating").get_attribute("aria-label") == "1 of 5 stars"  # what a screen reader says
     assert hostile_row.locator("td.stage").inner_text() == "New"
     assert page.locator("#reviews img, #reviews b, #reviews script").count() == 0
     assert page.evaluate("window.__pwned") is None
+
+    # The keyboard goes from the filters to each reviewer's link (not to the rows), and Enter opens the review.
+    assert page.locator("#reviews tbody [tabindex]").count() == 0
+    page.focus("#filters button[type=submit]")
+    page.keyboard.press("Tab")
+    first_link = page.locator("#reviews tbody tr").first.locator("td.reviewer a")
+    expect(first_link).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.locator("#reviews tbody tr").nth(1).locator("td.reviewer a")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    first_review = first_link.get_attribute("href")
+    page.keyboard.press("Enter")
+    page.wait_for_url(live_server.url + first_review)
+    page.go_back()
+    expect(page.locator("#status")).to_have_text("Reviews 1–2 of 2")
 
     hostile_row.locator("td.reviewer a").click()
     page.wait_for_selector("article.wb[data-loaded=true]")
@@ -123,6 +139,17 @@ def test_the_sign_in_link_signs_in_and_leaves_no_token_in_the_address(live_serve
     page.wait_for_url(live_server.url + "/")
     expect(page.locator("#status")).to_have_text("No reviews yet. Capture a review page with the toolbar.")
     assert live_server.token not in page.url
+    page.go_back()
+    assert live_server.token not in page.url
+
+
+def test_the_sign_in_link_opened_again_while_signed_in_leaves_no_token_in_the_address(live_server, page):
+    sign_in(page, live_server)
+    expect(page.locator("#status")).to_have_text("No reviews yet. Capture a review page with the toolbar.")
+    page.goto(live_server.url + f"/login#token={live_server.token}")  # the server sends a signed-in session to /
+    expect(page.locator("#status")).to_have_text("No reviews yet. Capture a review page with the toolbar.")
+    expect(page).to_have_url(live_server.url + "/")  # the address bar: no "#token=…"
+    assert live_server.token not in page.evaluate("location.href")
     page.go_back()
     assert live_server.token not in page.url
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from server.contacts.import_jobs import ImportJobs
+from server.contacts.import_jobs import ImportJob, ImportJobs
+from server.contacts.importing import import_contacts
 from server.errors import NotFound
 from server.storage import Store
 from tests.conftest import review
@@ -118,6 +119,25 @@ def test_the_preview_says_when_no_name_column_is_found_and_takes_a_mapping(clien
     assert mapped["has_name"] is True and mapped["mapping"] == {"Nom complet": "name", "Téléphone": "phone"}
 
 
+def test_repeated_headings_can_each_be_mapped(client, signed_in):
+    export = b"Name,Name,Phone\nAna Reyes,Reyes Ana,512-555-0120\n"
+    preview = client.post("/api/contacts/preview", headers=signed_in, data=_upload(export)).json
+    assert preview["columns"] == ["Name", "Name (2)", "Phone"]
+    assert preview["mapping"] == {"Name": "name", "Name (2)": "ignore", "Phone": "phone"}
+    started = client.post("/api/contacts/imports", headers=signed_in,
+                          data=_upload(export, mapping='{"Name": "ignore", "Name (2)": "name", "Phone": "phone"}'))
+    job = _finished(client, signed_in, started.json["import_id"])
+    assert job["report"]["mapping"] == {"Name (2)": "name", "Phone": "phone"}
+    assert [contact["name"] for contact in client.get("/api/contacts", headers=signed_in).json["contacts"]] == ["Reyes Ana"]
+
+
+def test_a_mapping_naming_a_column_the_file_lacks_says_which_it_has(client, signed_in):
+    answer = client.post("/api/contacts/preview", headers=signed_in, data=_upload(EXPORT, mapping='{"Nme": "name"}'))
+    assert answer.status_code == 422
+    assert answer.json["message"].startswith("Column 'Nme' is not in the file; it has: PatNum, LName, FName,")
+    assert "--map" not in answer.json["message"]  # the page has no command-line options
+
+
 def test_the_preview_of_an_unreadable_file_is_422_with_what_to_do(client, signed_in):
     answer = client.post("/api/contacts/preview", headers=signed_in, data=_upload(b"PK\x03\x04 not a workbook", "patients.xlsx"))
     assert answer.status_code == 422 and answer.json["error"] == "unreadable_file"
@@ -140,7 +160,7 @@ def test_an_import_runs_in_the_background_and_reports_what_it_did(app, client, s
                           data=_upload(EXPORT, mapping='{"Ward": "preferred_name"}'))
     assert started.status_code == 202 and started.json["status"] in ("running", "done")
     job = _finished(client, signed_in, started.json["import_id"])
-    assert job["status"] == "done" and job["done"] == job["total"] == 3
+    assert job["status"] == "done" and job["done"] == job["total"] == 3 and job["phase"] is None
     assert job["filename"] == "patients.csv" and job["started_at"] == "2026-11-20T09:00:00Z"
     report = job["report"]
     assert (report["imported"], report["updated"], report["unchanged"], report["activities"]) == (3, 0, 0, 2)
@@ -203,18 +223,52 @@ def test_an_unknown_import_is_404(client, signed_in):
     assert answer.status_code == 404 and "import the file again" in answer.json["message"]
 
 
-def test_progress_is_reported_while_the_contacts_are_saved(app):
-    seen: list[tuple[int, int | None]] = []
-    lines = "".join(f"c{i},Person{i},Family{i % 97},512555{i:04d}\n" for i in range(12_000))
+def _rows(count: int) -> bytes:
+    lines = "".join(f"c{i},Person{i},Family{i % 97},512555{i:04d}\n" for i in range(count))
+    return ("Contact Id,First Name,Last Name,Phone\n" + lines).encode()
+
+
+@pytest.mark.parametrize("rows, every", [(1_000, 250), (40_000, 400)])  # 250 rows, or 1% of a large file
+def test_progress_is_reported_often_then_the_saving(app, rows, every):
+    calls: list[tuple] = []
+    with Store.connect(app.config["DATABASE"]) as store:
+        def saving() -> None:
+            saved = store.db.conn.execute("SELECT count(*) FROM contacts").fetchone()[0]
+            calls.append(("saving", saved))
+
+        report = import_contacts(store, _rows(rows), "export.csv", now=CLOCK,
+                                 progress=lambda done, total: calls.append((done, total)), saving=saving)
+    assert report.imported == rows
+    assert calls == [(done, rows) for done in range(0, rows + 1, every)] + [("saving", 0)]  # before anything is written
+
+
+def test_a_job_says_what_it_is_doing_reading_checking_then_saving():
+    job = ImportJob("0123456789abcdef", "big.csv", CLOCK)
+    assert (job.as_json()["phase"], job.as_json()["total"]) == ("reading", None)
+    job.progress(250, 1_000)
+    assert {key: job.as_json()[key] for key in ("status", "phase", "done", "total")} == {
+        "status": "running", "phase": "checking", "done": 250, "total": 1_000}
+    job.progress(1_000, 1_000)
+    job.saving()
+    assert (job.as_json()["phase"], job.as_json()["done"]) == ("saving", 1_000)
+    job.status = "done"
+    assert job.as_json()["phase"] is None
+
+
+def test_a_background_import_goes_through_its_phases_in_order(app):
+    seen: list[tuple[str | None, int, int | None]] = []
     jobs = ImportJobs(lambda: Store.connect(app.config["DATABASE"]))
-    job = jobs.start(("Contact Id,First Name,Last Name,Phone\n" + lines).encode(), "big.csv", now=CLOCK)
+    job = jobs.start(_rows(12_000), "big.csv", now=CLOCK)
     while job.status == "running":
-        if not seen or seen[-1] != (job.done, job.total):
-            seen.append((job.done, job.total))
+        shown = job.as_json()
+        if not seen or seen[-1] != (shown["phase"], shown["done"], shown["total"]):
+            seen.append((shown["phase"], shown["done"], shown["total"]))
         time.sleep(0.001)
-    assert job.status == "done" and (job.done, job.total) == (12_000, 12_000)
-    steps = [done for done, total in seen if total == 12_000]
-    assert steps == sorted(steps) and any(0 < done < 12_000 for done in steps), seen
+    assert job.status == "done" and (job.done, job.total) == (12_000, 12_000) and job.as_json()["phase"] is None
+    phases = list(dict.fromkeys(phase for phase, _, _ in seen))
+    assert phases == ["reading", "checking", "saving"] or phases == ["checking", "saving"], seen
+    steps = [done for phase, done, total in seen if phase == "checking"]
+    assert steps == sorted(steps) and len([done for done in steps if 0 < done < 12_000]) >= 3, seen
 
 
 def test_finished_imports_are_forgotten_after_a_while(app):

@@ -127,7 +127,7 @@ def test_an_unreadable_file_says_what_to_do(live_server, page):
     assert page.locator("#preview").is_hidden()
 
 
-def test_a_large_import_shows_its_progress(live_server, page):
+def test_a_large_import_shows_its_progress(live_server, page, shots):
     rows = "".join(f"c{i},Person{i},Family{i % 997},512{i:07d},2026-10-{1 + i % 28:02d}\n" for i in range(25_000))
     sign_in(page, live_server)
     page.goto(live_server.url + "/contacts")
@@ -139,10 +139,62 @@ def test_a_large_import_shows_its_progress(live_server, page):
             .observe(document.getElementById('progress-text'), {childList: true, characterData: true, subtree: true});
     }""")
     page.click("#start-import")
+    expect(page.locator("#progress-text")).to_have_text("Saving contacts…", timeout=60_000)
+    page.screenshot(path=str(shots / "6-contacts-saving.png"))
     expect(page.locator("#report [data-count=imported] .value")).to_have_text("25,000", timeout=60_000)
     shown = page.evaluate("window.__progress")
-    assert any(text.startswith("Saving contacts: ") and text.endswith(" of 25,000") for text in shown), shown
+    assert "Saving contacts…" in shown, shown  # the write after the last row is checked has a step of its own
+    phases = [next((word for word in ("Sending", "Reading", "Checking", "Saving") if text.startswith(word)), text)
+              for text in shown if text]
+    order = list(dict.fromkeys(phases))
+    assert order == sorted(order, key=["Sending", "Reading", "Checking", "Saving"].index), shown
+    assert all(text.endswith(" of 25,000") for text in shown if text.startswith("Checking contacts: ")), shown
     assert page.locator("#progress-box").is_hidden()
+    assert page.locator("#progress").get_attribute("aria-labelledby") == "progress-text"
+
+
+def _import_with_polls_answered_by(live_server, page, answer) -> list[str]:
+    """Starts importing EXPORT with each progress poll answered by ``answer(route, poll_number)``; the
+    answer to the start says the import is still running (a small file may be done by then)."""
+    def started(route):
+        response = route.fetch()
+        route.fulfill(response=response, json={**response.json(), "status": "running", "phase": "reading", "total": None})
+
+    polls: list[str] = []
+
+    def poll(route):
+        polls.append(route.request.url)
+        answer(route, len(polls))
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server)
+    page.goto(live_server.url + "/contacts")
+    page.route("**/api/contacts/imports", started)
+    page.route("**/api/contacts/imports/*", poll)
+    _choose(page, EXPORT)
+    page.click("#start-import")
+    return polls
+
+
+def test_an_import_whose_progress_cannot_be_read_once_carries_on(live_server, page):
+    polls = _import_with_polls_answered_by(  # the server does not answer the first two polls
+        live_server, page, lambda route, number: route.abort() if number <= 2 else route.continue_())
+    expect(page.locator("#report [data-count=imported] .value")).to_have_text("5", timeout=20_000)
+    assert page.locator("#import-status").is_hidden() and len(polls) == 3
+
+
+def test_an_import_whose_progress_cannot_be_read_says_so_and_lets_staff_go_on(live_server, page, shots):
+    failure = {"ok": False, "error": "internal_error", "message": "Something went wrong inside ReviewDesk."}
+    polls = _import_with_polls_answered_by(live_server, page, lambda route, number: route.fulfill(status=500, json=failure))
+    expect(page.locator("#start-import")).to_be_disabled()
+    message = page.locator("#import-status")
+    expect(message).to_contain_text("Something went wrong inside ReviewDesk. The import may still be running", timeout=20_000)
+    assert len(polls) == 4  # the first poll and three more tries
+    expect(page.locator("#start-import")).to_be_enabled()
+    expect(page.locator("#cancel-preview")).to_be_enabled()
+    assert page.locator("#progress-box").is_hidden()
+    expect(page.locator("#status")).to_have_text("Contacts 1–5 of 5")  # the list shows what the import saved meanwhile
+    page.screenshot(path=str(shots / "5-contacts-progress-unreadable.png"), full_page=True)
 
 
 def test_a_contact_page_shows_the_matched_reviews_and_hostile_names_as_text(live_server, page, shots):

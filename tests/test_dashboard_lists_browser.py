@@ -65,7 +65,7 @@ def test_log_calls_with_one_click_until_the_review_leaves_the_list(live_server, 
     page.screenshot(path=str(shots / "1-follow-ups.png"), full_page=True)
 
     first.locator("input[name=note]").fill("Apologised; she asked us to call back Friday. Asked her to update her review.")
-    first.get_by_role("button", name="Reached", exact=True).click()
+    first.get_by_role("button", name="Reached: Dana Whitfield", exact=True).click()  # each button names the patient
     expect(page.locator("#status")).to_have_text("Call to Dana Whitfield logged: reached.")
     expect(page.locator("#warning")).to_contain_text("never ask for that")
     first = page.locator(f"article[data-review-id='{late}']")
@@ -74,7 +74,7 @@ def test_log_calls_with_one_click_until_the_review_leaves_the_list(live_server, 
     assert first.locator("input[name=note]").input_value() == ""
     page.screenshot(path=str(shots / "2-call-logged-with-warning.png"), full_page=True)
 
-    first.get_by_role("button", name="Resolved", exact=True).click()
+    first.get_by_role("button", name="Resolved: Dana Whitfield", exact=True).click()
     expect(page.locator("#status")).to_have_text("Dana Whitfield: marked resolved. It has left the list.")
     expect(page.locator(f"article[data-review-id='{late}']")).to_have_count(0)
     events = live_server.request("GET", f"/api/reviews/{late}").json["events"]
@@ -82,7 +82,8 @@ def test_log_calls_with_one_click_until_the_review_leaves_the_list(live_server, 
     assert live_server.request("GET", f"/api/reviews/{late}").json["state"]["stage"] == "resolved"
 
     hostile_item.locator("input[name=assignee]").fill("Dr. Lee")
-    hostile_item.get_by_role("button", name="Reassign").click()
+    assert hostile_item.get_by_role("button", name=f"Left a voicemail: {HOSTILE_NAME}", exact=True).count() == 1
+    hostile_item.get_by_role("button", name=f"Reassign the call to {HOSTILE_NAME}", exact=True).click()
     expect(page.locator("#status")).to_have_text(f"The call to {HOSTILE_NAME} is now assigned to Dr. Lee.")
     expect(page.locator(".assignee-group h2")).to_have_text("Dr. Lee · 1 call")
     assert page.locator("#staff-names option").evaluate_all("options => options.map(o => o.value)") == [
@@ -94,7 +95,7 @@ def test_log_calls_with_one_click_until_the_review_leaves_the_list(live_server, 
     expect(page.locator("article.follow-up")).to_have_count(1)
     page.screenshot(path=str(shots / "3-reassigned-and-filtered.png"), full_page=True)
 
-    page.locator(f"article[data-review-id='{hostile}']").get_by_role("button", name="Not resolved").click()
+    page.get_by_role("button", name=f"Not resolved: {HOSTILE_NAME}", exact=True).click()
     expect(page.locator("#status")).to_have_text(
         f"{HOSTILE_NAME}: marked not resolved. It has left the list. No follow-up calls are due for Dr. Lee.")
     page.select_option("#assignee", "")
@@ -153,7 +154,7 @@ def test_ask_for_reviews_mark_asked_opt_out_and_download(live_server, page, shot
     expect(page.locator("#status")).to_contain_text("Marked 1 patient as asked.")
     assert sorted(names_listed(page)) == sorted([hostile_full, "Mei Chen"])
 
-    page.locator("#contacts tbody tr", has_text="Mei Chen").get_by_role("button", name="Opt out").click()
+    page.get_by_role("button", name="Opt out Mei Chen", exact=True).click()  # the button names the patient
     expect(page.locator("#status")).to_have_text("Mei Chen will not be asked for a review again. Undo")
     assert names_listed(page) == [hostile_full]
     page.screenshot(path=str(shots / "6-requests-opted-out.png"), full_page=True)

@@ -77,3 +77,25 @@ export function failureMessage(result, fallback = "The request did not go throug
   if (result?.status === 0) return "ReviewDesk's server cannot be reached. Start it with `reviewdesk serve`.";
   return result?.status ? `${fallback} (the server answered ${result.status})` : fallback;
 }
+
+/** "1 call", "3 calls", with the count as the reader writes numbers ("1,200 rows"); `many` defaults to `one` + "s". */
+export function plural(count, one, many = `${one}s`) {
+  return `${Number(count).toLocaleString()} ${count === 1 ? one : many}`;
+}
+
+/** A stored day ("2026-11-02") or moment as a date on the reader's calendar ("Nov 2, 2026"); a day never shifts
+ * with the time zone. Text that is no date comes back as it is. */
+export function dayText(value) {
+  const text = String(value ?? "");
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const moment = day ? new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3])) : new Date(text);
+  return !text || Number.isNaN(moment.getTime()) ? text : moment.toLocaleDateString([], { dateStyle: "medium" });
+}
+
+/** A phone number as people write it: "(512) 555-0100" for a North American number (10 digits, or 11 starting
+ * with 1), else as stored. */
+export function phoneText(value) {
+  const digits = String(value ?? "").replace(/\D/g, "");
+  const local = digits.length === 11 && digits.startsWith("1") ? digits.slice(1) : digits;
+  return local.length === 10 ? `(${local.slice(0, 3)}) ${local.slice(3, 6)}-${local.slice(6)}` : String(value ?? "");
+}

@@ -37,8 +37,9 @@ class ImportRunning(Conflict):
 
 @dataclass
 class ImportJob:
-    """One background import: ``status`` is running, done or failed; ``done`` of ``total`` contacts are
-    saved (``total`` is None while the file is still being read)."""
+    """One background import: ``status`` is running, done or failed. While it runs, ``phase`` says what it
+    does: "reading" the file (``total`` is None), "checking" its rows against the contacts already saved
+    (``done`` of ``total``), then "saving" them all at once; its JSON says null once the import has ended."""
 
     id: str
     filename: str
@@ -46,18 +47,23 @@ class ImportJob:
     status: str = "running"
     done: int = 0
     total: int | None = None
+    phase: str | None = "reading"
     report: ImportReport | None = None
     error: str | None = None
     message: str | None = None
     finished: float | None = field(default=None, repr=False)  # time.monotonic() when it ended
 
     def progress(self, done: int, total: int) -> None:
-        self.total, self.done = total, done
+        self.total, self.done, self.phase = total, done, "checking"
+
+    def saving(self) -> None:
+        self.phase = "saving"
 
     def as_json(self) -> dict[str, Any]:
         answer: dict[str, Any] = {
-            "import_id": self.id, "filename": self.filename, "status": self.status, "done": self.done, "total": self.total,
-            "started_at": iso_utc(self.started_at),
+            "import_id": self.id, "filename": self.filename, "status": self.status,
+            "phase": self.phase if self.status == "running" else None, "done": self.done,
+            "total": self.total, "started_at": iso_utc(self.started_at),
         }
         if self.report is not None:
             answer["report"] = self.report.as_json()
@@ -104,7 +110,8 @@ class ImportJobs:
     def _run(self, job: ImportJob, raw: bytes, options: dict[str, Any]) -> None:
         try:
             with self._open_store() as store:
-                job.report = import_contacts(store, raw, job.filename, now=job.started_at, progress=job.progress, **options)
+                job.report = import_contacts(store, raw, job.filename, now=job.started_at, progress=job.progress,
+                                            saving=job.saving, **options)
             job.status = "done"
         except DomainError as error:
             job.error, job.message, job.status = error.code, error.message, "failed"

@@ -20,6 +20,8 @@ from server.storage import Store
 # Activities that are not a visit: they do not make a contact "seen" for review requests.
 NOT_A_VISIT = frozenset({"note", "call", "email", "e-mail", "sms", "text", "letter", "activity"})
 Progress = Callable[[int, int], None]
+Saving = Callable[[], None]
+PROGRESS_EVERY = 250  # rows between two progress reports, at least (and at least 1% of the rows)
 
 
 @dataclass(slots=True)
@@ -83,8 +85,12 @@ def import_contacts(
     activities: tuple[bytes, str] | None = None,
     activity_mapping: dict[str, str] | None = None,
     progress: Progress | None = None,
+    saving: Saving | None = None,
 ) -> ImportReport:
-    """Import one contact export (and optionally a separate activity export). Raises UnreadableFile."""
+    """Import one contact export (and optionally a separate activity export). Raises UnreadableFile.
+
+    ``progress(done, total)`` is called as the rows are checked against the contacts already saved, and
+    ``saving()`` once they all are, before the contacts and activities are written."""
     with _collector_paused():
         try:
             read = read_contacts(raw, filename, mapping)
@@ -99,7 +105,7 @@ def import_contacts(
             report.activity_mapping = used
             report.skipped.extend({"row": s.row, "reason": f"activities file: {s.reason}"} for s in skipped)
             extra = [(a.contact_ref or "", a.type, a.at, a.summary, a.staff, a.row) for a in rows]
-        _store(store, [contact_row(c) for c in read.contacts], iso_utc(now), report, progress, extra)
+        _store(store, [contact_row(c) for c in read.contacts], iso_utc(now), report, progress, saving, extra)
     report.skipped.sort(key=lambda skipped: (skipped["reason"].startswith("activities file"), skipped["row"]))
     return report
 
@@ -114,21 +120,25 @@ def preview_contacts(raw: bytes, filename: str, mapping: dict[str, str] | None =
 
 
 def _store(store: Store, contacts: Sequence[ContactRow], now: str, report: ImportReport, progress: Progress | None,
-           extra_activities: Sequence[tuple]) -> None:
+           saving: Saving | None, extra_activities: Sequence[tuple]) -> None:
     """Insert new contacts and update known ones, atomically.
 
     ``extra_activities`` (reference, type, at, summary, staff, row) come from a separate export and
     are attached, in the same transaction, to the contact whose system id, e-mail or phone the
-    reference is. ``progress(done, total)`` is called as rows are processed.
+    reference is. ``progress(done, total)`` is called as rows are checked (every PROGRESS_EVERY rows or 1%
+    of them, whichever is more), then ``saving()`` before the writing.
     """
     with store.write():
         known = ContactIdentities(store.contact_identities())
         next_id = store.next_contact_id()
         seen_in_file: dict[int, int] = {}
+        every = max(PROGRESS_EVERY, len(contacts) // 100)
         if progress:
             progress(0, len(contacts))
         inserts, updates, keys, stale_keys, activities = [], [], [], [], []
-        for done, contact in enumerate(contacts, start=1):
+        for done, contact in enumerate(contacts):  # ``done`` rows are checked before this one
+            if progress and done and done % every == 0:
+                progress(done, len(contacts))
             incoming = contact.values
             contact_id = known.find(incoming)
             if contact_id and contact_id in seen_in_file:
@@ -152,8 +162,10 @@ def _store(store: Store, contacts: Sequence[ContactRow], now: str, report: Impor
                 report.imported += 1
             seen_in_file[contact_id] = contact.row
             activities.extend((contact_id, *activity) for activity in contact.activities)
-            if progress and done % 5000 == 0:
-                progress(done, len(contacts))
+        if progress:
+            progress(len(contacts), len(contacts))
+        if saving:
+            saving()
         store.write_contacts(inserts, updates, stale_keys, keys, now)
         for reference, *activity, row in extra_activities:
             contact_id = known.find_reference(reference)
@@ -163,8 +175,6 @@ def _store(store: Store, contacts: Sequence[ContactRow], now: str, report: Impor
                 activities.append((contact_id, *activity))
         visits = [(contact_id, at) for contact_id, kind, at, _, _ in activities if at and kind not in NOT_A_VISIT]
         report.activities = store.add_activities(activities, visits)
-    if progress:
-        progress(len(contacts), len(contacts))
 
 
 @contextmanager

@@ -1,26 +1,14 @@
 // The dashboard's contact page (/contacts/<id>): the contact's details, the reviews staff confirmed as
-// theirs, and their activity. Also how a contact's phone and dates read, for the contacts list.
+// theirs, and their activity.
 // Names and notes come from the practice's exports: they only ever reach the page as text nodes.
 
 import { h, replaceContent } from "/workbench/dom.js";
-import { failureMessage, localTime, platformName, ratingLabel, ratingText, shortText } from "/workbench/format.js";
+import {
+  dayText, failureMessage, localTime, phoneText, platformName, ratingLabel, ratingText, shortText,
+} from "/workbench/format.js";
 import { api, setStatus } from "./page.js";
 
 const ACTIVITY_NAMES = { appointment: "Visit", activity: "Activity", call: "Call", note: "Note", email: "E-mail", sms: "Text message" };
-
-/** A stored phone (digits only) as people write it: "(512) 555-0110" for ten digits, else as stored. */
-export function phoneText(phone) {
-  const digits = String(phone ?? "");
-  return /^\d{10}$/.test(digits) ? `(${digits.slice(0, 3)}) ${digits.slice(3, 6)}-${digits.slice(6)}` : digits;
-}
-
-/** A stored day ("2026-11-02") or moment as a date on the reader's calendar; a day never shifts with the time zone. */
-export function dayText(value) {
-  const text = String(value ?? "");
-  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  const moment = day ? new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3])) : new Date(text);
-  return Number.isNaN(moment.getTime()) ? text : moment.toLocaleDateString([], { dateStyle: "medium" });
-}
 
 /** An activity's date, with its time when the export gave one. */
 function activityTime(at) {

@@ -3,12 +3,13 @@
 // database reaches the page as text nodes only.
 
 import { h, replaceContent } from "/workbench/dom.js";
-import { failureMessage } from "/workbench/format.js";
-import { api, csrf, setStatus } from "./page.js";
-import { dayText, phoneText } from "./contact.js";
+import { dayText, failureMessage, phoneText, plural } from "/workbench/format.js";
+import { api, setStatus, upload } from "./page.js";
 
 const PAGE_SIZE = 50;
 const POLL_MS = 300;
+const POLL_RETRIES = 3; // a progress poll that fails is tried again this many times…
+const RETRY_MS = 1000; // …this long apart
 const NAME_FIELDS = ["name", "first_name", "last_name"];
 const FIELD_NAMES = {
   external_id: "ID in your system", name: "Full name", first_name: "First name", last_name: "Last name",
@@ -17,40 +18,13 @@ const FIELD_NAMES = {
 };
 const number = (value) => Number(value).toLocaleString();
 const sentence = (text) => String(text ?? "").charAt(0).toUpperCase() + String(text ?? "").slice(1);
-const plural = (count, one, many) => `${number(count)} ${count === 1 ? one : many}`;
 
 const $ = (id) => document.getElementById(id);
 const importStatus = (message, isError = false) => setStatus(message, isError, $("import-status"));
 const listing = { q: "", offset: 0 };
 let chosen = null; // {file, preview}
 
-// -- uploading with progress ---------------------------------------------------------------------
-
-/** POSTs `form` (multipart) like page.js's `api`, reporting the upload's progress: {ok, status, data}, never throws. */
-function upload(path, form, onProgress) {
-  return new Promise((resolve) => {
-    const request = new XMLHttpRequest();
-    request.open("POST", path);
-    request.setRequestHeader("X-CSRF-Token", csrf());
-    request.responseType = "text";
-    request.upload.addEventListener("progress", (event) => {
-      if (event.lengthComputable) onProgress(event.loaded, event.total);
-    });
-    request.upload.addEventListener("load", () => onProgress(1, 1));
-    request.addEventListener("load", () => {
-      if (request.status === 401) window.location.assign("/login");
-      let data;
-      try {
-        data = JSON.parse(request.responseText);
-      } catch {
-        data = { ok: false, message: `The server answered ${request.status}.` };
-      }
-      resolve({ ok: request.status < 400 && data.ok !== false, status: request.status, data });
-    });
-    request.addEventListener("error", () => resolve({ ok: false, status: 0, data: {} }));
-    request.send(form);
-  });
-}
+// -- progress ------------------------------------------------------------------------------------
 
 /** The progress bar: a share from 0 to 1, or null for "working, no telling how long". */
 function showProgress(text, share) {
@@ -166,22 +140,46 @@ async function startImport() {
   if (!started.ok) {
     hideProgress();
     importStatus(failureMessage(started, "The import could not start."), true);
-    $("start-import").disabled = false;
-    $("cancel-preview").disabled = false;
+    enableImportButtons();
     return;
   }
   followImport(started.data);
 }
 
+/** What a running import is doing, for the progress bar: reading the file, checking its rows, saving them. */
+function showJob(job) {
+  if (job.phase === "saving") showProgress("Saving contacts…", null);
+  else if (job.total === null || job.total === undefined) showProgress(`Reading ${job.filename}…`, null);
+  else showProgress(`Checking contacts: ${number(job.done)} of ${number(job.total)}`, job.total ? job.done / job.total : null);
+}
+
+/** The import's state now; a poll that fails is tried again a few times before giving up. */
+async function pollJob(job) {
+  let result;
+  for (let attempt = 0; attempt <= POLL_RETRIES; attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, attempt ? RETRY_MS : POLL_MS));
+    result = await api("GET", `/api/contacts/imports/${encodeURIComponent(job.import_id)}`);
+    if (result.ok || result.status === 401 || result.status === 404) break;
+  }
+  return result;
+}
+
+function enableImportButtons() {
+  $("start-import").disabled = false;
+  $("cancel-preview").disabled = false;
+}
+
 async function followImport(job) {
   while (job.status === "running") {
-    if (job.total === null || job.total === undefined) showProgress(`Reading ${job.filename}…`, null);
-    else showProgress(`Saving contacts: ${number(job.done)} of ${number(job.total)}`, job.total ? job.done / job.total : null);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    const result = await api("GET", `/api/contacts/imports/${encodeURIComponent(job.import_id)}`);
+    showJob(job);
+    const result = await pollJob(job);
     if (!result.ok) {
       hideProgress();
-      importStatus(failureMessage(result, "The import's progress could not be read."), true);
+      const stillRunning = result.status === 404 ? "" : " The import may still be running: look for the contacts below in a minute, "
+        + "or import the file again (nothing is imported twice).";
+      importStatus(`${failureMessage(result, "The import's progress could not be read.")}${stillRunning}`, true);
+      enableImportButtons();
+      loadContacts();
       return;
     }
     job = result.data;

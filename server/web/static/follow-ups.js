@@ -4,7 +4,9 @@
 
 import { h, replaceContent } from "/workbench/dom.js";
 import { logReviewEvent } from "/workbench/api.js";
-import { OUTCOME_NAMES, failureMessage, localTime, platformName, ratingLabel, ratingText, shortText } from "/workbench/format.js";
+import {
+  OUTCOME_NAMES, failureMessage, localTime, platformName, plural, ratingLabel, ratingText, shortText,
+} from "/workbench/format.js";
 import { api, setStatus } from "./page.js";
 
 const list = document.getElementById("follow-ups");
@@ -31,10 +33,6 @@ function showWarning(messages) {
 
 function nameOf(item) {
   return item.reviewer_name || "(anonymous)";
-}
-
-function plural(count, one, many = `${one}s`) {
-  return `${count} ${count === 1 ? one : many}`;
 }
 
 function callText(call) {
@@ -92,7 +90,7 @@ function reassignForm(item) {
       const done = (who) => `The call to ${who} is now assigned to ${name}.`;
       logEvent(item, { event: { type: "assigned", assignee: name }, done }, null);
     },
-  }, h("label", {}, "Reassign to ", input), " ", h("button", { type: "submit" }, "Reassign"));
+  }, h("label", {}, "Reassign to ", input), " ", h("button", { type: "submit", "aria-label": `Reassign the call to ${nameOf(item)}` }, "Reassign"));
 }
 
 function followUpItem(item) {
@@ -102,7 +100,7 @@ function followUpItem(item) {
                             oninput: () => notes.set(item.review_id, note.value) });
   const outcomeButtons = OUTCOMES.map((option) => h("button", {
     type: "button", class: option.finish ? "finish" : "call", "data-outcome": option.event.outcome ?? option.event.type,
-    onclick: () => logEvent(item, option, note.value.trim()),
+    "aria-label": `${option.label}: ${nameOf(item)}`, onclick: () => logEvent(item, option, note.value.trim()),
   }, option.label));
   const due = item.due_at ? `Call due ${localTime(item.due_at)}` : "Call due: not set";
   return h("article", { class: `follow-up${item.overdue ? " overdue" : ""}`, "data-review-id": item.review_id },

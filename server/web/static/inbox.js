@@ -3,7 +3,7 @@
 // with what to do next. Review text is written by strangers: it only ever reaches the page as text.
 
 import { h, replaceContent } from "/workbench/dom.js";
-import { clockDuration, localTime, platformName, ratingText, shortText, stageName } from "/workbench/format.js";
+import { clockDuration, localTime, platformName, ratingLabel, ratingText, shortText, stageName } from "/workbench/format.js";
 import { api, setStatus } from "./page.js";
 
 const PAGE_SIZE = 50;
@@ -37,21 +37,22 @@ function reviewRow(review, serverClock) {
   const cooldownEnds = state.cooldown_ends_at ? Date.parse(state.cooldown_ends_at) : NaN;
   const cooldownLeft = () => (Number.isNaN(cooldownEnds) ? 0 : cooldownEnds - serverClock());
   const next = h("td", { class: "next", title: review.triage?.reason || "" }, nextStep(review, cooldownLeft()));
-  const row = h("tr", { class: `group-${group}`, "data-review-id": review.id, "data-group": group, tabindex: "0" },
+  const row = h("tr", { class: `group-${group}`, "data-review-id": review.id, "data-group": group },
     h("td", { class: `stage stage-${state.stage}` },
       FLAGS[group] ? [h("span", { class: `flag flag-${group}`, "data-role": "flag" }, FLAGS[group]), h("br")] : null,
       stageName(state.stage)),
     next,
     h("td", {}, platformName(review.platform)),
     h("td", { class: "reviewer" }, link),
-    h("td", { class: "rating" }, ratingText(review)),
+    h("td", { class: "rating", "aria-label": ratingLabel(review) }, ratingText(review)),
     h("td", {}, review.date_text || review.created_at || ""),
     h("td", { class: "text", title: review.text || "" }, shortText(review.text || "", 160)),
     h("td", {}, review.owner_reply ? "Replied" : "—"),
     h("td", {}, localTime(review.first_seen_at)));
-  const open = () => window.location.assign(`/reviews/${encodeURIComponent(review.id)}`);
-  row.addEventListener("click", (event) => { if (!event.target.closest("a")) open(); });
-  row.addEventListener("keydown", (event) => { if (event.key === "Enter" && event.target === row) open(); });
+  // The whole row opens the review on a click; the reviewer's link is its one stop for the keyboard.
+  row.addEventListener("click", (event) => {
+    if (!event.target.closest("a")) window.location.assign(`/reviews/${encodeURIComponent(review.id)}`);
+  });
   const tick = state.stage === "cooling_down" && group !== "escalate"
     ? () => { replaceContent(next, nextStep(review, cooldownLeft())); return cooldownLeft() <= 0; }
     : null;

@@ -3,31 +3,13 @@
 // Names and contact details come from the practice's imports: they reach the page only as text nodes.
 
 import { h, replaceContent } from "/workbench/dom.js";
-import { failureMessage, localTime, platformName } from "/workbench/format.js";
+import { dayText, failureMessage, localTime, phoneText, platformName, plural } from "/workbench/format.js";
 import { api, setStatus } from "./page.js";
 
 const tbody = document.querySelector("#contacts tbody");
 const markSent = document.getElementById("mark-sent");
 const selectAll = document.getElementById("select-all");
 const status = document.getElementById("status");
-
-/** A calendar day ("2026-10-30") in the reader's words ("Oct 30, 2026"), without a time zone shift. */
-function dayText(value) {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(value ?? ""));
-  if (!match) return localTime(value);
-  return new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])).toLocaleDateString([], { dateStyle: "medium" });
-}
-
-/** A phone number as people write it: (512) 555-0100 for a 10-digit North American number, else as stored. */
-function phoneText(value) {
-  const digits = String(value ?? "").replace(/\D/g, "");
-  const local = digits.length === 11 && digits.startsWith("1") ? digits.slice(1) : digits;
-  return local.length === 10 ? `(${local.slice(0, 3)}) ${local.slice(3, 6)}-${local.slice(6)}` : String(value ?? "");
-}
-
-function plural(count, one, many = `${one}s`) {
-  return `${count} ${count === 1 ? one : many}`;
-}
 
 function checkboxes() {
   return [...tbody.querySelectorAll("input[type=checkbox]")];
@@ -67,7 +49,8 @@ function contactRow(contact) {
     h("td", { class: "day" }, dayText(contact.last_seen_at)),
     h("td", { class: "day" }, contact.last_asked_at ? localTime(contact.last_asked_at) : "Never"),
     h("td", { class: "action" },
-      h("button", { type: "button", class: "quiet", "data-action": "opt-out", onclick: () => optOut(contact) }, "Opt out")));
+      h("button", { type: "button", class: "quiet", "data-action": "opt-out", "aria-label": `Opt out ${name}`,
+                    onclick: () => optOut(contact) }, "Opt out")));
 }
 
 async function load() {

@@ -4,18 +4,17 @@
 
 import { api, setStatus } from "./page.js";
 import { h, replaceContent } from "/workbench/dom.js";
-import { failureMessage, platformName } from "/workbench/format.js";
+import { OUTCOME_NAMES, failureMessage, platformName, plural } from "/workbench/format.js";
 import { barList, columnChart, lineChart, numbersTable } from "./charts.js";
 
 const state = { stats: null, target: null };
 const numberFormat = new Intl.NumberFormat();
-const OUTCOMES = [["reached", "Reached"], ["voicemail", "Left a voicemail"], ["unreachable", "Unreachable"]];
+const OUTCOMES = Object.entries(OUTCOME_NAMES); // [[outcome, label]]
 
 const slot = (name) => document.querySelector(`[data-slot="${name}"]`);
 const count = (value) => numberFormat.format(value ?? 0);
 const stars = (value) => (value == null ? "–" : value.toFixed(2));
 const percent = (share) => (share == null ? "–" : `${Math.round(share * 100)}%`);
-const plural = (value, one, many) => `${count(value)} ${value === 1 ? one : many}`;
 
 function hours(value) {
   if (value == null) return "–";
