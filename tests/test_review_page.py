@@ -73,4 +73,5 @@ def test_the_list_shows_the_staff_decision_over_the_triage(client, auth):
                          json={"type": "triage_changed", "action": "reply", "note": "Talked to the patient; not a threat."})
     assert answer.status_code == 200, answer.json
     (entry,) = client.get("/api/reviews", headers=auth).json["reviews"]
-    assert entry["triage"] == {"action": "reply", "reason": "Talked to the patient; not a threat.", "staff": True}
+    assert entry["triage"] == {"action": "reply", "reason": "Talked to the patient; not a threat.", "staff": True,
+                              "category": "legal"}

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from server.replies.policy import ReviewContext, sentiment
+from server.replies.learned import DO_NOT_REPLY_CATEGORIES, ESCALATE_CATEGORIES, Opinion, TriageModel
+from server.replies.policy import ReviewContext, sentences, sentiment
 
 REPLY, DO_NOT_REPLY, ESCALATE = "reply", "do_not_reply", "escalate"
 
@@ -37,24 +39,50 @@ REPORT_PATHS = {
     "facebook": "On the recommendation, choose ⋯ → Find support or report recommendation, and pick the reason "
                 "(harassment, hate speech, spam, false information).",
 }
-# (pattern, who sees it first, why)
+# Who sees an escalation first, and why, by category.
+NOTIFY = {
+    "self_harm": "a clinician, now: reach out privately and give crisis resources (in the US, call or text 988)",
+    "violence": "the practice manager, who decides whether to call the police",
+    "emergency": "the clinician on call, now: reach the patient or family today (911 if it cannot wait)",
+    "clinical_harm": "the treating clinician and the practice manager",
+    "privacy_breach": "the privacy officer",
+    "legal": "the practice owner or manager (and the practice's liability insurer)",
+    "regulator": "the practice owner or manager (and the practice's liability insurer)",
+}
+DO_NOT_REPLY_WHY = {
+    "spam": "the post looks like spam or advertising",
+    "wrong_business": "the post is about another business, not this practice",
+    "hate": "the post contains hate speech",
+    "harassment": "the post insults or harasses people; don't feed it",
+    "gibberish": "the post makes no sense as a review",
+    "political": "the post is a political or conspiracy rant, not a review",
+}
+WHY = {
+    "self_harm": "the reviewer may be at risk of harming themselves",
+    "violence": "the review contains a threat of violence",
+    "emergency": "the review describes an emergency that may still be going on",
+    "clinical_harm": "the review describes harm from care",
+    "privacy_breach": "the review alleges a privacy breach",
+    "legal": "the review mentions legal action",
+    "regulator": "the review mentions a complaint to a board or regulator",
+}
+# (category, pattern): the rules' escalations, most urgent first.
 ESCALATIONS = [
-    (re.compile(r"\b(?:kill\s+myself|suicid\w*|end\s+(?:it\s+all|my\s+life)|hurt\s+myself|self[- ]harm|don'?t\s+want\s+to\s+live)\b", re.I),
-     "a clinician, now: reach out privately and give crisis resources (in the US, call or text 988)",
-     "the reviewer may be at risk of harming themselves"),
-    (re.compile(r"\b(?:i'?ll|i\s+will|gonna|going\s+to)\s+(?:kill|shoot|hurt|beat|burn|come\s+back\s+(?:with|and))\b|"
-                r"\b(?:bomb\s+threat|plant\s+a\s+bomb|blow\s+(?:it|you|the\s+place)\s+up|shoot\s+up)\b", re.I),
-     "the practice manager, who decides whether to call the police", "the review contains a threat of violence"),
-    (re.compile(r"\b(?:emergency\s+room|the\s+er\b|hospitali[sz]ed|in\s+the\s+hospital|ambulance|911|nearly\s+died|almost\s+died|"
-                r"sepsis|can'?t\s+breathe|life[- ]threatening|permanent(?:ly)?\s+(?:damage|injur)|still\s+bleeding|paralys\w*)", re.I),
-     "the treating clinician and the practice manager", "the review describes serious harm or an emergency"),
-    (re.compile(r"\b(?:hipaa|my\s+privacy|privacy\s+(?:violation|breach)|confidential\w*|leaked\s+my|data\s+(?:leak|breach)|(?:shared|disclosed|posted|told)\s+"
-                r"(?:my|our)\s+(?:information|info|records|details|diagnosis|results|history)|told\s+my\s+(?:employer|boss|family|wife|husband))\b", re.I),
-     "the privacy officer", "the review alleges a privacy breach"),
-    (re.compile(r"\b(?:lawyer|attorney|(?:i'?ll|i\s+will|we\s+will|going\s+to|gonna|plan\s+to|will|should)\s+sue|suing|sued\s+you|"
-                r"lawsuit|legal\s+action|small\s+claims|take\s+(?:you|this|them)\s+to\s+court|see\s+you\s+in\s+court|medical\s+board|dental\s+board|"
-                r"licensing\s+board|state\s+board|malpractice|report(?:ing|ed)?\s+(?:you|this\s+(?:office|practice))\s+to)\b", re.I),
-     "the practice owner or manager (and the practice's liability insurer)", "the review mentions legal action or a complaint to a board"),
+    ("self_harm", re.compile(r"\b(?:kill\s+myself|suicid\w*|end\s+(?:it\s+all|my\s+life)|hurt\s+myself|self[- ]harm|"
+                             r"don'?t\s+want\s+to\s+live)\b", re.I)),
+    ("violence", re.compile(r"\b(?:i'?ll|i\s+will|gonna|going\s+to)\s+(?:kill|shoot|hurt|beat|burn|come\s+back\s+(?:with|and))\b|"
+                            r"\b(?:bomb\s+threat|plant\s+a\s+bomb|blow\s+(?:it|you|the\s+place)\s+up|shoot\s+up)\b", re.I)),
+    ("emergency", re.compile(r"\b(?:emergency\s+room|the\s+er\b|ambulance|911|can'?t\s+breathe|still\s+bleeding)", re.I)),
+    ("clinical_harm", re.compile(r"\b(?:hospitali[sz]ed|in\s+the\s+hospital|nearly\s+died|almost\s+died|sepsis|life[- ]threatening|"
+                                 r"permanent(?:ly)?\s+(?:damage|injur)|paralys\w*)", re.I)),
+    ("privacy_breach", re.compile(r"\b(?:hipaa|my\s+privacy|privacy\s+(?:violation|breach)|confidential\w*|leaked\s+my|data\s+(?:leak|breach)|"
+                                  r"(?:shared|disclosed|posted|told)\s+(?:my|our)\s+(?:information|info|records|details|diagnosis|results|"
+                                  r"history)|told\s+my\s+(?:employer|boss|family|wife|husband))\b", re.I)),
+    ("regulator", re.compile(r"\b(?:medical\s+board|dental\s+board|licensing\s+board|state\s+board|"
+                             r"report(?:ing|ed)?\s+(?:you|this\s+(?:office|practice))\s+to)\b", re.I)),
+    ("legal", re.compile(r"\b(?:lawyer|attorney|(?:i'?ll|i\s+will|we\s+will|going\s+to|gonna|plan\s+to|will|should)\s+sue|suing|"
+                         r"sued\s+you|lawsuit|legal\s+action|small\s+claims|take\s+(?:you|this|them)\s+to\s+court|see\s+you\s+in\s+court|"
+                         r"malpractice)\b", re.I)),
 ]
 INSULTS = re.compile(
     r"\b(?:idiots?|morons?|losers?|imbeciles?|scum|trash|garbage\s+(?:people|humans?)|retard\w*|bitch\w*|bastards?|whores?|"
@@ -69,15 +97,27 @@ EXPERIENCE = re.compile(r"\b(?:wait\w*|appointment|staff|doctor|dentist|hygienis
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """Where in the review's text the decision comes from (``text[start:end]``)."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Triage:
     action: str
     sentiment: str  # negative, mixed, positive, rating_only
     reason: str
     notify: str | None = None
     report_path: str | None = None
+    category: str = "genuine"  # see learned.CATEGORIES
+    evidence: tuple[Evidence, ...] = ()
+    decided_by: str = "rules"  # "rules", or "model" when the learned second opinion raised it
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "evidence": [asdict(found) for found in self.evidence]}
 
 
 def review_sentiment(review: ReviewContext) -> str:
@@ -99,19 +139,31 @@ def _profane(text: str) -> float:
     return float(predict_prob([text])[0])
 
 
-def triage(review: ReviewContext) -> Triage:
+def _found(match: re.Match) -> tuple[Evidence, ...]:
+    return (Evidence(match.start(), match.end(), match.group()),)
+
+
+def _escalation(category: str, kind: str, evidence: tuple[Evidence, ...], decided_by: str = "rules") -> Triage:
+    return Triage(ESCALATE, kind, f"Escalate before anyone replies: {WHY[category]}.", notify=NOTIFY[category],
+                  category=category, evidence=evidence, decided_by=decided_by)
+
+
+def rules_triage(review: ReviewContext) -> Triage:
+    """The rules' decision alone (keywords and patterns)."""
     text, kind = review.text, review_sentiment(review)
-    for pattern, notify, why in ESCALATIONS:
-        if pattern.search(text):
-            return Triage(ESCALATE, kind, f"Escalate before anyone replies: {why}.", notify=notify)
+    for category, pattern in ESCALATIONS:
+        if match := pattern.search(text):
+            return _escalation(category, kind, _found(match))
     report = REPORT_PATHS.get(review.platform, "Use the platform's own report or flag option on the post.")
-    if HATE.search(text):
-        return Triage(DO_NOT_REPLY, kind, "Do not reply: the post contains hate speech. Report it.", report_path=report)
-    if SPAM.search(text) and not EXPERIENCE.search(text):
-        return Triage(DO_NOT_REPLY, kind, "Do not reply: the post looks like spam or advertising. Report it.", report_path=report)
-    if INSULTS.search(text) and (_profane(text) > 0.5 or not EXPERIENCE.search(text)):
+    if match := HATE.search(text):
+        return Triage(DO_NOT_REPLY, kind, "Do not reply: the post contains hate speech. Report it.", report_path=report,
+                      category="hate", evidence=_found(match))
+    if (match := SPAM.search(text)) and not EXPERIENCE.search(text):
+        return Triage(DO_NOT_REPLY, kind, "Do not reply: the post looks like spam or advertising. Report it.", report_path=report,
+                      category="spam", evidence=_found(match))
+    if (match := INSULTS.search(text)) and (_profane(text) > 0.5 or not EXPERIENCE.search(text)):
         return Triage(DO_NOT_REPLY, kind, "Do not reply: the post insults or harasses people. Don't feed it; report it.",
-                      report_path=report)
+                      report_path=report, category="harassment", evidence=_found(match))
     if kind == "rating_only":
         return Triage(REPLY, kind, "A rating without text: a short generic thank-you, or no reply, are both fine.")
     reasons = {
@@ -120,3 +172,43 @@ def triage(review: ReviewContext) -> Triage:
         "positive": "Reply with a short generic thank-you that does not confirm they are a patient.",
     }
     return Triage(REPLY, kind, reasons[kind])
+
+
+def triage(review: ReviewContext) -> Triage:
+    """What the review gets. For now the rules decide alone: the learned second opinion (:func:`decide`
+    with :func:`server.replies.learned.triage_model`) catches every escalation of the development writer
+    but also escalates one genuine review in ten there, and short harmless ones ("Sue at the front desk
+    is the best!"), so it is measured (benchmarks/judgement.py --model) and not yet switched on."""
+    return rules_triage(review)
+
+
+def decide(review: ReviewContext, model: TriageModel | None) -> Triage:
+    """The rules' decision, raised to ``escalate`` when the model finds an escalation the rules did not
+    (recall first: the model never lowers an escalation), or to ``do_not_reply`` when it is sure the post
+    is no review to answer; with the sentence the model's decision comes from."""
+    decided = rules_triage(review)
+    if decided.action == ESCALATE or model is None or not review.text.strip():
+        return decided
+    opinion = model.opinion(review.text)
+    if opinion.escalate >= model.escalate_threshold:
+        evidence = _likeliest_sentence(model, review.text, lambda view: view.escalate)
+        return _escalation(opinion.best(ESCALATE_CATEGORIES), decided.sentiment, evidence, "model")
+    if decided.action == REPLY and opinion.do_not_reply >= model.do_not_reply_threshold:
+        category = opinion.best(DO_NOT_REPLY_CATEGORIES)
+        report = REPORT_PATHS.get(review.platform, "Use the platform's own report or flag option on the post.")
+        return Triage(DO_NOT_REPLY, decided.sentiment, f"Do not reply: {DO_NOT_REPLY_WHY[category]}. Report it.",
+                      report_path=report, category=category, decided_by="model",
+                      evidence=_likeliest_sentence(model, review.text, lambda view: view.do_not_reply))
+    return decided
+
+
+def _likeliest_sentence(model: TriageModel, text: str, score: Callable[[Opinion], float]) -> tuple[Evidence, ...]:
+    """The sentence the decision comes from: the one without which the model's ``score`` drops most (the
+    whole text when it is one sentence)."""
+    spans = sentences(text)
+    if len(spans) < 2:
+        return (Evidence(0, len(text), text),)
+    without = model.opinions([text[:start] + text[end:] for start, end in spans])
+    best = min(range(len(spans)), key=lambda index: score(without[index]))
+    start, end = spans[best]
+    return (Evidence(start, end, text[start:end]),)

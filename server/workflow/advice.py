@@ -19,15 +19,17 @@ UNPROMPTED_KINDS = ("positive", "rating_only")  # reviews that need no reply unl
 
 
 def list_triage(review: dict[str, Any], events: list[dict[str, Any]]) -> dict[str, Any]:
-    """What the inbox shows of a review's triage: ``{action, reason, staff}`` (staff's decision first).
+    """What the inbox shows of a review's triage: ``{action, reason, staff, category}`` (staff's decision
+    first; the category is always the triage's own).
 
     The triage alone (no suggestions), from the review and its events already loaded for the list.
     """
     staff_decision = staff_triage(events)
     decision = triage(review_context(review))
     if staff_decision:
-        return {"action": staff_decision["action"], "reason": staff_decision["reason"] or decision.reason, "staff": True}
-    return {"action": decision.action, "reason": decision.reason, "staff": False}
+        return {"action": staff_decision["action"], "reason": staff_decision["reason"] or decision.reason, "staff": True,
+                "category": decision.category}
+    return {"action": decision.action, "reason": decision.reason, "staff": False, "category": decision.category}
 
 
 def advice(store: Store, review: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,128 @@
+"""The learned second opinion on reviews: a linear model over word and character n-grams (TF-IDF),
+trained by :mod:`server.replies.training` from the corpora in the repository, stored small beside this
+module (its vocabulary, idf weights and coefficients: no pickle) and loaded once. Scoring a review is a
+dictionary look-up per n-gram and one small product: no scikit-learn at run time.
+
+It gives each triage category a probability, so the triage can raise a review to ``escalate`` when its
+wording avoids every keyword. It never lowers what the rules decided (docs/design.md: escalation is
+recall-first).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+MODELS = Path(__file__).resolve().parent / "models"
+TRIAGE_MODEL = MODELS / "triage.npz"
+ESCALATE_CATEGORIES = ("clinical_harm", "emergency", "privacy_breach", "legal", "regulator", "violence", "self_harm")
+DO_NOT_REPLY_CATEGORIES = ("spam", "wrong_business", "hate", "harassment", "gibberish", "political")
+CATEGORIES = (*ESCALATE_CATEGORIES, *DO_NOT_REPLY_CATEGORIES, "genuine")
+MAX_CHARS = 5000  # a longer review is judged on its first 5,000 characters
+TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+def word_grams(text: str) -> list[str]:
+    """Words of two letters or more, lower case, and each pair of neighbours."""
+    words = TOKEN.findall(text.lower())
+    return words + [f"{first} {second}" for first, second in zip(words, words[1:])]
+
+
+def char_grams(text: str) -> list[str]:
+    """Character 2- to 5-grams inside each word padded with a space (so "ear" and " ear " differ)."""
+    grams = []
+    for word in text.lower().split():
+        padded = f" {word} "
+        for size in range(2, 6):
+            grams += [padded[start:start + size] for start in range(len(padded) - size + 1)]
+    return grams
+
+
+# Each block is TF-IDF weighted (sublinear term frequency) and normalised on its own; training uses the
+# same functions (scikit-learn's TfidfVectorizer with them as analyzers), so counting cannot drift.
+ANALYZERS = {"words": word_grams, "chars": char_grams}
+
+
+class _Block:
+    """One block as stored: its vocabulary, idf weights and where its rows start in the weight matrix."""
+
+    def __init__(self, terms: list[str], idf: np.ndarray, offset: int):
+        self.index = {term: i for i, term in enumerate(terms)}
+        self.idf = idf.astype(np.float64)
+        self.offset = offset
+
+    def features(self, grams: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The rows and TF-IDF values (unit length) of the known n-grams among ``grams``."""
+        counts = Counter(i for i in map(self.index.get, grams) if i is not None)
+        if not counts:
+            return np.zeros(0, dtype=np.intp), np.zeros(0)
+        rows = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+        values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * self.idf[rows]
+        return rows + self.offset, values / np.linalg.norm(values)
+
+
+@dataclass(frozen=True)
+class Opinion:
+    """The model's view of one text: each category's probability."""
+
+    probabilities: dict[str, float]
+
+    @property
+    def escalate(self) -> float:
+        return sum(self.probabilities[category] for category in ESCALATE_CATEGORIES)
+
+    @property
+    def do_not_reply(self) -> float:
+        return sum(self.probabilities[category] for category in DO_NOT_REPLY_CATEGORIES)
+
+    def best(self, categories: tuple[str, ...]) -> str:
+        return max(categories, key=self.probabilities.__getitem__)
+
+
+class TriageModel:
+    """The stored model: per block its vocabulary and idf; the coefficients, classes and threshold."""
+
+    def __init__(self, path: Path = TRIAGE_MODEL):
+        with np.load(path, allow_pickle=False) as stored:
+            meta = json.loads(str(stored["meta"]))
+            self.weights = stored["weights"].astype(np.float64)  # features × classes
+            self.bias = stored["bias"].astype(np.float64)
+            offset, self.blocks = 0, []
+            for name, analyzer in ANALYZERS.items():
+                terms = meta["vocabulary"][name]
+                self.blocks.append((analyzer, _Block(terms, stored[f"idf_{name}"], offset)))
+                offset += len(terms)
+        self.classes: list[str] = meta["classes"]
+        self.escalate_threshold: float = meta["escalate_threshold"]
+        self.do_not_reply_threshold: float = meta["do_not_reply_threshold"]
+        self.version: str = meta["version"]
+
+    def opinion(self, text: str) -> Opinion:
+        scores = self.bias.copy()
+        clipped = text[:MAX_CHARS]
+        for analyzer, block in self.blocks:
+            rows, values = block.features(analyzer(clipped))
+            if len(rows):
+                scores += values @ self.weights[rows]
+        exp = np.exp(scores - scores.max())
+        return Opinion(dict(zip(self.classes, map(float, exp / exp.sum()))))
+
+    def opinions(self, texts: list[str]) -> list[Opinion]:
+        return [self.opinion(text) for text in texts]
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def triage_model() -> TriageModel | None:
+    """The shipped model, loaded once; None when it is missing (the rules alone decide then)."""
+    with _lock:
+        return TriageModel() if TRIAGE_MODEL.exists() else None

@@ -1,0 +1,89 @@
+"""Triage's categories and evidence, and the learned second opinion: its stored model, how it is
+trained, and how it may only ever raise a decision (server.replies.learned, server.replies.training)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from server.replies.learned import CATEGORIES, TRIAGE_MODEL, TriageModel, char_grams, word_grams
+from server.replies.policy import review_context
+from server.replies.training import fit, reviews, save
+from server.replies.triage import ESCALATE, REPLY, decide, rules_triage, triage
+
+
+def review(text: str, rating: int = 2, platform: str = "google"):
+    return review_context({"text": text, "rating": rating, "platform": platform})
+
+
+@pytest.mark.parametrize("text, category, evidence", [
+    ("Honestly I don't want to live anymore after what happened here.", "self_harm", "don't want to live"),
+    ("They told my employer about my results without asking me.", "privacy_breach", "told my employer"),
+    ("I am reporting this office to the dental board tomorrow.", "regulator", "reporting this office to"),
+    ("My attorney will be in touch.", "legal", "attorney"),
+    ("My son was still bleeding at midnight and nobody answered.", "emergency", "still bleeding"),
+])
+def test_the_rules_name_the_category_and_the_words_it_comes_from(text, category, evidence):
+    decision = triage(review(text))
+    assert (decision.action, decision.category, decision.decided_by) == (ESCALATE, category, "rules")
+    assert [(found.text, text[found.start:found.end]) for found in decision.evidence] == [(evidence, evidence)]
+    assert decision.as_json()["evidence"] == [{"start": text.index(evidence), "end": text.index(evidence) + len(evidence), "text": evidence}]
+
+
+def test_a_genuine_review_is_genuine_with_no_evidence():
+    decision = triage(review("The wait was long but the hygienist was kind.", rating=3))
+    assert (decision.action, decision.category, decision.evidence) == (REPLY, "genuine", ())
+
+
+def test_the_shipped_model_loads_quickly_and_gives_every_category_a_probability():
+    started = time.perf_counter()
+    model = TriageModel(TRIAGE_MODEL)
+    assert time.perf_counter() - started < 1.0
+    opinion = model.opinion("The front desk gave my records to my ex-husband when he called.")
+    assert set(opinion.probabilities) == set(CATEGORIES)
+    assert sum(opinion.probabilities.values()) == pytest.approx(1.0)
+    assert model.opinion("").probabilities.keys() == opinion.probabilities.keys()
+
+
+class _Alarmed:
+    """A model that finds everything alarming, to show what the rules decided is never lowered."""
+
+    escalate_threshold = do_not_reply_threshold = 0.0
+
+    def __init__(self, real: TriageModel):
+        self.real = real
+
+    def opinion(self, text):
+        return self.real.opinion(text)
+
+    def opinions(self, texts):
+        return self.real.opinions(texts)
+
+
+def test_the_model_raises_a_review_with_the_sentence_it_comes_from_and_never_lowers_the_rules():
+    model = _Alarmed(TriageModel(TRIAGE_MODEL))
+    text = "Parking was easy. The doctor pulled the tube out of the wrong ear and brushed it off. Staff were polite."
+    raised = decide(review(text), model)
+    assert raised.action == ESCALATE and raised.decided_by == "model" and raised.notify
+    (evidence,) = raised.evidence
+    assert text[evidence.start:evidence.end] == evidence.text and evidence.text in text
+    threat = "My attorney will be in touch."
+    assert decide(review(threat), model) == rules_triage(review(threat))
+
+
+def test_n_grams_are_lower_case_words_pairs_and_padded_characters():
+    assert word_grams("Wrong EAR, again") == ["wrong", "ear", "again", "wrong ear", "ear again"]
+    assert char_grams("Ear") == [" e", "ea", "ar", "r ", " ea", "ear", "ar ", " ear", "ear ", " ear "]
+
+
+def test_training_stores_a_model_that_reads_back_the_same(tmp_path):
+    sample = [item for item in reviews(("w1",))][:120]
+    fitted = fit(sample)
+    path = tmp_path / "triage.npz"
+    save(fitted, path, (0.4, 0.6), ["w1"])
+    model = TriageModel(path)
+    assert (model.escalate_threshold, model.do_not_reply_threshold) == (0.4, 0.6)
+    assert model.classes == [category for category in CATEGORIES if category in model.classes]
+    escalation = next(item for item in sample if item["action"] == "escalate")
+    assert model.opinion(escalation["text"]).escalate > model.opinion("Lovely staff, easy parking.").escalate
