@@ -158,3 +158,17 @@ def test_a_stale_sign_in_link_says_what_to_do(live_server, page):
     page.goto(live_server.url + "/login#token=an-old-token-from-before-rotation")
     expect(page.locator("[role=alert]")).to_contain_text("That is not the pairing token")
     assert "an-old-token" not in page.url
+
+
+def test_a_write_from_the_dashboard_page_without_its_csrf_token_is_refused(live_server, page):
+    review_id = live_server.request("POST", "/api/reviews", {"reviews": [review(platform_review_id="c1")]}).json["review_ids"][0]
+    sign_in(page, live_server)
+    page.wait_for_selector("#reviews tbody tr")
+    refused = page.evaluate("""async (id) => {
+        const answer = await fetch(`/api/reviews/${id}/events`, {method: "POST", credentials: "same-origin",
+            headers: {"Content-Type": "application/json"}, body: JSON.stringify({type: "ignored"})});
+        return {status: answer.status, body: await answer.json()};
+    }""", review_id)
+    assert refused["status"] == 403 and refused["body"]["error"] == "csrf_failed"
+    assert "Reload the dashboard" in refused["body"]["message"]
+    assert live_server.request("GET", f"/api/reviews/{review_id}").json["events"] == []
