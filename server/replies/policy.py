@@ -204,6 +204,28 @@ OFFICE_CONTEXT = _rx(r"\b(?:call|reach|contact|text|e-?mail|write\s+to|message)\
                      r"[^.?!]{0,25}$|\b(?:our|the\s+office'?s?)\s+(?:\w+\s+){0,2}(?:number|line|phone|e-?mail|address)[^.?!]{0,15}$|"
                      r"\b(?:us|office|manager|desk|team)\s+(?:at|on|via)\s*:?\s*$|"
                      r"\b(?:our|the)\s+(?:[\w-]+\s+){0,3}(?:office|desk|team|manager|line|department)\b[^.?!]{0,40}\b(?:at|on|via)\s*:?\s*$")
+# The office's own line in Spanish, or shown as its line without a verb ("questions are welcome at",
+# "the clinic's front desk, 513-...", "main line"), or a sign-off ("— Willow Fork Dentistry, (281) ...").
+OFFICE_CONTEXT_MORE = [
+    _rx(r"\b(?:ll[aá]me(?:nos)?|ll[aá]mennos|llamarnos|comun[ií]que(?:se)?|comunicarse|escr[ií]ba(?:nos)?|escribirnos|"
+        r"cont[aá]ct(?:enos|arnos|e)|marque)\b[^.?!]{0,45}$"),
+    _rx(r"\b(?:nuestr[ao]s?\s+(?:\w+\s+){0,2}(?:oficina|cl[ií]nica|consultorio|n[uú]mero|tel[eé]fono|l[ií]nea|correo)|"
+        r"la\s+(?:oficina|cl[ií]nica|recepci[oó]n))\b[^.?!]{0,30}$"),
+    _rx(r"\b(?:welcome(?:\s+a\s+call)?|anytime|any\s+time|main\s+line|front\s+desk|billing\s+(?:office|team|line)|"
+        r"(?:the|our)\s+(?:clinic|practice|office)(?:'s)?(?:\s+[\w-]+){0,2}|directly)\s*(?:at|on|via|,|:)?\s*$"),
+    _rx(r"\b(?:questions|help|happy\s+to\s+help|here)\s+(?:at|on)\s*:?\s*$"),
+    # calling the practice by its name: "please call Buckeye Endocrine Associates at ..."
+    re.compile(r"\b(?:[Cc]all|[Cc]ontact|[Rr]each|[Ww]rite\s+to|[Ee]-?mail)\s+(?:[A-Z][\w'&.-]*\s+){0,5}(?:Associates|Clinic|Dental|"
+               r"Dentistry|Health|Medical|Medicine|Center|Centre|Group|Family|Care|Orthodontics|Surgery|Pediatrics|Practice|Office|"
+               r"Specialists|Partners|Smiles|Eye|Vision|Hearing|Therapy|Spa)\b[^.?!]{0,20}\b(?:at|on)\s*:?\s*$"),
+    _rx(r"[—–|]\s*[^.?!\n]{0,80}$"),  # a signature line: "— Practice name, " or "| "
+]
+# A line given with another of the office's: "e-mail billing@... or (727) 555-0119".
+ANOTHER_LINE_BEFORE = re.compile(r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4})\s*(?:,|or|and|/|\||o|y)\s*$",
+                                 re.IGNORECASE)
+OFFICE_MAILBOXES = frozenset({"office", "frontdesk", "front.desk", "info", "hello", "contact", "appointments", "appts", "schedule",
+                              "scheduling", "billing", "reception", "team", "care", "feedback", "manager", "officemanager",
+                              "patientcare", "patients", "help", "admin", "mail", "hola", "citas", "oficina"})
 PATIENT_CONTACT = _rx(r"\b(?:your|you\s+at|you\s+on|reach\s+you|call\s+you|text\s+you|email\s+you|sent\s+(?:it\s+)?to)\b[^.?!]{0,25}$")
 # Times, weekdays and durations are details of a visit when the sentence is about the reader ("your 2pm",
 # "you sat for three hours"); "we open at 7 a.m. on weekdays" is not.
@@ -373,19 +395,43 @@ def _names(reply: str, review: ReviewContext, settings: PracticeSettings, out: _
                     "Add them to the staff allowed in replies, or leave the name out.")
 
 
-def _contact_lines(reply: str, settings: PracticeSettings, out: _Findings) -> None:
+def _contact_lines(reply: str, review: ReviewContext, settings: PracticeSettings, out: _Findings) -> None:
+    """A phone or e-mail in a reply must be the office's: one in the settings, or shown as the office's by
+    its context when it is not (a fresh install has none). One that appears in the review is the
+    reviewer's, whatever the context."""
     office_phones = {_digits(phone) for phone in settings.office_phones}
     office_emails = {email.lower() for email in settings.office_emails}
-    found = [(m, _digits(m.group()) in office_phones) for m in PHONE.finditer(reply)]
-    found += [(m, m.group().lower() in office_emails) for m in EMAIL.finditer(reply)]
-    for match, configured in found:
-        if configured:
-            continue
-        before = reply[max(0, match.start() - 60):match.start()]
-        if PATIENT_CONTACT.search(before) or not OFFICE_CONTEXT.search(before):
+    in_review = {_digits(m.group()) for m in PHONE.finditer(review.text)} | {m.group().lower() for m in EMAIL.finditer(review.text)}
+    found = [(m, _digits(m.group()), _digits(m.group()) in office_phones) for m in PHONE.finditer(reply)]
+    found += [(m, m.group().lower(), m.group().lower() in office_emails) for m in EMAIL.finditer(reply)]
+    for match, key, configured in found:
+        if key in in_review:
             out.add("contact_info_of_patient", match.start(), match.end(),
-                    f"'{match.group()}' is not one of the practice's own lines in the settings, and here it reads as the "
-                    "reader's. Use only the office's phone or e-mail.")
+                    f"'{match.group()}' is in the review: it is the reviewer's. Never repeat it; give only the office's line.")
+        elif not configured and not _office_line(reply, match, settings):
+            out.add("contact_info_of_patient", match.start(), match.end(),
+                    f"'{match.group()}' reads as the reader's, not the office's. If it is the office's, say so (\"call our office "
+                    "at ...\") or add it in Settings under the office's phone numbers or e-mail addresses.")
+
+
+def _office_line(reply: str, match: re.Match, settings: PracticeSettings) -> bool:
+    """Whether the words before a phone or e-mail present it as the office's (or it is an office mailbox)."""
+    before = reply[max(0, match.start() - 120):match.start()]
+    while True:
+        if PATIENT_CONTACT.search(before):
+            return False
+        if OFFICE_CONTEXT.search(before) or any(pattern.search(before) for pattern in OFFICE_CONTEXT_MORE):
+            return True
+        shorter = ANOTHER_LINE_BEFORE.sub("", before)
+        if shorter == before:
+            break
+        before = shorter
+    if "@" in match.group():
+        mailbox, _, domain = match.group().lower().partition("@")
+        practice = re.sub(r"[^a-z0-9]", "", settings.practice_name.lower())
+        site = re.sub(r"[^a-z0-9]", "", domain.split(".")[0])
+        return mailbox in OFFICE_MAILBOXES or bool(practice and len(site) >= 5 and (site in practice or practice in site))
+    return False
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -463,7 +509,7 @@ def check(reply: str, review: ReviewContext | dict | None = None, settings: Prac
         for pattern in patterns:
             for match in pattern.finditer(reply):
                 out.add(rule, match.start(), match.end(), f"'{match.group()}' {message}")
-    _contact_lines(reply, settings, out)
+    _contact_lines(reply, review, settings, out)
     _tone(reply, out)
     _shape(reply, review, settings, out)
     violations = sorted(out.items, key=lambda v: (v.start, v.rule))

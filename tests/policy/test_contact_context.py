@@ -1,0 +1,54 @@
+"""Whose phone or e-mail a reply gives, when the practice has not entered its own in the settings (a fresh
+install): the context shows the office's; one that is in the review is the reviewer's, whatever the words."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.replies.policy import check
+
+NO_SETTINGS: dict = {}
+REVIEW = {"text": "Nobody returned my calls about the bill.", "rating": 2, "platform": "google", "reviewer_name": "Lena Ortiz"}
+
+
+def contact_findings(reply: str, review: dict = REVIEW, settings: dict = NO_SETTINGS):
+    return [v for v in check(reply, review, settings).violations if v.rule == "contact_info_of_patient"]
+
+
+@pytest.mark.parametrize("reply", [
+    "Thank you for the feedback. Please call our office at (512) 555-0100.",
+    "Thank you! Questions are always welcome at (432) 555-0135.",
+    "We're always happy to answer questions at (432) 555-0135.",
+    "Thanks for the kind words! — Willow Fork Dentistry, (281) 555-0142",
+    "Thank you for the kind words! — Lakeview Oral Surgery | (903) 555-0197 | lakevieworalsurgery.example.com",
+    "For anything else, please call Buckeye Endocrine Associates at 419-555-0163.",
+    "Please contact our billing team at billing@gulfbendortho.example.com or (727) 555-0119.",
+    "Thank you. You can write to hello@lantanaridge.example.com any time.",
+    "Gracias por su opinión. Si gusta, puede llamarnos al (432) 555-0135.",
+    "Lamentamos la confusión. Le invitamos a comunicarse con nuestra oficina al 937-555-0120.",
+])
+def test_the_office_line_is_recognised_by_its_context_with_empty_settings(reply):
+    assert contact_findings(reply) == []
+
+
+def test_an_address_at_the_practices_own_domain_is_the_office_s():
+    settings = {"practice_name": "Riverbend Women's Health"}
+    assert contact_findings("Thank you! Any questions: kim@riverbendwomens.example.com.", settings=settings) == []
+
+
+@pytest.mark.parametrize("reply, found", [
+    ("Thank you. We'll call you at 512-555-0199 tomorrow.", "512-555-0199"),
+    ("Thank you. Please call Maria at 512-555-0177 about it.", "512-555-0177"),
+    ("Thank you. We sent the form to jess.smith@example.com.", "jess.smith@example.com"),
+])
+def test_a_line_that_reads_as_the_readers_is_blocked_and_the_message_says_how_to_add_the_offices(reply, found):
+    (finding,) = contact_findings(reply)
+    assert reply[finding.start:finding.end] == found and finding.severity == "block"
+    assert "Settings" in finding.message
+
+
+def test_a_number_from_the_review_is_the_reviewers_whatever_the_words_around_it():
+    review = {**REVIEW, "text": "Call me back at 432-555-0188, I have asked three times."}
+    (finding,) = contact_findings("Thank you. Please call us back at (432) 555-0188.", review=review)
+    assert "in the review" in finding.message
+    assert contact_findings("Thank you. Please call our office at (432) 555-0135.", review=review) == []
