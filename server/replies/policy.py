@@ -493,6 +493,26 @@ def _shape(reply: str, review: ReviewContext, settings: PracticeSettings, out: _
                                                             "the experience fell short.")
 
 
+# Where a medical word is no one's care: the practice's name, a sign-off line naming the practice or its
+# people ("— Becca Lyle, Sabine Crossing Orthodontics"), and idioms ("at the heart of what we do").
+SIGN_OFF = re.compile(r"(?:[—–|]|\b(?:With\s+gratitude|Sincerely|Warmly|Best(?:\s+wishes)?|Kind\s+regards|Regards|Gracias|Saludos|"
+                      r"Atentamente|Cordialmente),)\s*([^!?\n]{2,120}?)[.!]?\s*$")
+NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|&|and|of|the|de|del|la|y|at|\d[\d()\s.-]*|\(\d{3}\)|[\w.-]+\.(?:com|org|net|us|example)\S*|"
+                       r"[\w.+-]+@\S+|[|,·-])$")
+IDIOMS = _rx(r"\bheart\s+of\b|\b(?:for|put|bring|brought|gave|gives|give)\s+(?:us\s+)?(?:a|the|such\s+a)\s+(?:big\s+)?smile\b|"
+             r"\bsmiles?\s+on\s+our\s+faces\b")
+
+
+def _not_about_care(reply: str, settings: PracticeSettings) -> list[tuple[int, int]]:
+    """Spans whose medical words are about no one's care (see SIGN_OFF and IDIOMS)."""
+    spans = [(m.start(), m.end()) for m in IDIOMS.finditer(reply)]
+    if settings.practice_name.strip():
+        spans += [(m.start(), m.end()) for m in re.finditer(re.escape(settings.practice_name.strip()), reply, re.IGNORECASE)]
+    if (sign_off := SIGN_OFF.search(reply)) and all(NAME_WORD.match(word) for word in sign_off.group(1).replace(",", " , ").split()):
+        spans.append(sign_off.span(1))
+    return spans
+
+
 def check(reply: str, review: ReviewContext | dict | None = None, settings: PracticeSettings | dict | None = None) -> CheckResult:
     """Check a draft reply to a review against every rule."""
     review = review if isinstance(review, ReviewContext) else review_context(review or {})
@@ -512,7 +532,10 @@ def check(reply: str, review: ReviewContext | dict | None = None, settings: Prac
     _contact_lines(reply, review, settings, out)
     _tone(reply, out)
     _shape(reply, review, settings, out)
-    violations = sorted(out.items, key=lambda v: (v.start, v.rule))
+    exempt = _not_about_care(reply, settings)
+    violations = sorted((v for v in out.items if not (v.rule.startswith("phi_") and any(start <= v.start and v.end <= end
+                                                                                       for start, end in exempt))),
+                        key=lambda v: (v.start, v.rule))
     return CheckResult(allowed=not any(v.severity == BLOCK for v in violations), violations=violations)
 
 

@@ -52,3 +52,26 @@ def test_a_number_from_the_review_is_the_reviewers_whatever_the_words_around_it(
     (finding,) = contact_findings("Thank you. Please call us back at (432) 555-0188.", review=review)
     assert "in the review" in finding.message
     assert contact_findings("Thank you. Please call our office at (432) 555-0135.", review=review) == []
+
+
+@pytest.mark.parametrize("reply, settings", [
+    ("Thank you for the kind words! — Sabine Crossing Orthodontics", NO_SETTINGS),
+    ("Thank you for the kind words! — Becca Lyle, Sabine Crossing Orthodontics", NO_SETTINGS),
+    ("Thank you for the kind words! — Lakeview Oral Surgery | (903) 555-0197 | lakevieworalsurgery.example.com", NO_SETTINGS),
+    ("Thank you for this thoughtful review. With gratitude, Palmetto Aesthetic Surgery", NO_SETTINGS),
+    ("Thank you from all of us at Clearbreath Allergy & Asthma Center.", {"practice_name": "Clearbreath Allergy & Asthma Center"}),
+    ("Compassion is at the heart of everything our team does. Thank you for your kind words.", NO_SETTINGS),
+    ("Ha! Thank you for the smile and for the kind words.", NO_SETTINGS),
+])
+def test_medical_words_in_the_practices_name_a_sign_off_or_an_idiom_are_no_ones_care(reply, settings):
+    assert [v.rule for v in check(reply, REVIEW, settings).violations if v.rule.startswith("phi_")] == []
+
+
+@pytest.mark.parametrize("reply", [
+    "Thank you! We hope the implant feels great. — Sabine Crossing Orthodontics",
+    "Thank you for the kind words! — the team who did your root canal",
+    "Thank you. We hope your heart is doing better.",
+])
+def test_care_outside_the_sign_off_or_in_a_sign_off_that_is_not_a_name_is_still_blocked(reply):
+    result = check(reply, REVIEW, NO_SETTINGS)
+    assert not result.allowed and any(v.rule.startswith("phi_") or v.rule == "confirms_patient" for v in result.violations)
