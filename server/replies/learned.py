@@ -22,11 +22,14 @@ import numpy as np
 
 MODELS = Path(__file__).resolve().parent / "models"
 TRIAGE_MODEL = MODELS / "triage.npz"
+REPLY_MODEL = MODELS / "reply_sentences.npz"
 ESCALATE_CATEGORIES = ("clinical_harm", "emergency", "privacy_breach", "legal", "regulator", "violence", "self_harm")
 DO_NOT_REPLY_CATEGORIES = ("spam", "wrong_business", "hate", "harassment", "gibberish", "political")
 CATEGORIES = (*ESCALATE_CATEGORIES, *DO_NOT_REPLY_CATEGORIES, "genuine")
 MAX_CHARS = 5000  # a longer review is judged on its first 5,000 characters
 TOKEN = re.compile(r"(?u)\b\w\w+\b")
+PHONE = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def word_grams(text: str) -> list[str]:
@@ -86,25 +89,23 @@ class Opinion:
         return max(categories, key=self.probabilities.__getitem__)
 
 
-class TriageModel:
-    """The stored model: per block its vocabulary and idf; the coefficients, classes and threshold."""
+class LinearModel:
+    """A stored linear model: per block its vocabulary and idf; the coefficients, classes and metadata."""
 
-    def __init__(self, path: Path = TRIAGE_MODEL):
+    def __init__(self, path: Path):
         with np.load(path, allow_pickle=False) as stored:
-            meta = json.loads(str(stored["meta"]))
+            self.meta = json.loads(str(stored["meta"]))
             self.weights = stored["weights"].astype(np.float64)  # features × classes
             self.bias = stored["bias"].astype(np.float64)
             offset, self.blocks = 0, []
             for name, analyzer in ANALYZERS.items():
-                terms = meta["vocabulary"][name]
+                terms = self.meta["vocabulary"][name]
                 self.blocks.append((analyzer, _Block(terms, stored[f"idf_{name}"], offset)))
                 offset += len(terms)
-        self.classes: list[str] = meta["classes"]
-        self.escalate_threshold: float = meta["escalate_threshold"]
-        self.do_not_reply_threshold: float = meta["do_not_reply_threshold"]
-        self.version: str = meta["version"]
+        self.classes: list[str] = self.meta["classes"]
+        self.version: str = self.meta["version"]
 
-    def opinion(self, text: str) -> Opinion:
+    def probabilities(self, text: str) -> dict[str, float]:
         scores = self.bias.copy()
         clipped = text[:MAX_CHARS]
         for analyzer, block in self.blocks:
@@ -112,10 +113,43 @@ class TriageModel:
             if len(rows):
                 scores += values @ self.weights[rows]
         exp = np.exp(scores - scores.max())
-        return Opinion(dict(zip(self.classes, map(float, exp / exp.sum()))))
+        return dict(zip(self.classes, map(float, exp / exp.sum())))
+
+
+class TriageModel(LinearModel):
+    """Each triage category's probability for a review, and the thresholds chosen in training."""
+
+    def __init__(self, path: Path = TRIAGE_MODEL):
+        super().__init__(path)
+        self.escalate_threshold: float = self.meta["escalate_threshold"]
+        self.do_not_reply_threshold: float = self.meta["do_not_reply_threshold"]
+
+    def opinion(self, text: str) -> Opinion:
+        return Opinion(self.probabilities(text))
 
     def opinions(self, texts: list[str]) -> list[Opinion]:
         return [self.opinion(text) for text in texts]
+
+
+class ReplySentenceModel(LinearModel):
+    """Whether a sentence of a reply says something about the reader (``about_reader``) rather than doing
+    one of the few things a safe public reply does (docs/design.md: default-deny)."""
+
+    def __init__(self, path: Path = REPLY_MODEL):
+        super().__init__(path)
+        self.threshold: float = self.meta["threshold"]
+
+    def about_reader(self, sentence: str) -> float:
+        return self.probabilities(sentence)["about_reader"]
+
+
+def sentence_text(sentence: str, practice_name: str = "") -> str:
+    """A reply's sentence as the model reads it: phone numbers, e-mail addresses and the practice's name
+    stand as placeholders (whose they are is the rules' business)."""
+    text = EMAIL.sub(" emailaddress ", PHONE.sub(" phonenumber ", sentence))
+    if practice_name.strip():
+        text = re.sub(re.escape(practice_name.strip()), " practicename ", text, flags=re.IGNORECASE)
+    return text
 
 
 _lock = threading.Lock()
@@ -126,3 +160,10 @@ def triage_model() -> TriageModel | None:
     """The shipped model, loaded once; None when it is missing (the rules alone decide then)."""
     with _lock:
         return TriageModel() if TRIAGE_MODEL.exists() else None
+
+
+@lru_cache(maxsize=1)
+def reply_model() -> ReplySentenceModel | None:
+    """The checker's shipped sentence model, loaded once; None when it is missing (the rules alone check)."""
+    with _lock:
+        return ReplySentenceModel() if REPLY_MODEL.exists() else None

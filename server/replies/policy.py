@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from server.replies import vocabulary
+from server.replies.learned import reply_model, sentence_text
 from server.contacts.names import fold, is_first_name, name_variants, shown_name
 
 BLOCK, WARN = "block", "warn"
@@ -503,6 +504,18 @@ IDIOMS = _rx(r"\bheart\s+of\b|\b(?:for|put|bring|brought|gave|gives|give)\s+(?:u
              r"\bsmiles?\s+on\s+our\s+faces\b")
 
 
+def _about_reader(reply: str, settings: PracticeSettings, model: Any, out: _Findings) -> None:
+    """Sentences that say something about the reader though no rule found a word for it (the model's)."""
+    if model is None:
+        return
+    blocked = [(v.start, v.end) for v in out.items if RULES[v.rule] == BLOCK]
+    for start, end in sentences(reply):
+        if any(start < b_end and b_start < end for b_start, b_end in blocked):
+            continue
+        if model.about_reader(sentence_text(reply[start:end], settings.practice_name)) >= model.threshold:
+            out.add("confirms_patient", start, end, f"“{reply[start:end].strip()}”: {ABOUT_READER_MESSAGE}")
+
+
 def _not_about_care(reply: str, settings: PracticeSettings) -> list[tuple[int, int]]:
     """Spans whose medical words are about no one's care (see SIGN_OFF and IDIOMS)."""
     spans = [(m.start(), m.end()) for m in IDIOMS.finditer(reply)]
@@ -513,8 +526,17 @@ def _not_about_care(reply: str, settings: PracticeSettings) -> list[tuple[int, i
     return spans
 
 
-def check(reply: str, review: ReviewContext | dict | None = None, settings: PracticeSettings | dict | None = None) -> CheckResult:
-    """Check a draft reply to a review against every rule."""
+SHIPPED = "shipped"  # check() with the sentence model stored beside the code
+ABOUT_READER_MESSAGE = ("This sentence says something about the reader (their life, family, body, plans, or past or future with "
+                        "the practice), which tells the world they are a patient. A safe reply only thanks, acknowledges or "
+                        "apologises in general terms, states a general commitment of the practice, invites them to contact the "
+                        "office, and signs off.")
+
+
+def check(reply: str, review: ReviewContext | dict | None = None, settings: PracticeSettings | dict | None = None,
+          sentence_model: Any = SHIPPED) -> CheckResult:
+    """Check a draft reply to a review against every rule, then each sentence no rule blocked against the
+    learned model of what a safe reply's sentences do (default-deny; ``sentence_model=None``: the rules alone)."""
     review = review if isinstance(review, ReviewContext) else review_context(review or {})
     settings = settings if isinstance(settings, PracticeSettings) else practice_settings(settings or {})
     out = _Findings(reply)
@@ -532,6 +554,7 @@ def check(reply: str, review: ReviewContext | dict | None = None, settings: Prac
     _contact_lines(reply, review, settings, out)
     _tone(reply, out)
     _shape(reply, review, settings, out)
+    _about_reader(reply, settings, reply_model() if sentence_model == SHIPPED else sentence_model, out)
     exempt = _not_about_care(reply, settings)
     violations = sorted((v for v in out.items if not (v.rule.startswith("phi_") and any(start <= v.start and v.end <= end
                                                                                        for start, end in exempt))),

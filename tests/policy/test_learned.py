@@ -87,3 +87,26 @@ def test_training_stores_a_model_that_reads_back_the_same(tmp_path):
     assert model.classes == [category for category in CATEGORIES if category in model.classes]
     escalation = next(item for item in sample if item["action"] == "escalate")
     assert model.opinion(escalation["text"]).escalate > model.opinion("Lovely staff, easy parking.").escalate
+
+
+def test_the_checker_blocks_a_sentence_about_the_reader_that_no_rule_has_a_word_for():
+    from server.replies.policy import check
+
+    review_text = {"text": "Dr. Ames delivered our daughter last month, the whole team was wonderful.", "rating": 5, "platform": "google"}
+    reply = "Thank you so much for the kind words! Congratulations on the new little one!"
+    assert check(reply, review_text, {}, sentence_model=None).allowed  # no rule has a word for it
+    result = check(reply, review_text, {})
+    (finding,) = [v for v in result.violations if v.severity == "block"]
+    assert not result.allowed and finding.rule == "confirms_patient"
+    assert reply[finding.start:finding.end].strip() == "Congratulations on the new little one!"
+    assert "Congratulations on the new little one!" in finding.message and "invites them to contact the office" in finding.message
+    assert check("Thank you so much for the kind words! Our whole team appreciates it.", review_text, {}).allowed
+
+
+def test_the_shipped_sentence_model_loads_quickly():
+    from server.replies.learned import REPLY_MODEL, ReplySentenceModel
+
+    started = time.perf_counter()
+    model = ReplySentenceModel(REPLY_MODEL)
+    assert time.perf_counter() - started < 1.0
+    assert 0.3 <= model.threshold < 1 and model.classes == ["safe", "about_reader"]
