@@ -29,13 +29,18 @@ MIN_DOCUMENTS = 2  # an n-gram is kept when at least this many reviews have it
 WEIGHT_FLOOR = 1e-3  # smaller weights are stored as 0 (the file compresses well)
 
 
-def reviews(writers: Iterable[str]) -> list[dict]:
+def corpus(kind: str, writers: Iterable[str]) -> list[dict]:
+    """The writers' ``reviews`` or ``replies`` (corpora/<writer>/<kind>.jsonl), one dict per line."""
     items = []
     for writer in writers:
-        path = CORPORA / writer / "reviews.jsonl"
+        path = CORPORA / writer / f"{kind}.jsonl"
         if path.exists():
             items += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return items
+
+
+def reviews(writers: Iterable[str]) -> list[dict]:
+    return corpus("reviews", writers)
 
 
 def fit(items: list[dict], c: float = REGULARISATION) -> dict:
@@ -140,12 +145,7 @@ def earlier_safe_replies() -> list[dict]:
 
 
 def replies(writers: Iterable[str]) -> list[dict]:
-    items = []
-    for writer in writers:
-        path = CORPORA / writer / "replies.jsonl"
-        if path.exists():
-            items += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return items
+    return corpus("replies", writers)
 
 
 def sentence_examples(items: list[dict]) -> tuple[list[str], list[str]]:
