@@ -84,6 +84,28 @@ ESCALATIONS = [
                          r"sued\s+you|lawsuit|legal\s+action|small\s+claims|take\s+(?:you|this|them)\s+to\s+court|see\s+you\s+in\s+court|"
                          r"malpractice)\b", re.I)),
 ]
+# The same escalations in the other languages common in US practices (Spanish, Vietnamese, Chinese,
+# Tagalog): a review in another language must not hide a legal threat, an emergency or a risk to life.
+ESCALATIONS += [
+    ("self_harm", re.compile(r"\b(?:suicid\w*|quitarme\s+la\s+vida|matarme|no\s+quiero\s+(?:seguir\s+)?viv(?:ir|iendo)|hacerme\s+da[ñn]o|"
+                             r"acabar\s+con\s+todo|magpakamatay|ayoko\s+nang\s+mabuhay|wakasan\s+ang\s+(?:aking\s+)?buhay)\b|"
+                             r"tự\s+tử|muốn\s+chết|tự\s+làm\s+hại|自杀|不想活|想死|结束生命", re.I)),
+    ("violence", re.compile(r"\b(?:(?:voy|vamos)\s+a\s+(?:matar|golpear|quemar|disparar|balear)|los?\s+voy\s+a\s+matar|papatayin|"
+                            r"babarilin)\b|giết|杀了你|打死你|炸了", re.I)),
+    ("emergency", re.compile(r"\b(?:sala\s+de\s+emergencias?|urgencias|ambulancia|no\s+(?:puede|puedo|podía|podia)\s+respirar|"
+                             r"sigue\s+sangrando|ambulansya|hindi\s+makahinga|dumudugo\s+pa\s+rin)\b|cấp\s+cứu|không\s+thở\s+được|"
+                             r"急诊|急救|救护车|喘不过气|呼吸困难|一直流血", re.I)),
+    ("clinical_harm", re.compile(r"\b(?:hospitaliza\w+|casi\s+(?:me\s+)?mor[ií]\w*|casi\s+se\s+muere|da[ñn]o\s+permanente|par[aá]lisis|"
+                                 r"naospital|muntik\s+(?:na\s+)?(?:akong\s+)?mamatay)\b|nhập\s+viện|suýt\s+chết|住院|差点死", re.I)),
+    ("privacy_breach", re.compile(r"\b(?:privacidad|confidencial\w*|(?:compartieron|divulgaron|publicaron|dieron|mostraron)\s+(?:mi|mis|su|sus)\s+"
+                                  r"(?:informaci[oó]n|expediente|historial|resultados|datos)|kumpidensyal)\b|quyền\s+riêng\s+tư|bảo\s+mật|"
+                                  r"隐私|泄露|保密", re.I)),
+    ("regulator", re.compile(r"\b(?:junta\s+(?:m[eé]dica|dental|de\s+medicina|estatal)|(?:reportar|denunciar|quejarme)\w*\s+(?:ante|a|con)\s+"
+                             r"(?:la\s+)?(?:junta|estado|autoridades))\b|hội\s+đồng\s+y\s+khoa|医疗委员会|卫生局|投诉到|举报", re.I)),
+    ("legal", re.compile(r"\b(?:abogad[oa]s?|demandar\w*|(?:los|lo|la|les)\s+voy\s+a\s+demandar|acci[oó]n\s+legal|"
+                         r"negligencia\s+m[eé]dica|mala\s+pr[aá]ctica|idedemanda|kakasuhan|abogado)\b|luật\s+sư|khởi\s+kiện|sẽ\s+kiện|"
+                         r"kiện\s+ra\s+tòa|tòa\s+án|律师|起诉|诉讼|告你们|法院", re.I)),
+]
 INSULTS = re.compile(
     r"\b(?:idiots?|morons?|losers?|imbeciles?|scum|trash|garbage\s+(?:people|humans?)|retard\w*|bitch\w*|bastards?|whores?|"
     r"sluts?|pigs?|clowns?|animals|dumbass\w*|jackass\w*|assholes?|pieces?\s+of\s+(?:shit|crap)|go\s+to\s+hell|rot\s+in\s+hell|"

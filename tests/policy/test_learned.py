@@ -110,3 +110,29 @@ def test_the_shipped_sentence_model_loads_quickly():
     model = ReplySentenceModel(REPLY_MODEL)
     assert time.perf_counter() - started < 1.0
     assert 0.3 <= model.threshold < 1 and model.classes == ["safe", "about_reader"]
+
+
+@pytest.mark.parametrize("text, category", [
+    ("Voy a demandarlos, ya hablé con mi abogado.", "legal"),
+    ("Mi hijo no podía respirar y nadie contestó el teléfono.", "emergency"),
+    ("Ya no quiero seguir viviendo después de esto.", "self_harm"),
+    ("Tôi sẽ thuê luật sư và khởi kiện phòng khám này.", "legal"),
+    ("我已经找了律师，准备起诉你们。", "legal"),
+    ("孩子脸肿了还发高烧，我们只好去急诊。", "emergency"),
+    ("Ayoko nang mabuhay pagkatapos nito.", "self_harm"),
+    ("Kakasuhan ko kayo, may abogado na ako.", "legal"),
+])
+def test_an_escalation_in_another_language_is_not_hidden(text, category):
+    decision = triage(review(text))
+    assert (decision.action, decision.category) == (ESCALATE, category)
+    assert all(text[found.start:found.end] == found.text for found in decision.evidence)
+
+
+@pytest.mark.parametrize("text", [
+    "Excelente atención, muy amables y puntuales.",
+    "Bác sĩ rất tận tình, nhân viên thân thiện.",
+    "医生很耐心，护士也很细心，强烈推荐！",
+    "Napakabait ng mga staff at malinis ang clinic.",
+])
+def test_an_ordinary_review_in_another_language_is_answered(text):
+    assert triage(review(text, rating=5)).action == REPLY
