@@ -24,16 +24,13 @@ import io
 import json
 import random
 import secrets
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 from datetime import date, timedelta
-from pathlib import Path
 from urllib.parse import quote
+
+from served import percentile, served  # noqa: E402 (benchmarks/served.py)
 
 FIRST_NAMES = ["Dana", "Priya", "Luis", "Mei", "Olu", "Sam", "Ava", "Noah", "Ines", "Kofi", "Hana", "Theo", "Maria", "James",
                "Robert", "Jennifer", "Michael", "Susan", "Daniel", "Aisha"]
@@ -59,12 +56,6 @@ ESCALATION_SHARE = 0.05
 SAFE_REPLY = "Thank you for telling us; please call our office manager."
 FOLLOW_UPS = 200
 POLL_SECONDS = 0.25  # as the Contacts page polls a running import
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def make_review(key: str, rng: random.Random) -> dict:
@@ -142,11 +133,6 @@ class Client:
         status, answer, elapsed, size = self.call("GET", path)
         assert status == 200, (status, path, answer)
         return answer, elapsed, size
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 class Table:
@@ -323,30 +309,16 @@ def main() -> None:
     contact_count = args.contacts if args.contacts is not None else 5_000 if args.quick else 100_000
     wanted_follow_ups = min(FOLLOW_UPS, reviews // 10)
 
-    with tempfile.TemporaryDirectory() as data_dir:
-        port = free_port()
-        command = [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--data-dir", data_dir]
-        server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                  cwd=Path(__file__).resolve().parent.parent)
-        try:
-            while not server.stdout.readline().startswith("Press Ctrl+C"):
-                if server.poll() is not None:
-                    sys.exit("the server did not start")
-            # Keep reading what the server prints, so a full pipe never blocks it.
-            threading.Thread(target=lambda: [None for _ in server.stdout], daemon=True).start()
-            token = json.loads((Path(data_dir) / "config.json").read_text())["token"]
-            client = Client(port, token)
-            while not client.get("/api/health")[0]["checker_ready"]:  # measure the warmed-up server
-                time.sleep(0.2)
-            table = Table()
-            ingested = inbox(client, table, reviews, random.Random(1))
-            follow_ups(client, table, ingested, wanted_follow_ups)
-            stats(client, table)
-            contacts(client, table, contact_count, random.Random(2))
-            table.print()
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    with served() as (port, token):
+        client = Client(port, token)
+        while not client.get("/api/health")[0]["checker_ready"]:  # measure the warmed-up server
+            time.sleep(0.2)
+        table = Table()
+        ingested = inbox(client, table, reviews, random.Random(1))
+        follow_ups(client, table, ingested, wanted_follow_ups)
+        stats(client, table)
+        contacts(client, table, contact_count, random.Random(2))
+        table.print()
 
 
 if __name__ == "__main__":

@@ -14,13 +14,10 @@ import http.client
 import json
 import multiprocessing
 import random
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
+
+from served import percentile, served  # noqa: E402 (benchmarks/served.py)
 
 FIRST_NAMES = ["Dana", "Priya", "Luis", "Mei", "Olu", "Sam", "Ava", "Noah", "Ines", "Kofi", "Hana", "Theo"]
 LAST_NAMES = ["Whitfield", "Raman", "Ortega", "Chen", "Adeyemi", "Keller", "Rossi", "Novak", "Haddad", "Berg"]
@@ -32,12 +29,6 @@ SENTENCES = [
     "The billing office never called me back.",
     "Clean, modern and calm waiting room.",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def make_review(key: str, rng: random.Random) -> dict:
@@ -95,11 +86,6 @@ def read_worker(port: int, token: str, seed: int, seconds: float, max_id: int, q
     queue.put(("latencies", latencies))
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 def run_mix(port: int, token: str, writers: int, readers: int, seconds: float, max_id: int, tag: str) -> tuple[list[float], int]:
     queue = multiprocessing.Queue()
     processes = [
@@ -131,44 +117,32 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10, help="duration of each concurrent scenario")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as data_dir:
-        port = free_port()
-        command = [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--data-dir", data_dir]
-        server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                  cwd=Path(__file__).resolve().parent.parent)
-        try:
-            while not server.stdout.readline().startswith("Press Ctrl+C"):
-                if server.poll() is not None:
-                    sys.exit("the server did not start")
-            token = json.loads((Path(data_dir) / "config.json").read_text())["token"]
-            client, rng = Client(port, token), random.Random(1)
-            while not client.call("GET", "/api/health")[1]["checker_ready"]:  # measure the warmed-up server
-                time.sleep(0.2)
+    with served() as (port, token):
+        client, rng = Client(port, token), random.Random(1)
+        while not client.call("GET", "/api/health")[1]["checker_ready"]:  # measure the warmed-up server
+            time.sleep(0.2)
 
-            started = time.perf_counter()
-            for batch in range(args.reviews // 100):
-                status, body, _ = client.call("POST", "/api/reviews", {"reviews": [make_review(f"s-{batch}-{i}", rng) for i in range(100)]})
-                assert status == 200 and body["created"] == 100, body
-            elapsed = time.perf_counter() - started
-            print(f"ingest, 1 client, batches of 100: {args.reviews} new reviews in {elapsed:.2f} s = "
-                  f"{args.reviews / elapsed:,.0f} reviews/s (target >= 1,000)")
+        started = time.perf_counter()
+        for batch in range(args.reviews // 100):
+            status, body, _ = client.call("POST", "/api/reviews", {"reviews": [make_review(f"s-{batch}-{i}", rng) for i in range(100)]})
+            assert status == 200 and body["created"] == 100, body
+        elapsed = time.perf_counter() - started
+        print(f"ingest, 1 client, batches of 100: {args.reviews} new reviews in {elapsed:.2f} s = "
+              f"{args.reviews / elapsed:,.0f} reviews/s (target >= 1,000)")
 
-            rng = random.Random(1)  # the same reviews again: every one is unchanged
-            started = time.perf_counter()
-            for batch in range(args.reviews // 100):
-                status, body, _ = client.call("POST", "/api/reviews", {"reviews": [make_review(f"s-{batch}-{i}", rng) for i in range(100)]})
-                assert status == 200 and body["unchanged"] == 100, body
-            elapsed = time.perf_counter() - started
-            print(f"re-ingest of known reviews: {args.reviews / elapsed:,.0f} reviews/s")
+        rng = random.Random(1)  # the same reviews again: every one is unchanged
+        started = time.perf_counter()
+        for batch in range(args.reviews // 100):
+            status, body, _ = client.call("POST", "/api/reviews", {"reviews": [make_review(f"s-{batch}-{i}", rng) for i in range(100)]})
+            assert status == 200 and body["unchanged"] == 100, body
+        elapsed = time.perf_counter() - started
+        print(f"re-ingest of known reviews: {args.reviews / elapsed:,.0f} reviews/s")
 
-            latencies, _ = run_mix(port, token, 0, 8, args.seconds, args.reviews, "r")
-            report_reads("8 clients reading", latencies)
-            latencies, ingested = run_mix(port, token, 4, 4, args.seconds, args.reviews, "m")
-            report_reads("4 clients reading while 4 ingest", latencies)
-            print(f"  ... meanwhile 4 clients ingested {ingested} reviews = {ingested / args.seconds:,.0f} reviews/s")
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+        latencies, _ = run_mix(port, token, 0, 8, args.seconds, args.reviews, "r")
+        report_reads("8 clients reading", latencies)
+        latencies, ingested = run_mix(port, token, 4, 4, args.seconds, args.reviews, "m")
+        report_reads("4 clients reading while 4 ingest", latencies)
+        print(f"  ... meanwhile 4 clients ingested {ingested} reviews = {ingested / args.seconds:,.0f} reviews/s")
 
 
 if __name__ == "__main__":

@@ -109,14 +109,20 @@ def test_the_review_page_checks_a_typed_reply_and_runs_nothing(live_server, page
     assert [event["type"] for event in events] == ["viewed"]
 
 
-def test_the_escalated_review_page_offers_nothing_to_copy(live_server, page, shots):
-    ids = _ingest(live_server)
-    page.set_viewport_size({"width": 1280, "height": 900})
+def open_review(page, live_server, review_id: int):
+    """Sign in, open the review's page and wait for its workbench: the workbench's locator."""
+    page.set_viewport_size({"width": 1280, "height": 1000})
     sign_in(page, live_server)
     page.wait_for_selector("#reviews tbody tr")
-    page.goto(live_server.url + f"/reviews/{ids['threat']}")
-    bench = page.locator(f"article.wb[data-review-id='{ids['threat']}']")
+    page.goto(live_server.url + f"/reviews/{review_id}")
+    bench = page.locator(f"article.wb[data-review-id='{review_id}']")
     expect(bench).to_have_attribute("data-loaded", "true", timeout=30_000)
+    return bench
+
+
+def test_the_escalated_review_page_offers_nothing_to_copy(live_server, page, shots):
+    ids = _ingest(live_server)
+    bench = open_review(page, live_server, ids["threat"])
     assert bench.locator("[data-role=triage]").first.get_attribute("data-triage") == "escalate"
     copy = bench.locator("[data-action=copy]")
     assert copy.count() == 0 or copy.is_disabled() or not copy.is_visible()
@@ -128,17 +134,6 @@ def test_an_unknown_review_page_is_not_found(live_server, page):
     page.wait_for_selector("#reviews")
     answer = page.goto(live_server.url + "/reviews/424242")
     assert answer.status == 404
-
-
-def open_review(page, live_server, review_id: int):
-    """Sign in, open the review's page and wait for its workbench: the workbench's locator."""
-    page.set_viewport_size({"width": 1280, "height": 1000})
-    sign_in(page, live_server)
-    page.wait_for_selector("#reviews tbody tr")
-    page.goto(live_server.url + f"/reviews/{review_id}")
-    bench = page.locator(f"article.wb[data-review-id='{review_id}']")
-    expect(bench).to_have_attribute("data-loaded", "true", timeout=30_000)
-    return bench
 
 
 @pytest.mark.usefixtures("reply_checker")

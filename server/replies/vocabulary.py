@@ -184,10 +184,14 @@ _ready = False
 
 
 def warm_up() -> None:
-    """Build the vocabularies now (a few seconds) instead of on the first check."""
+    """Build the vocabularies and load the checker's sentence model now (a few seconds) instead of on the
+    first check (which may run inside a write transaction)."""
     global _ready  # noqa: PLW0603 (a flag the health check reads)
+    from server.replies.learned import reply_model
+
     lexicon()
     drug_spans("warm up")
+    reply_model()
     _ready = True
 
 
