@@ -1,7 +1,7 @@
 """The reply policy checker against the labelled corpus: per-rule precision and recall, unsafe replies
 let through (target: none), compliant replies wrongly blocked (target: at most 1 in 30), and the time
 of one check (target: under 5 ms).
-Run: python benchmarks/policy.py [--corpus tests/policy/corpus.jsonl] [--show]
+Run: python benchmarks/policy.py [--corpus server/replies/corpora/earlier/corpus.jsonl] [--show]
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def load(path: Path) -> list[dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=ROOT / "tests" / "policy" / "corpus.jsonl")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "server" / "replies" / "corpora" / "earlier" / "corpus.jsonl")
     parser.add_argument("--show", action="store_true", help="print every disagreement")
     args = parser.parse_args()
     cases = load(args.corpus)

@@ -1,11 +1,13 @@
-"""The ``reviewdesk`` command: serve the API and dashboard, show or rotate the token, back up."""
+"""The ``reviewdesk`` command: serve the API and dashboard, show or rotate the token, back up, import, retrain."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sqlite3
 import sys
+import tempfile
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,7 +15,8 @@ from pathlib import Path
 import click
 
 from server import __version__
-from server.config import DATABASE_FILENAME, LOOPBACK_HOSTS, ConfigError, ConfigFile, host_name, resolve_data_dir
+from server.config import (DATABASE_FILENAME, LOOPBACK_HOSTS, MODELS_FOLDER, ConfigError, ConfigFile, ensure_private_dir, host_name,
+                           resolve_data_dir)
 from server.errors import DomainError
 from server.storage import Store
 
@@ -170,6 +173,48 @@ def backup(dest: Path, force: bool, data_dir: Path | None) -> None:
     if integrity != "ok":
         raise click.ClickException(f"The copy at {dest} failed its integrity check ({integrity}); do not rely on it.")
     click.echo(f"Backed up {reviews} reviews to {dest} (integrity check ok).")
+
+
+@cli.command()
+@click.option("--reset", is_flag=True, help="Remove the practice's retrained models: the shipped ones are used again.")
+@data_dir_option
+def retrain(reset: bool, data_dir: Path | None) -> None:
+    """Retrain triage and the reply checker from the shipped corpus and your staff's corrections, on this computer."""
+    from server.replies import learned, training
+    from server.storage import initialise
+    from server.workflow.corrections import staff_corrections
+
+    chosen = resolve_data_dir(data_dir)
+    folder = chosen / MODELS_FOLDER
+    names = (learned.TRIAGE_MODEL.name, learned.REPLY_MODEL.name)
+    if reset:
+        removed = [name for name in names if (folder / name).exists()]
+        for name in removed:
+            (folder / name).unlink()
+        click.echo("Removed the practice's models; the shipped ones are used again." if removed else "No retrained models to remove.")
+        click.echo("Restart `reviewdesk serve` for the change to take effect.")
+        return
+    ensure_private_dir(chosen)
+    database = chosen / DATABASE_FILENAME
+    initialise(database)
+    with Store.connect(database) as store:
+        corrections = staff_corrections(store)
+    click.echo(f"Staff corrections: {len(corrections.triage)} triage decisions, {len(corrections.reply_sentences)} reply sentences "
+               f"approved" + (f" ({corrections.skipped} triage changes without a category or text, left out)" if corrections.skipped else "")
+               + ". Nothing leaves this computer.")
+    learned.use_practice_models(folder)
+    before = training.figures_on_test_split(learned.triage_model(), learned.reply_model())
+    with tempfile.TemporaryDirectory(dir=chosen) as staging:
+        training.train(Path(staging), corrections.triage, corrections.reply_sentences, progress=click.echo)
+        after = training.figures_on_test_split(learned.TriageModel(Path(staging) / names[0]),
+                                               learned.ReplySentenceModel(Path(staging) / names[1]))
+        ensure_private_dir(folder)
+        for name in names:
+            os.replace(Path(staging) / name, folder / name)
+    click.echo(f"On the shipped test split ({', '.join(training.TEST_WRITERS)}), before -> after:")
+    for label, was, now in (("triage", before[0], after[0]), ("checker", before[1], after[1])):
+        click.echo(f"  {label}: {was.summary()}\n       -> {now.summary()}")
+    click.echo(f"Stored the models in {folder}. Restart `reviewdesk serve` to use them (`reviewdesk retrain --reset` goes back).")
 
 
 @cli.command("import-reviews")

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 APP_NAME = "ReviewDesk"
 CONFIG_FILENAME = "config.json"
 DATABASE_FILENAME = "reviewdesk.sqlite3"
+MODELS_FOLDER = "models"  # the practice's retrained triage and checker models (reviewdesk retrain)
 ENV_PREFIX = "REVIEWDESK_"
 
 

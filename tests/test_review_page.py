@@ -73,5 +73,19 @@ def test_the_list_shows_the_staff_decision_over_the_triage(client, auth):
                          json={"type": "triage_changed", "action": "reply", "note": "Talked to the patient; not a threat."})
     assert answer.status_code == 200, answer.json
     (entry,) = client.get("/api/reviews", headers=auth).json["reviews"]
-    assert entry["triage"] == {"action": "reply", "reason": "Talked to the patient; not a threat.", "staff": True,
-                              "category": "legal"}
+    assert entry["triage"] == {"action": "reply", "reason": "Decided by staff: Talked to the patient; not a threat.", "staff": True,
+                              "category": "genuine"}
+    advice = client.get(f"/api/reviews/{threat}/suggestions", headers=auth).json
+    assert (advice["action"], advice["decided_by"], advice["notify"], advice["triage"]["category"]) == ("reply", "staff", None, "legal")
+    assert advice["suggestions"]  # staff said reply: the suggestions come
+
+
+def test_a_staff_escalation_says_who_sees_it_first(client, auth):
+    calm = _stored(client, auth, text="The wait was long and the magazines were old.", rating=2)
+    answer = client.post(f"/api/reviews/{calm}/events", headers=auth, json={
+        "type": "triage_changed", "action": "escalate", "category": "violence", "note": "He threatened the receptionist on the phone."})
+    assert answer.status_code == 200, answer.json
+    advice = client.get(f"/api/reviews/{calm}/suggestions", headers=auth).json
+    assert (advice["action"], advice["category"], advice["decided_by"]) == ("escalate", "violence", "staff")
+    assert "practice manager" in advice["notify"] and advice["reason"] == "Decided by staff: He threatened the receptionist on the phone."
+    assert advice["suggestions"] == [] and advice["triage"]["action"] == "reply"

@@ -215,7 +215,7 @@ def test_the_inbox_counts_a_cool_down_down_and_moves_the_review_when_it_ends(liv
     clock = Clock()
     live_server.app.config["CLOCK"] = clock
     review_id = live_server.request("POST", "/api/reviews", {"reviews": [
-        review(platform_review_id="calm", reviewer_name="Sam Ortiz", rating=2, text="The billing office never called back.")]}
+        review(platform_review_id="calm", reviewer_name="Sam Ortiz", rating=2, text="The billing office took a week to answer my question.")]}
     ).json["review_ids"][0]
     live_server.request("POST", f"/api/reviews/{review_id}/events", {"type": "viewed"})
     clock.advance(minutes=29, seconds=57)  # three seconds of cool-down left
@@ -227,3 +227,66 @@ def test_the_inbox_counts_a_cool_down_down_and_moves_the_review_when_it_ends(liv
     clock.advance(seconds=3)  # the server's clock reaches the end as the page's count does
     expect(row).to_have_attribute("data-group", "ready", timeout=10_000)
     expect(row.locator("td.next")).to_have_text("Reply now.")
+
+
+def test_staff_change_the_decision_with_its_category_and_see_it(live_server, page, shots):
+    review_id = live_server.request("POST", "/api/reviews", {"reviews": [
+        review(platform_review_id="desk", reviewer_name="Chris N.", rating=2, text="The wait was long and the parking was full.")]}
+    ).json["review_ids"][0]
+    bench = open_review(page, live_server, review_id)
+    triage = bench.locator("[data-role=triage]").first
+    triage.locator("[data-action=change-triage]").click()
+    choice = triage.locator("[data-role=triage-choice]")
+    expect(choice).to_be_visible()
+    assert choice.locator("optgroup").evaluate_all("groups => groups.map(group => group.label)") == ["Do not reply", "Escalate"]
+    choice.select_option(label="Escalate — violence")
+    triage.locator("[data-role=triage-reason]").fill("A veiled threat against our receptionist.")
+    triage.locator("[data-action=save-triage]").click()
+    expect(triage).to_have_attribute("data-triage", "escalate")
+    expect(triage.locator("[data-role=triage-category]")).to_have_text("Category: violence")
+    expect(triage.locator("[data-role=triage-staff-decision]")).to_contain_text("Escalate — violence")
+    expect(triage.locator("[data-role=triage-staff-decision]")).to_contain_text("A veiled threat against our receptionist.")
+    expect(page.locator("#timeline li", has_text="Triage changed")).to_contain_text("now Escalate — violence")
+    page.screenshot(path=str(shots / "6-review-decision-changed.png"), full_page=True)
+    (changed,) = [event for event in live_server.request("GET", f"/api/reviews/{review_id}").json["events"]
+                  if event["type"] == "triage_changed"]
+    assert (changed["action"], changed["category"]) == ("escalate", "violence")
+    assert changed["text"] == "The wait was long and the parking was full." and changed["was_action"] == "reply"
+
+
+@pytest.mark.usefixtures("reply_checker")
+def test_staff_override_a_sentence_only_the_learned_checker_blocks(live_server, page, shots):
+    clock = Clock()
+    live_server.app.config["CLOCK"] = clock
+    review_id = live_server.request("POST", "/api/reviews", {"reviews": [
+        review(platform_review_id="beach", reviewer_name="Robin K.", rating=5, text="Friendly team, on time, easy parking.")]}
+    ).json["review_ids"][0]
+    live_server.request("POST", f"/api/reviews/{review_id}/events", {"type": "viewed"})
+    clock.advance(minutes=31)
+    bench = open_review(page, live_server, review_id)
+    expect(bench.locator("[data-role=stage]")).to_have_text("Ready to reply")
+    sentence = "Enjoy the beach this summer!"
+    bench.locator("textarea[data-role=reply]").fill(f"Thank you for the kind words! {sentence}")
+    expect(bench.locator("[data-role=check-status]")).to_have_attribute("data-state", "blocked", timeout=15_000)
+    blocked = bench.locator("[data-role=violation][data-rule=confirms_patient]")
+    expect(blocked).to_have_count(1)
+    expect(bench.locator("[data-action=copy]")).to_be_disabled()
+    override = blocked.locator("[data-action=override-check]")
+    assert "teaches the checker" in override.get_attribute("aria-label")
+    override.click()
+    form = blocked.locator("[data-role=override-form]")
+    expect(form).to_be_visible()
+    expect(form).to_contain_text("ReviewDesk will stop flagging this sentence")
+    form.locator("[data-role=override-reason]").fill("A general summer wish, nothing about the reader's care.")
+    page.screenshot(path=str(shots / "7-review-override-form.png"), full_page=True)
+    form.locator("[data-action=save-override]").click()
+    expect(bench.locator("[data-role=check-status]")).to_have_attribute("data-state", "allowed", timeout=15_000)
+    expect(bench.locator("[data-role=violation][data-rule=confirms_patient]")).to_have_count(0)
+    expect(bench.locator("[data-action=copy]")).to_be_enabled()
+    expect(bench.locator("[data-role=override-note]")).to_contain_text(sentence)
+    expect(page.locator("#timeline li", has_text="Checker overridden")).to_contain_text(f"“{sentence}” is safe")
+    page.screenshot(path=str(shots / "8-review-overridden.png"), full_page=True)
+    overrides = [event for event in live_server.request("GET", f"/api/reviews/{review_id}").json["events"]
+                 if event["type"] == "check_overridden"]
+    assert [(event["text"], event["label"]) for event in overrides] == [(sentence, "safe")]
+    assert live_server.request("GET", f"/api/reviews/{review_id}").json["state"]["stage"] == "ready"

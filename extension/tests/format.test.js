@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { dayText, phoneText, plural } from "../workbench/format.js";
+import { ACTION_CATEGORIES, CATEGORY_NAMES, dayText, decisionName, phoneText, plural } from "../workbench/format.js";
 
 describe("plural", () => {
   test("one, many, and none", () => {
@@ -56,5 +56,18 @@ describe("phoneText", () => {
     assert.equal(phoneText("5550110"), "5550110");
     assert.equal(phoneText(""), "");
     assert.equal(phoneText(null), "");
+  });
+});
+
+describe("decisionName", () => {
+  test("a decision with its category in plain words, or the action alone", () => {
+    assert.equal(decisionName("escalate", "violence"), "Escalate — violence");
+    assert.equal(decisionName("escalate", "clinical_harm"), "Escalate — clinical harm");
+    assert.equal(decisionName("reply", "genuine"), "Reply — genuine review");
+    assert.equal(decisionName("do_not_reply", null), "Do not reply");
+  });
+
+  test("every category of every action has a name", () => {
+    for (const category of Object.values(ACTION_CATEGORIES).flat()) assert.ok(CATEGORY_NAMES[category], category);
   });
 });

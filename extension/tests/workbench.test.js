@@ -243,6 +243,82 @@ test("an unsafe reply shows each violation with its message and marks its span",
   assert.equal(reply.slice(textarea.selectionStart, textarea.selectionEnd), "Robert");
 });
 
+test("a sentence only the learned layer blocks can be overridden with a reason; a rule's block cannot", async (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
+  const sentence = "Enjoy the beach this summer!";
+  const reply = `Thank you for the kind words. ${sentence}`;
+  const start = reply.indexOf(sentence);
+  const approved = new Set();
+  const server = reviewServer({
+    review: storedReview({}, READY),
+    check: (draft) => {
+      const violations = [];
+      if (draft.includes(sentence) && !approved.has(sentence)) {
+        violations.push({ rule: "confirms_patient", severity: "block", message: "This sentence says something about the reader.",
+                          start: draft.indexOf(sentence), end: draft.indexOf(sentence) + sentence.length, learned: true });
+      }
+      if (draft.includes("Lee")) {
+        violations.push({ rule: "names_reviewer", severity: "block", message: "The reviewer's name.", start: draft.indexOf("Lee"),
+                          end: draft.indexOf("Lee") + 3, learned: false });
+      }
+      return { allowed: violations.length === 0, violations };
+    },
+    onEvent: (event) => {
+      if (event.type !== "check_overridden") return null;
+      if (event.note === "refuse me") return failure(422, "invalid_value", "This sentence is blocked by the rule names_reviewer.");
+      approved.add(event.text);
+      return null;
+    },
+  });
+  const workbench = await mountWorkbench(document.body, { api: server.api, reviewId: 7, hooks: { copyText: async () => {} } });
+  const root = workbench.element;
+  typeInto($(root, "textarea[data-role=reply]"), `${reply} Lee`);
+  t.mock.timers.tick(300);
+  await settle();
+  assert.equal($(root, "[data-role=violation][data-rule=names_reviewer] [data-action=override-check]"), null,
+    "a rule's block offers no override");
+  const button = $(root, "[data-role=violation][data-rule=confirms_patient] [data-action=override-check]");
+  assert.equal(button.textContent, "It is safe: override");
+  assert.match(button.getAttribute("aria-label"), /ReviewDesk will stop flagging this sentence; your reason is kept and teaches the checker/);
+  assert.match(button.getAttribute("aria-label"), /Enjoy the beach this summer!/);
+
+  typeInto($(root, "textarea[data-role=reply]"), reply);
+  t.mock.timers.tick(300);
+  await settle();
+  const item = () => $(root, "[data-role=violation][data-rule=confirms_patient]");
+  assert.equal($(root, "[data-action=copy]").disabled, true);
+  click($(item(), "[data-action=override-check]"));
+  const form = $(item(), "[data-role=override-form]");
+  assert.equal(form.hidden, false);
+  assert.equal($(item(), "[data-action=override-check]").getAttribute("aria-expanded"), "true");
+  assert.match(form.textContent, /ReviewDesk will stop flagging this sentence/);
+  click($(form, "[data-action=save-override]"));
+  await settle();
+  assert.deepEqual(server.api.events(), [{ type: "viewed" }], "no reason: nothing is logged");
+  assert.equal($(form, "[data-role=override-reason]").getAttribute("aria-invalid"), "true");
+  assert.equal($(form, "[data-role=override-error]").hidden, false);
+
+  $(form, "[data-role=override-reason]").value = "refuse me";
+  click($(form, "[data-action=save-override]"));
+  await settle();
+  assert.match($(form, "[data-role=override-error]").textContent, /blocked by the rule/, "the server's refusal is shown in the editor");
+  assert.ok(item(), "still blocked");
+
+  $(form, "[data-role=override-reason]").value = "A public event they posted about";
+  click($(form, "[data-action=save-override]"));
+  await settle();
+  assert.deepEqual(server.api.events().at(-1),
+    { type: "check_overridden", reply, text: sentence, note: "A public event they posted about" });
+  assert.equal(reply.slice(start, start + sentence.length), sentence);
+  t.mock.timers.tick(0);
+  await settle();
+  assert.equal(item(), null, "checked again at once: the block is gone");
+  assert.equal($(root, "[data-role=check-status]").dataset.state, "allowed");
+  assert.equal($(root, "[data-action=copy]").disabled, false, "copying unlocks");
+  assert.match($(root, "[data-role=override-note]").textContent, /no longer flags “Enjoy the beach this summer!”/);
+  workbench.destroy();
+});
+
 test("hostile text in a reply's violation message and a suggestion stays text", async (t) => {
   t.mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
   const server = reviewServer({
@@ -340,36 +416,63 @@ for (const [action, detail] of [["do_not_reply", "report_path"], ["escalate", "n
   });
 }
 
-test("changing the decision needs a reason, then logs triage_changed and shows the new advice", async () => {
+test("changing the decision needs a decision with its category and a reason, then logs triage_changed and shows it", async () => {
   const server = reviewServer({
     onEvent: (event, fake) => {
       if (event.type !== "triage_changed") return null;
-      fake.advice = { ...REPLY_ADVICE, action: event.action, suggestions: [],
-                      staff_decision: { action: event.action, reason: event.note, staff: null, at: "2026-11-23T14:05:00Z" } };
+      fake.advice = { ...REPLY_ADVICE, action: event.action, category: "genuine", suggestions: [],
+                      triage: { ...REPLY_ADVICE.triage, category: "genuine" },
+                      staff_decision: { action: event.action, category: event.category, reason: event.note, staff: null,
+                                        at: "2026-11-23T14:05:00Z" } };
       return { event_id: 5, state: fake.state, warnings: [] };
     },
   });
+  server.advice = { ...REPLY_ADVICE, category: "genuine", triage: { ...REPLY_ADVICE.triage, category: "genuine" } };
   const workbench = await mountWorkbench(document.body, { api: server.api, reviewId: 7, hooks: {} });
   const root = workbench.element;
   assert.ok($(root, "[data-action=copy]"), "a reply review can be copied once allowed");
+  assert.equal($(root, "[data-role=triage-category]").textContent, "Category: genuine review");
   click($(root, "[data-action=change-triage]"));
-  const choice = $(root, "[data-role=triage-action]");
-  assert.deepEqual([...choice.options].map((option) => option.value), ["do_not_reply", "escalate"]);
-  choice.value = "escalate";
+  const choice = $(root, "[data-role=triage-choice]");
+  assert.deepEqual([...choice.querySelectorAll("optgroup")].map((group) => group.label), ["Do not reply", "Escalate"]);
+  const options = [...choice.options].map((option) => [option.value, option.textContent]);
+  assert.deepEqual(options[0], ["", "Choose the new decision…"]);
+  assert.ok(!options.some(([value]) => value === "reply:genuine"), "the current decision is not offered");
+  assert.equal(options.length, 1 + 6 + 7);
+  assert.ok(options.some(([value, text]) => value === "escalate:violence" && text === "Escalate — violence"));
+  assert.ok(options.some(([value, text]) => value === "do_not_reply:spam" && text === "Do not reply — spam or advertising"));
+  assert.equal($(root, "optgroup[label=Escalate] option[value='escalate:clinical_harm']").textContent, "Escalate — clinical harm");
+
+  $(root, "[data-role=triage-reason]").value = "He threatened the front desk";
+  click($(root, "[data-action=save-triage]"));
+  await settle();
+  assert.deepEqual(server.api.events(), [{ type: "viewed" }], "no decision chosen: nothing is logged");
+  assert.equal(choice.getAttribute("aria-invalid"), "true");
+  assert.equal($(root, "[data-role=triage-error]").hidden, false);
+
+  choice.value = "escalate:violence";
   $(root, "[data-role=triage-reason]").value = "   ";
   click($(root, "[data-action=save-triage]"));
   await settle();
   assert.deepEqual(server.api.events(), [{ type: "viewed" }], "no reason: nothing is logged");
-  assert.equal($(root, "[data-role=triage-error]").hidden, false);
   assert.equal($(root, "[data-role=triage-reason]").getAttribute("aria-invalid"), "true");
 
-  $(root, "[data-role=triage-reason]").value = "Mentions a lawyer";
+  $(root, "[data-role=triage-reason]").value = "He threatened the front desk";
   click($(root, "[data-action=save-triage]"));
   await settle();
-  assert.deepEqual(server.api.events().at(-1), { type: "triage_changed", action: "escalate", note: "Mentions a lawyer" });
+  assert.deepEqual(server.api.events().at(-1),
+    { type: "triage_changed", action: "escalate", category: "violence", note: "He threatened the front desk" });
   assert.equal($(root, "[data-role=triage]").dataset.triage, "escalate");
-  assert.match($(root, "[data-role=triage-staff-decision]").textContent, /Mentions a lawyer/);
+  assert.equal($(root, "[data-role=triage-category]").dataset.category, "violence");
+  const decided = $(root, "[data-role=triage-staff-decision]").textContent;
+  assert.match(decided, /Escalate — violence/);
+  assert.match(decided, /He threatened the front desk/);
+  assert.match(decided, /The triage said: Reply — genuine review\./);
   assert.equal($(root, "[data-action=copy]"), null, "escalated now: nothing to copy");
+  click($(root, "[data-action=change-triage]"));
+  assert.ok(!$$(root, "[data-role=triage-choice] option").some((option) => option.value === "escalate:violence"));
+  assert.ok($$(root, "[data-role=triage-choice] option").some((option) => option.value === "escalate:legal"),
+    "another category of the same action can be chosen");
   workbench.destroy();
 });
 

@@ -17,6 +17,32 @@ export const STAGE_NAMES = {
 
 export const ACTION_NAMES = { reply: "Reply", do_not_reply: "Do not reply", escalate: "Escalate" };
 
+/** The triage's categories in plain words (the server's ids: server/replies/learned.py). */
+export const CATEGORY_NAMES = {
+  clinical_harm: "clinical harm", emergency: "emergency", privacy_breach: "privacy breach", legal: "legal threat",
+  regulator: "complaint to a board or regulator", violence: "violence", self_harm: "self-harm",
+  spam: "spam or advertising", wrong_business: "about another business", hate: "hate speech", harassment: "harassment",
+  gibberish: "makes no sense", political: "political or conspiracy post",
+  genuine: "genuine review",
+};
+
+/** The categories of each action, in the order staff choose from them. */
+export const ACTION_CATEGORIES = {
+  reply: ["genuine"],
+  do_not_reply: ["spam", "wrong_business", "hate", "harassment", "gibberish", "political"],
+  escalate: ["clinical_harm", "emergency", "privacy_breach", "legal", "regulator", "violence", "self_harm"],
+};
+
+export function categoryName(category) {
+  return CATEGORY_NAMES[category] ?? String(category ?? "").replaceAll("_", " ");
+}
+
+/** "Escalate — violence"; the action's name alone without a category. */
+export function decisionName(action, category) {
+  const name = ACTION_NAMES[action] ?? String(action ?? "").replaceAll("_", " ");
+  return category ? `${name} — ${categoryName(category)}` : name;
+}
+
 export const OUTCOME_NAMES = { reached: "Reached", voicemail: "Left a voicemail", unreachable: "Unreachable" };
 
 export function platformName(platform) {

@@ -1,10 +1,15 @@
 // The reply editor: a textarea checked as staff type, each violation listed with its message, and
-// the draft mirrored below with the offending spans marked.
+// the draft mirrored below with the offending spans marked. A sentence blocked by the checker's learned
+// layer alone (`learned: true`, never a rule's block) can be overridden by staff with a reason: logged as
+// a check_overridden event, after which the practice's checker no longer flags that sentence.
 
+import { logReviewEvent } from "./api.js";
 import { h, replaceContent, uniqueId } from "./dom.js";
 import { coversWholeReply, markedSegments, replyChecker, spanIn } from "./reply-check.js";
 
 export const MAX_REPLY_CHARS = 5000;
+export const MAX_OVERRIDE_REASON_CHARS = 300;
+export const OVERRIDE_EXPLAINED = "ReviewDesk will stop flagging this sentence; your reason is kept and teaches the checker.";
 const SEVERITY_NAMES = { block: "Must fix", warn: "Consider" };
 
 function statusText(check) {
@@ -30,9 +35,10 @@ function quoted(text, violation) {
 /**
  * The editor for one review: `{element, textarea, setText(text), text(), status(), destroy()}`.
  * `onStatus(check)` is called on every change of the check: `{text, pending, allowed, violations,
- * error, empty}`; copying stays locked unless `allowed` is true and nothing is pending.
+ * error, empty}`; copying stays locked unless `allowed` is true and nothing is pending. `onLogged(outcome)`
+ * after an override was logged (see api.js `logReviewEvent`: its `state` is the review's, unchanged).
  */
-export function replyEditor({ api, reviewId, onStatus = () => {}, delay }) {
+export function replyEditor({ api, reviewId, onStatus = () => {}, onLogged = () => {}, delay }) {
   const textareaId = uniqueId("wb-reply");
   const statusId = uniqueId("wb-check");
   let status = { text: "", pending: false, allowed: false, violations: [], error: null, empty: true };
@@ -44,6 +50,7 @@ export function replyEditor({ api, reviewId, onStatus = () => {}, delay }) {
   const statusLine = h("p", { id: statusId, class: "wb-check-status", "data-role": "check-status", role: "status" });
   const marks = h("div", { class: "wb-marks", "data-role": "marks", "aria-hidden": "true", hidden: true });
   const list = h("ul", { class: "wb-violations", "data-role": "violations", "aria-label": "Problems in the reply" });
+  const overrideNote = h("p", { class: "wb-muted", "data-role": "override-note", "aria-live": "polite", hidden: true });
 
   function showSpan(violation) {
     const [start, end] = spanIn(textarea.value, violation);
@@ -65,7 +72,74 @@ export function replyEditor({ api, reviewId, onStatus = () => {}, delay }) {
     coversWholeReply(text, violation) ? null :
       h("button", { type: "button", class: "wb-link-button", "data-action": "show-span",
                     "aria-label": `Select ${quoted(text, violation)} in the reply`, onclick: () => showSpan(violation) },
-        "Show"));
+        "Show"),
+    violation.learned === true && violation.severity === "block" ? overrideControls(text, violation) : null);
+  }
+
+  /** "It is safe: override" and its small form: why (required), then the event is logged and the draft checked again. */
+  function overrideControls(text, violation) {
+    const [start, end] = spanIn(text, violation);
+    const sentence = text.slice(start, end);
+    const formId = uniqueId("wb-override");
+    const reasonId = uniqueId("wb-override-reason");
+    const hintId = uniqueId("wb-override-hint");
+    const errorId = uniqueId("wb-override-error");
+    const openButton = h("button", {
+      type: "button", class: "wb-link-button", "data-action": "override-check", "aria-expanded": "false", "aria-controls": formId,
+      "aria-label": `It is safe: override the block of “${sentence}”. ${OVERRIDE_EXPLAINED}`, onclick: () => toggle(),
+    }, "It is safe: override");
+    const reason = h("input", { id: reasonId, type: "text", "data-role": "override-reason", required: true,
+                                maxlength: MAX_OVERRIDE_REASON_CHARS, autocomplete: "off", "aria-describedby": `${hintId} ${errorId}` });
+    const error = h("p", { id: errorId, class: "wb-error", "data-role": "override-error", role: "alert", hidden: true });
+    const saveButton = h("button", { type: "submit", class: "wb-primary", "data-action": "save-override" }, "Override");
+    const form = h("form", { id: formId, class: "wb-override-form", "data-role": "override-form", hidden: true, novalidate: true,
+                             onsubmit: save },
+      h("p", { id: hintId, class: "wb-muted" }, OVERRIDE_EXPLAINED),
+      h("label", { for: reasonId, class: "wb-label" }, "Why is it safe? (a few words; required)"),
+      reason,
+      error,
+      h("div", { class: "wb-buttons" }, saveButton,
+        h("button", { type: "button", "data-action": "cancel-override", onclick: () => toggle(false) }, "Cancel")));
+
+    function toggle(open = form.hidden) {
+      form.hidden = !open;
+      openButton.setAttribute("aria-expanded", String(open));
+      if (open) reason.focus();
+      else openButton.focus();
+    }
+
+    function showError(message) {
+      replaceContent(error, message);
+      error.hidden = false;
+    }
+
+    async function save(event) {
+      event.preventDefault();
+      const note = reason.value.trim();
+      if (!note) {
+        reason.setAttribute("aria-invalid", "true");
+        showError("Say in a few words why this sentence is safe to post.");
+        reason.focus();
+        return;
+      }
+      reason.removeAttribute("aria-invalid");
+      error.hidden = true;
+      saveButton.disabled = true;
+      const outcome = await logReviewEvent(api, reviewId, { type: "check_overridden", reply: text, text: sentence, note });
+      saveButton.disabled = false;
+      if (!outcome.ok) {
+        showError(outcome.message);
+        return;
+      }
+      replaceContent(overrideNote, outcome.queued ? outcome.message
+        : `Overridden: ReviewDesk no longer flags “${sentence.trim()}”. Your reason is kept.`);
+      overrideNote.hidden = false;
+      textarea.focus();
+      checker.check(textarea.value, { now: true });
+      onLogged(outcome);
+    }
+
+    return [" ", openButton, form];
   }
 
   function markedText(text, violations) {
@@ -102,14 +176,18 @@ export function replyEditor({ api, reviewId, onStatus = () => {}, delay }) {
       onStatus(check);
     },
   });
-  textarea.addEventListener("input", () => checker.check(textarea.value));
+  textarea.addEventListener("input", () => {
+    overrideNote.hidden = true;
+    checker.check(textarea.value);
+  });
 
   const element = h("div", { class: "wb-editor" },
     h("label", { for: textareaId, class: "wb-label" }, "Your reply"),
     textarea,
     statusLine,
     marks,
-    list);
+    list,
+    overrideNote);
   render(status);
 
   return {
@@ -118,6 +196,7 @@ export function replyEditor({ api, reviewId, onStatus = () => {}, delay }) {
     text: () => textarea.value,
     status: () => status,
     setText(text) {
+      overrideNote.hidden = true;
       textarea.value = text;
       checker.check(text, { now: true });
     },

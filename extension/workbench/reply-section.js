@@ -25,7 +25,8 @@ export function replySection({ api, reviewId, state, hooks = {}, report, onState
   let posting = false;
   const lockId = uniqueId("wb-lock");
 
-  const editor = replyEditor({ api, reviewId, delay: checkDelay, onStatus: (next) => { check = next; refreshLock(); } });
+  const editor = replyEditor({ api, reviewId, delay: checkDelay, onStatus: (next) => { check = next; refreshLock(); },
+                              onLogged: (outcome) => { if (outcome.state) onState(outcome.state); } });
   const suggestions = suggestionList({ onUse: (text) => { editor.setText(text); editor.textarea.focus(); } });
   const timer = countdown({ api, reviewId, state, now: hooks.now, onState: (next) => onState(next) });
 

@@ -1,11 +1,12 @@
 // The triage: reply, do not reply (with the platform's way to report the post) or escalate (with who
-// sees it first); its category and evidence when the server gives them; and "Change decision", which
-// staff must explain in a few words (logged as a triage_changed event: it teaches the triage later).
+// sees it first); its category and evidence when the server gives them; and "Change decision": staff
+// choose a decision with its category ("Escalate — violence") and explain it in a few words (logged as a
+// triage_changed event with the review's text: it teaches the triage when the practice retrains it).
 // Once the review was answered (replied, follow-up, resolved, closed) it says what happened instead.
 
 import { logReviewEvent } from "./api.js";
 import { h, replaceContent, uniqueId } from "./dom.js";
-import { ACTION_NAMES, localTime } from "./format.js";
+import { ACTION_CATEGORIES, ACTION_NAMES, categoryName, decisionName, localTime } from "./format.js";
 
 const HEADLINES = {
   reply: "Reply, after the cool-down",
@@ -46,19 +47,50 @@ function evidenceList(evidence) {
     items.map((item) => h("li", {}, typeof item === "object" ? (item.text ?? item.quote ?? JSON.stringify(item)) : String(item))));
 }
 
-/** The triage part of an advice answer, as facts to show. */
+/** The triage part of an advice answer, as facts to show (staff's decision, with its category, first). */
 function adviceFacts(advice) {
   const own = advice.triage ?? {};
+  const staff = advice.staff_decision ?? null;
+  const ownCategory = advice.category ?? own.category ?? null;
+  const ownAction = own.action ?? null;
+  // A decision logged without a category keeps the triage's only if it kept the triage's action.
+  const staffCategory = staff ? (staff.category ?? (staff.action === ownAction ? ownCategory : null)) : null;
   return {
     action: advice.action,
     reason: advice.reason,
     notify: advice.notify ?? null,
     reportPath: advice.report_path ?? null,
-    category: advice.category ?? own.category ?? null,
+    category: staff ? staffCategory : ownCategory,
     evidence: advice.evidence ?? own.evidence ?? null,
-    staff: advice.staff_decision ?? null,
-    ownAction: own.action ?? null,
+    staff,
+    ownAction,
+    ownCategory,
   };
+}
+
+/** `"escalate:violence"` for the decision select, and back. */
+const decisionValue = (action, category) => `${action}:${category}`;
+function parseDecision(value) {
+  const [action, category] = String(value).split(":");
+  return ACTION_CATEGORIES[action]?.includes(category) ? { action, category } : null;
+}
+
+/**
+ * The decisions staff may choose, but the current one: "Reply — genuine review", then one group per other
+ * action ("Do not reply — spam or advertising", "Escalate — violence", ...), after a "Choose…" that is no decision.
+ */
+function decisionOptions(current) {
+  const option = (action, category) => h("option", { value: decisionValue(action, category) }, decisionName(action, category));
+  const offered = (action, category) => !(current && current.action === action && current.category === category);
+  return [
+    h("option", { value: "", selected: true }, "Choose the new decision…"),
+    ...Object.entries(ACTION_CATEGORIES).map(([action, categories]) => {
+      const shown = categories.filter((category) => offered(action, category));
+      if (!shown.length) return null;
+      if (action === "reply") return shown.map((category) => option(action, category));
+      return h("optgroup", { label: ACTION_NAMES[action] ?? action }, shown.map((category) => option(action, category)));
+    }),
+  ];
 }
 
 /**
@@ -77,13 +109,14 @@ export function triagePanel({ api, reviewId, report, onChanged }) {
   const errorId = uniqueId("wb-triage-error");
   const changeButton = h("button", { type: "button", "data-action": "change-triage", "aria-expanded": "false",
                                       "aria-controls": formId, onclick: () => toggleForm() }, "Change decision");
-  const actionChoice = h("select", { "data-role": "triage-action", "aria-label": "New decision" });
+  const decisionChoice = h("select", { "data-role": "triage-choice", "aria-label": "New decision", required: true,
+                                       "aria-describedby": errorId });
   const reason = h("input", { id: reasonId, type: "text", "data-role": "triage-reason", required: true,
                                maxlength: MAX_REASON_CHARS, autocomplete: "off", "aria-describedby": errorId });
   const error = h("p", { id: errorId, class: "wb-error", "data-role": "triage-error", role: "alert", hidden: true });
   const saveButton = h("button", { type: "submit", class: "wb-primary", "data-action": "save-triage" }, "Save decision");
   const form = h("form", { id: formId, class: "wb-triage-form", hidden: true, novalidate: true, onsubmit: save },
-    h("label", { class: "wb-label" }, "New decision ", actionChoice),
+    h("label", { class: "wb-label" }, "New decision ", decisionChoice),
     h("label", { for: reasonId, class: "wb-label" }, "Why (a few words; required)"),
     reason,
     error,
@@ -97,26 +130,36 @@ export function triagePanel({ api, reviewId, report, onChanged }) {
     changeButton.setAttribute("aria-expanded", String(open));
     if (open) {
       error.hidden = true;
-      replaceContent(actionChoice, Object.entries(ACTION_NAMES)
-        .filter(([action]) => action !== current?.action)
-        .map(([action, name]) => h("option", { value: action }, name)));
-      reason.focus();
+      decisionChoice.removeAttribute("aria-invalid");
+      reason.removeAttribute("aria-invalid");
+      replaceContent(decisionChoice, decisionOptions(current ? { action: current.action, category: current.category } : null));
+      decisionChoice.focus();
     }
+  }
+
+  function refuse(field, text) {
+    replaceContent(error, text);
+    error.hidden = false;
+    field.setAttribute("aria-invalid", "true");
+    field.focus();
   }
 
   async function save(event) {
     event.preventDefault();
+    const decision = parseDecision(decisionChoice.value);
     const note = reason.value.trim();
+    if (!decision) {
+      refuse(decisionChoice, "Choose the new decision and what kind of review it is.");
+      return;
+    }
+    decisionChoice.removeAttribute("aria-invalid");
     if (!note) {
-      replaceContent(error, "Say in a few words why you change the decision.");
-      error.hidden = false;
-      reason.setAttribute("aria-invalid", "true");
-      reason.focus();
+      refuse(reason, "Say in a few words why you change the decision.");
       return;
     }
     reason.removeAttribute("aria-invalid");
     saveButton.disabled = true;
-    const outcome = await logReviewEvent(api, reviewId, { type: "triage_changed", action: actionChoice.value, note });
+    const outcome = await logReviewEvent(api, reviewId, { type: "triage_changed", ...decision, note });
     saveButton.disabled = false;
     if (!outcome.ok) {
       replaceContent(error, outcome.message);
@@ -130,11 +173,13 @@ export function triagePanel({ api, reviewId, report, onChanged }) {
   }
 
   function staffDecision(facts) {
-    return facts.staff ? h("p", { class: "wb-muted", "data-role": "triage-staff-decision" },
-      `Decided by staff${facts.staff.staff ? ` (${facts.staff.staff})` : ""}${facts.staff.at ? ` on ${localTime(facts.staff.at)}` : ""}`,
-      facts.staff.reason ? `: “${facts.staff.reason}”` : "",
-      facts.ownAction && facts.ownAction !== facts.action ? `. The triage said: ${ACTION_NAMES[facts.ownAction] ?? facts.ownAction}.` : ".")
-      : null;
+    if (!facts.staff) return null;
+    const changed = facts.ownAction && (facts.ownAction !== facts.action || (facts.category && facts.ownCategory !== facts.category));
+    return h("p", { class: "wb-muted", "data-role": "triage-staff-decision" },
+      `Decided by staff${facts.staff.staff ? ` (${facts.staff.staff})` : ""}${facts.staff.at ? ` on ${localTime(facts.staff.at)}` : ""}: `,
+      h("strong", {}, decisionName(facts.action, facts.category)),
+      facts.staff.reason ? `, “${facts.staff.reason}”` : "",
+      changed ? `. The triage said: ${decisionName(facts.ownAction, facts.ownCategory)}.` : ".");
   }
 
   /** Answered: what happened (no instruction to reply, no decision to change). */
@@ -147,7 +192,7 @@ export function triagePanel({ api, reviewId, report, onChanged }) {
     replaceContent(summary,
       h("p", { class: `wb-triage-outcome wb-outcome-${state.stage}`, "data-role": "triage-outcome" }, outcome.headline),
       outcome.detail ? h("p", { class: "wb-muted", "data-role": "triage-outcome-detail" }, outcome.detail) : null,
-      facts?.action ? h("p", { class: "wb-muted", "data-role": "triage-decision" }, `Triage: ${ACTION_NAMES[facts.action] ?? facts.action}.`) : null,
+      facts?.action ? h("p", { class: "wb-muted", "data-role": "triage-decision" }, `Triage: ${decisionName(facts.action, facts.category)}.`) : null,
       facts ? staffDecision(facts) : null);
   }
 
@@ -160,7 +205,8 @@ export function triagePanel({ api, reviewId, report, onChanged }) {
       h("p", { class: `wb-triage-action wb-triage-${facts.action}`, "data-role": "triage-action-name" },
         HEADLINES[facts.action] ?? ACTION_NAMES[facts.action] ?? String(facts.action)),
       facts.reason ? h("p", { "data-role": "triage-reason-text" }, facts.reason) : null,
-      facts.category ? h("p", { "data-role": "triage-category" }, "Category: ", h("strong", {}, String(facts.category))) : null,
+      facts.category ? h("p", { "data-role": "triage-category", "data-category": facts.category }, "Category: ",
+        h("strong", {}, categoryName(facts.category))) : null,
       evidenceList(facts.evidence),
       facts.notify ? h("p", { class: "wb-notify", "data-role": "triage-notify" }, "Who sees it first: ", h("strong", {}, facts.notify)) : null,
       facts.reportPath ? h("p", { class: "wb-report-path", "data-role": "triage-report-path" }, "How to report it: ", facts.reportPath) : null,

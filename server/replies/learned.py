@@ -153,17 +153,36 @@ def sentence_text(sentence: str, practice_name: str = "") -> str:
 
 
 _lock = threading.Lock()
+_practice_models: Path | None = None  # the folder of the practice's retrained models (reviewdesk retrain)
+
+
+def use_practice_models(folder: Path | None) -> None:
+    """Models retrained by the practice (``reviewdesk retrain``) in ``folder`` are used instead of the
+    shipped ones when they are there; None: the shipped ones."""
+    global _practice_models  # noqa: PLW0603 (one setting for the process, set at start-up)
+    with _lock:
+        _practice_models = folder
+    triage_model.cache_clear()
+    reply_model.cache_clear()
+
+
+def model_path(shipped: Path) -> Path:
+    """The practice's retrained copy of a model when there is one, else the shipped model."""
+    own = _practice_models / shipped.name if _practice_models else None
+    return own if own and own.exists() else shipped
 
 
 @lru_cache(maxsize=1)
 def triage_model() -> TriageModel | None:
-    """The shipped model, loaded once; None when it is missing (the rules alone decide then)."""
+    """The triage model, loaded once; None when it is missing (the rules alone decide then)."""
     with _lock:
-        return TriageModel() if TRIAGE_MODEL.exists() else None
+        path = model_path(TRIAGE_MODEL)
+        return TriageModel(path) if path.exists() else None
 
 
 @lru_cache(maxsize=1)
 def reply_model() -> ReplySentenceModel | None:
-    """The checker's shipped sentence model, loaded once; None when it is missing (the rules alone check)."""
+    """The checker's sentence model, loaded once; None when it is missing (the rules alone check)."""
     with _lock:
-        return ReplySentenceModel() if REPLY_MODEL.exists() else None
+        path = model_path(REPLY_MODEL)
+        return ReplySentenceModel(path) if path.exists() else None

@@ -34,6 +34,7 @@ class Violation:
     message: str
     start: int
     end: int
+    learned: bool = False  # blocked by the learned sentence model alone (no rule): staff may override it
 
 
 @dataclass
@@ -269,14 +270,14 @@ class _Findings:
     reply: str
     items: list[Violation] = field(default_factory=list)
 
-    def add(self, rule: str, start: int, end: int, message: str) -> None:
+    def add(self, rule: str, start: int, end: int, message: str, learned: bool = False) -> None:
         """One report per rule and stretch of text: the widest wording wins."""
         overlapping = [v for v in self.items if v.rule == rule and v.start < end and start < v.end]
         if any(v.end - v.start >= end - start for v in overlapping):
             return
         for violation in overlapping:
             self.items.remove(violation)
-        self.items.append(Violation(rule, RULES[rule], message, start, end))
+        self.items.append(Violation(rule, RULES[rule], message, start, end, learned))
 
 
 def _digits(text: str) -> str:
@@ -504,16 +505,24 @@ IDIOMS = _rx(r"\bheart\s+of\b|\b(?:for|put|bring|brought|gave|gives|give)\s+(?:u
              r"\bsmiles?\s+on\s+our\s+faces\b")
 
 
-def _about_reader(reply: str, settings: PracticeSettings, model: Any, out: _Findings) -> None:
-    """Sentences that say something about the reader though no rule found a word for it (the model's)."""
+def _about_reader(reply: str, settings: PracticeSettings, model: Any, approved: frozenset[str], out: _Findings) -> None:
+    """Sentences that say something about the reader though no rule found a word for it (the model's),
+    except those the practice's staff said are safe (``approved``: their :func:`sentence_key`)."""
     if model is None:
         return
     blocked = [(v.start, v.end) for v in out.items if RULES[v.rule] == BLOCK]
     for start, end in sentences(reply):
         if any(start < b_end and b_start < end for b_start, b_end in blocked):
             continue
+        if approved and sentence_key(reply[start:end]) in approved:
+            continue
         if model.about_reader(sentence_text(reply[start:end], settings.practice_name)) >= model.threshold:
-            out.add("confirms_patient", start, end, f"“{reply[start:end].strip()}”: {ABOUT_READER_MESSAGE}")
+            out.add("confirms_patient", start, end, f"“{reply[start:end].strip()}”: {ABOUT_READER_MESSAGE}", learned=True)
+
+
+def sentence_key(sentence: str) -> str:
+    """A sentence as staff approvals match it: whitespace collapsed, case folded."""
+    return " ".join(sentence.split()).casefold()
 
 
 def _not_about_care(reply: str, settings: PracticeSettings) -> list[tuple[int, int]]:
@@ -534,9 +543,11 @@ ABOUT_READER_MESSAGE = ("This sentence says something about the reader (their li
 
 
 def check(reply: str, review: ReviewContext | dict | None = None, settings: PracticeSettings | dict | None = None,
-          sentence_model: Any = SHIPPED) -> CheckResult:
+          sentence_model: Any = SHIPPED, approved: frozenset[str] = frozenset()) -> CheckResult:
     """Check a draft reply to a review against every rule, then each sentence no rule blocked against the
-    learned model of what a safe reply's sentences do (default-deny; ``sentence_model=None``: the rules alone)."""
+    learned model of what a safe reply's sentences do (default-deny; ``sentence_model=None``: the rules alone).
+    ``approved``: the :func:`sentence_key` of sentences staff said are safe; the model leaves them alone (the
+    rules still apply to them)."""
     review = review if isinstance(review, ReviewContext) else review_context(review or {})
     settings = settings if isinstance(settings, PracticeSettings) else practice_settings(settings or {})
     out = _Findings(reply)
@@ -554,7 +565,7 @@ def check(reply: str, review: ReviewContext | dict | None = None, settings: Prac
     _contact_lines(reply, review, settings, out)
     _tone(reply, out)
     _shape(reply, review, settings, out)
-    _about_reader(reply, settings, reply_model() if sentence_model == SHIPPED else sentence_model, out)
+    _about_reader(reply, settings, reply_model() if sentence_model == SHIPPED else sentence_model, approved, out)
     exempt = _not_about_care(reply, settings)
     violations = sorted((v for v in out.items if not (v.rule.startswith("phi_") and any(start <= v.start and v.end <= end
                                                                                        for start, end in exempt))),

@@ -1,10 +1,20 @@
-"""Training the learned second opinion (:mod:`server.replies.learned`) from the corpora in the repository.
+"""Training the learned second opinions (:mod:`server.replies.learned`) from the corpora shipped with ReviewDesk
+(server/replies/corpora) and, for ``reviewdesk retrain``, the practice's own corrections.
 
-The corpora were written by people who never saw the rules or the model (corpora/README.md), split by
-writer: the model is fitted on the training writers, its thresholds are chosen on the development
-writer (recall first: the escalation threshold is the highest that still catches every escalation
-there), then it is fitted again on both with those thresholds and stored. The test writer is never read
-here. Run: ``python -m server.replies.training``.
+The corpora were written by people who never saw the rules or the models (corpora/README.md), split by
+writer: the models are fitted on the train and dev writers; their thresholds are chosen on what a model
+trained without each writer says of that writer's texts (each writer held out in turn), so a threshold is
+set by text the model never saw. The test writer is never read here except to report figures.
+
+Triage: a multinomial logistic regression over the reviews' categories; the escalate threshold is the
+highest that, with the rules, catches every held-out escalation (recall first), never below
+ESCALATE_FLOOR; the do-not-reply threshold the lowest that leaves every held-out genuine review answered.
+Checker: a logistic regression over the sentences of replies (``safe`` or ``about_reader``); its threshold
+lets the fewest held-out unsafe replies through while adding at most MOST_ADDED_BLOCKS of compliant ones
+to those the rules block.
+
+Staff corrections join as one more writer, ``practice``, each counted CORRECTION_WEIGHT times.
+Run: ``python -m server.replies.training`` (writes the shipped models).
 """
 
 from __future__ import annotations
@@ -12,21 +22,34 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from server.replies.learned import ANALYZERS, CATEGORIES, MAX_CHARS, REPLY_MODEL, TRIAGE_MODEL, TriageModel
+from server.replies.learned import (ANALYZERS, CATEGORIES, DO_NOT_REPLY_CATEGORIES, ESCALATE_CATEGORIES, MAX_CHARS, REPLY_MODEL,
+                                    TRIAGE_MODEL, LinearModel, ReplySentenceModel, TriageModel, sentence_text)
+from server.replies.policy import check, review_context, sentences
+from server.replies.triage import decide, rules_triage
 
-ROOT = Path(__file__).resolve().parents[2]
-CORPORA = ROOT / "corpora"
+CORPORA = Path(__file__).resolve().parent / "corpora"
 TRAIN_WRITERS = ("w1", "w2", "w5", "w6", "w7")
 DEV_WRITERS = ("w4",)
+TEST_WRITERS = ("w3",)
+SHIPPED_WRITERS = (*TRAIN_WRITERS, *DEV_WRITERS)
+EARLIER_REPLIES = (CORPORA / "earlier" / "corpus.jsonl", CORPORA / "earlier" / "heldout.jsonl")
+PRACTICE = "practice"  # the writer of the practice's own corrections
+CORRECTION_WEIGHT = 5.0  # a correction by the practice's staff counts as this many corpus examples
 REGULARISATION = 10.0  # LogisticRegression's C
-MIN_DOCUMENTS = 2  # an n-gram is kept when at least this many reviews have it
+MIN_DOCUMENTS = 2  # an n-gram is kept when at least this many texts have it
 WEIGHT_FLOOR = 1e-3  # smaller weights are stored as 0 (the file compresses well)
+ESCALATE_FLOOR = 0.25  # below it the model would escalate most reviews: one odd example does not set the threshold
+SENTENCE_CLASSES = ("safe", "about_reader")
+MOST_ADDED_BLOCKS = 0.03  # share of compliant replies the sentence model may block on top of the rules
+UNSET_THRESHOLDS = {"threshold": 0.5, "escalate_threshold": 0.5, "do_not_reply_threshold": 0.5}  # held-out models: scores only
 
 
 def corpus(kind: str, writers: Iterable[str]) -> list[dict]:
@@ -43,12 +66,20 @@ def reviews(writers: Iterable[str]) -> list[dict]:
     return corpus("reviews", writers)
 
 
-def fit(items: list[dict], c: float = REGULARISATION) -> dict:
-    """The triage model: a multinomial logistic regression over the reviews' categories."""
-    return fit_texts([item["text"] for item in items], [item["category"] for item in items], CATEGORIES, c)
+def replies(writers: Iterable[str]) -> list[dict]:
+    return corpus("replies", writers)
 
 
-def fit_texts(texts: list[str], labels: list[str], classes: tuple[str, ...], c: float = REGULARISATION) -> dict:
+def action_of(category: str) -> str:
+    return "escalate" if category in ESCALATE_CATEGORIES else "do_not_reply" if category in DO_NOT_REPLY_CATEGORIES else "reply"
+
+
+def weight_of(item: dict) -> float:
+    return CORRECTION_WEIGHT if item["writer"] == PRACTICE else 1.0
+
+
+def fit_texts(texts: list[str], labels: list[str], classes: tuple[str, ...], weights: Sequence[float] | None = None,
+              c: float = REGULARISATION) -> dict:
     """Each block's vocabulary and idf, and the coefficients of a logistic regression over the labels
     (classes in the order of ``classes``)."""
     from scipy.sparse import hstack
@@ -59,78 +90,91 @@ def fit_texts(texts: list[str], labels: list[str], classes: tuple[str, ...], c: 
     fitted = {block: TfidfVectorizer(analyzer=analyzer, min_df=MIN_DOCUMENTS, sublinear_tf=True)
               for block, analyzer in ANALYZERS.items()}
     features = hstack([made.fit_transform(texts) for made in fitted.values()]).tocsr()
-    model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(features, labels)
+    model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(features, labels, sample_weight=weights)
     order = [list(model.classes_).index(label) for label in classes if label in model.classes_]
     if len(model.classes_) == 2:  # a binary model has one row of coefficients: for the second class
         coef = np.vstack([-model.coef_[0], model.coef_[0]])
         intercept = np.array([-model.intercept_[0], model.intercept_[0]])
     else:
         coef, intercept = model.coef_, model.intercept_
-    weights = coef[order].T.copy()
-    weights[np.abs(weights) < WEIGHT_FLOOR] = 0
+    weights_out = coef[order].T.copy()
+    weights_out[np.abs(weights_out) < WEIGHT_FLOOR] = 0
     vocabulary = {block: [term for term, _ in sorted(made.vocabulary_.items(), key=lambda pair: pair[1])]
                   for block, made in fitted.items()}
     return {"vocabulary": vocabulary, "idf": {block: made.idf_.astype(np.float32) for block, made in fitted.items()},
-            "weights": weights.astype(np.float16), "bias": intercept[order].astype(np.float32),
+            "weights": weights_out.astype(np.float16), "bias": intercept[order].astype(np.float32),
             "classes": [str(model.classes_[i]) for i in order]}
 
 
-def save(fitted: dict, path: Path, thresholds: tuple[float, float], writers: list[str]) -> None:
-    """The triage model with its escalate and do-not-reply thresholds."""
-    store(fitted, path, {"escalate_threshold": thresholds[0], "do_not_reply_threshold": thresholds[1], "writers": writers})
-
-
 def store(fitted: dict, path: Path, extra: dict) -> None:
+    """The model as one compressed NumPy file (no pickle), written whole or not at all."""
     meta = {"classes": fitted["classes"], "vocabulary": fitted["vocabulary"], "regularisation": REGULARISATION, **extra}
     meta["version"] = hashlib.sha256(json.dumps(meta, sort_keys=True).encode() + fitted["weights"].tobytes()).hexdigest()[:12]
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as file:
+    partial = path.with_name(f".{path.name}.partial")
+    with partial.open("wb") as file:
         np.savez_compressed(file, weights=fitted["weights"], bias=fitted["bias"], meta=np.array(json.dumps(meta)),
                             **{f"idf_{block}": idf for block, idf in fitted["idf"].items()})
+    os.replace(partial, path)
 
 
-def choose_thresholds(model: TriageModel, dev: list[dict], decided_by_rules: list[str]) -> tuple[float, float]:
-    """Chosen on the development writer. Escalate: the highest threshold that, with the rules, catches
-    every escalation there (recall first). Do not reply: the lowest that leaves every genuine review
-    there answered."""
-    opinions = model.opinions([item["text"] for item in dev])
-    left = [opinion.escalate for opinion, item, rules in zip(opinions, dev, decided_by_rules)
-            if item["action"] == "escalate" and rules != "escalate"]
-    escalate = min(left, default=0.5) * 0.95
-    genuine = [opinion.do_not_reply for opinion, item, rules in zip(opinions, dev, decided_by_rules)
-               if item["action"] == "reply" and rules == "reply" and opinion.escalate < escalate]
-    return escalate, min(0.95, max(genuine, default=0.5) * 1.05)
+def held_out(items: list[dict], fit_one: Callable[[list[dict]], dict], load: Callable[[Path], LinearModel],
+             score: Callable[[LinearModel, dict], object]) -> list[object]:
+    """``score(model, item)`` for every item, by a model fitted (``fit_one``) without the item's writer."""
+    scores: list[object] = [None] * len(items)
+    with tempfile.TemporaryDirectory() as folder:
+        for writer in sorted({item["writer"] for item in items}):
+            path = Path(folder) / f"without-{writer}.npz"
+            store(fit_one([item for item in items if item["writer"] != writer]), path, UNSET_THRESHOLDS)
+            model = load(path)
+            for index, item in enumerate(items):
+                if item["writer"] == writer:
+                    scores[index] = score(model, item)
+    return scores
 
 
-def report(model: TriageModel, items: list[dict], label: str) -> str:
-    """How the rules and the model together decide the items: escalations missed, genuine reviews
-    escalated, actions right."""
-    from server.replies.policy import review_context
-    from server.replies.triage import decide
-
-    actions = [decide(review_context(item), model).action for item in items]
-    missed = sum(item["action"] == "escalate" and action != "escalate" for item, action in zip(items, actions))
-    over = sum(item["action"] == "reply" and action == "escalate" for item, action in zip(items, actions))
-    right = sum(item["action"] == action for item, action in zip(items, actions))
-    return (f"{label}: {len(items)} reviews; escalations missed {missed} of {sum(item['action'] == 'escalate' for item in items)}; "
-            f"genuine reviews escalated {over} of {sum(item['action'] == 'reply' for item in items)}; "
-            f"actions right {right / max(len(items), 1):.1%}")
+# -- triage ------------------------------------------------------------------------------------------------
 
 
-def by_rules(items: list[dict]) -> list[str]:
-    from server.replies.policy import review_context
-    from server.replies.triage import rules_triage
-
-    return [rules_triage(review_context(item)).action for item in items]
-
-
-# -- the checker's sentence model ------------------------------------------------------------------------
-
-SENTENCE_CLASSES = ("safe", "about_reader")
-MOST_ADDED_BLOCKS = 0.03  # the threshold lets the fewest unsafe replies through while the model blocks at most this share of compliant ones more than the rules
+def triage_items(corrections: Iterable[tuple[str, str]] = ()) -> list[dict]:
+    """The shipped writers' reviews and the practice's corrected reviews (text, category)."""
+    return reviews(SHIPPED_WRITERS) + [{"text": text, "category": category, "action": action_of(category), "writer": PRACTICE}
+                                       for text, category in corrections]
 
 
-EARLIER_REPLIES = (ROOT / "tests" / "policy" / "corpus.jsonl", ROOT / "tests" / "policy" / "heldout.jsonl")
+def fit_triage(items: list[dict]) -> dict:
+    return fit_texts([item["text"] for item in items], [item["category"] for item in items], CATEGORIES,
+                     [weight_of(item) for item in items])
+
+
+def triage_thresholds(items: list[dict], opinions: list, rules: list[str]) -> tuple[float, float, str]:
+    """The escalate and do-not-reply thresholds from the held-out opinions, and what they give there."""
+    left = [opinion.escalate for opinion, item, by_rules in zip(opinions, items, rules)
+            if item["action"] == "escalate" and by_rules != "escalate"]
+    escalate = max(ESCALATE_FLOOR, round(min(left, default=0.5) * 0.95, 3))
+    genuine = [opinion.do_not_reply for opinion, item, by_rules in zip(opinions, items, rules)
+               if item["action"] == "reply" and by_rules == "reply" and opinion.escalate < escalate]
+    do_not_reply = round(min(0.95, max(genuine, default=0.5) * 1.05), 3)
+    missed = sum(score < escalate for score in left)
+    escalated = sum(item["action"] == "reply" and (by_rules == "escalate" or opinion.escalate >= escalate)
+                    for opinion, item, by_rules in zip(opinions, items, rules))
+    genuine_count = sum(item["action"] == "reply" for item in items)
+    return escalate, do_not_reply, (f"each writer held out in turn ({len(items)} reviews): escalate at {escalate:.3f} misses "
+                                    f"{missed} of {sum(item['action'] == 'escalate' for item in items)} escalations and escalates "
+                                    f"{escalated} of {genuine_count} genuine reviews; do not reply at {do_not_reply:.3f}")
+
+
+def train_triage(out: Path, corrections: Iterable[tuple[str, str]] = ()) -> str:
+    items = triage_items(corrections)
+    opinions = held_out(items, fit_triage, TriageModel, lambda model, item: model.opinion(item["text"]))
+    rules = [rules_triage(review_context(item)).action for item in items]
+    escalate, do_not_reply, summary = triage_thresholds(items, opinions, rules)
+    store(fit_triage(items), out, {"escalate_threshold": escalate, "do_not_reply_threshold": do_not_reply,
+                                   "writers": sorted({item["writer"] for item in items})})
+    return f"triage: {summary}"
+
+
+# -- the checker's sentence model --------------------------------------------------------------------------
 
 
 def earlier_safe_replies() -> list[dict]:
@@ -144,17 +188,16 @@ def earlier_safe_replies() -> list[dict]:
     return items
 
 
-def replies(writers: Iterable[str]) -> list[dict]:
-    return corpus("replies", writers)
+def reply_items(approved: Iterable[str] = ()) -> list[dict]:
+    """The shipped writers' replies, the earlier corpora's safe ones, and the sentences staff approved."""
+    return replies(SHIPPED_WRITERS) + earlier_safe_replies() + [
+        {"reply": sentence, "allowed": True, "evidence": [], "writer": PRACTICE, "review": {}, "settings": {}} for sentence in approved]
 
 
-def sentence_examples(items: list[dict]) -> tuple[list[str], list[str]]:
+def sentence_examples(items: list[dict]) -> tuple[list[str], list[str], list[float]]:
     """Every sentence of a safe reply is ``safe``; a sentence of an unsafe reply that holds what its writer
     marked as the problem is ``about_reader``; the other sentences of unsafe replies are left out."""
-    from server.replies.learned import sentence_text
-    from server.replies.policy import sentences
-
-    texts, labels = [], []
+    texts, labels, weights = [], [], []
     for item in items:
         reply, practice = item["reply"], (item.get("settings") or {}).get("practice_name") or ""
         marked = [(reply.find(evidence), reply.find(evidence) + len(evidence)) for evidence in item["evidence"] if evidence in reply]
@@ -163,76 +206,76 @@ def sentence_examples(items: list[dict]) -> tuple[list[str], list[str]]:
             if item["allowed"] or unsafe:
                 texts.append(sentence_text(reply[start:end], practice))
                 labels.append("about_reader" if unsafe and not item["allowed"] else "safe")
-    return texts, labels
+                weights.append(weight_of(item))
+    return texts, labels, weights
 
 
-def held_out_sentence_scores(items: list[dict]) -> list[tuple[dict, bool, list[float]]]:
-    """Each reply with the rules' verdict and its sentences' scores from a model trained without its writer."""
-    from server.replies.learned import ReplySentenceModel, sentence_text
-    from server.replies.policy import check, sentences
-
-    scored = []
-    for writer in sorted({item["writer"] for item in items}):
-        others = [item for item in items if item["writer"] != writer]
-        path = TRIAGE_MODEL.with_name(f"held-out-{writer}.npz")
-        store(fit_texts(*sentence_examples(others), SENTENCE_CLASSES), path, {"threshold": 0.5})
-        model = ReplySentenceModel(path)
-        path.unlink()
-        for item in (item for item in items if item["writer"] == writer):
-            practice = (item.get("settings") or {}).get("practice_name") or ""
-            rules = check(item["reply"], item["review"], item.get("settings") or {}, sentence_model=None)
-            scores = [model.about_reader(sentence_text(item["reply"][start:end], practice)) for start, end in sentences(item["reply"])]
-            scored.append((item, not rules.allowed, scores))
-    return scored
+def fit_sentences(items: list[dict]) -> dict:
+    texts, labels, weights = sentence_examples(items)
+    return fit_texts(texts, labels, SENTENCE_CLASSES, weights)
 
 
-def sentence_threshold(scored: list[tuple[dict, bool, list[float]]]) -> tuple[float, str]:
+def sentence_scores(model: ReplySentenceModel, item: dict) -> tuple[bool, list[float]]:
+    """The rules' verdict on a reply (blocked?) and each of its sentences' score."""
+    practice = (item.get("settings") or {}).get("practice_name") or ""
+    rules = check(item["reply"], item["review"], item.get("settings") or {}, sentence_model=None)
+    return not rules.allowed, [model.about_reader(sentence_text(item["reply"][start:end], practice)) for start, end in sentences(item["reply"])]
+
+
+def sentence_threshold(items: list[dict], scored: list) -> tuple[float, str]:
     """The threshold that lets the fewest unsafe replies through while the model adds at most
     MOST_ADDED_BLOCKS of the compliant replies to those the rules block, and what it gives."""
-    compliant = sum(item["allowed"] for item, _, _ in scored)
-    unsafe = len(scored) - compliant
-    rules_unsafe = sum(not item["allowed"] and not by_rules for item, by_rules, _ in scored)
-    rules_compliant = sum(item["allowed"] and by_rules for item, by_rules, _ in scored)
+    compliant = sum(item["allowed"] for item in items)
+    unsafe = len(items) - compliant
+    rules_unsafe = sum(not item["allowed"] and not by_rules for item, (by_rules, _) in zip(items, scored))
+    rules_compliant = sum(item["allowed"] and by_rules for item, (by_rules, _) in zip(items, scored))
     best = None
     for threshold in np.arange(0.30, 0.96, 0.01):
-        blocked = [by_rules or any(score >= threshold for score in scores) for _, by_rules, scores in scored]
-        allowed_unsafe = sum(not item["allowed"] and not block for (item, _, _), block in zip(scored, blocked))
-        blocked_compliant = sum(item["allowed"] and block for (item, _, _), block in zip(scored, blocked))
+        blocked = [by_rules or any(score >= threshold for score in scores) for by_rules, scores in scored]
+        allowed_unsafe = sum(not item["allowed"] and not block for item, block in zip(items, blocked))
+        blocked_compliant = sum(item["allowed"] and block for item, block in zip(items, blocked))
         if blocked_compliant <= rules_compliant + MOST_ADDED_BLOCKS * compliant and (best is None or allowed_unsafe < best[1]):
             best = (round(float(threshold), 2), allowed_unsafe, blocked_compliant)
     threshold, allowed_unsafe, blocked_compliant = best or (0.95, rules_unsafe, rules_compliant)
-    return threshold, (f"each writer held out in turn ({len(scored)} replies): the rules alone allow {rules_unsafe} of {unsafe} "
+    return threshold, (f"each writer held out in turn ({len(items)} replies): the rules alone allow {rules_unsafe} of {unsafe} "
                        f"unsafe and block {rules_compliant} of {compliant} compliant; with the model at {threshold:.2f}: "
                        f"{allowed_unsafe} unsafe allowed, {blocked_compliant} compliant blocked")
 
 
-def train_reply_sentences(out: Path) -> None:
-    items = replies((*TRAIN_WRITERS, *DEV_WRITERS)) + earlier_safe_replies()
-    threshold, summary = sentence_threshold(held_out_sentence_scores(items))
-    print(summary)
-    store(fit_texts(*sentence_examples(items), SENTENCE_CLASSES), out,
-          {"threshold": threshold, "writers": sorted({item["writer"] for item in items})})
-    print(f"stored {out} ({out.stat().st_size / 1e6:.1f} MB), trained on {len(items)} replies")
+def train_reply_sentences(out: Path, approved: Iterable[str] = ()) -> str:
+    items = reply_items(approved)
+    threshold, summary = sentence_threshold(items, held_out(items, fit_sentences, ReplySentenceModel, sentence_scores))
+    store(fit_sentences(items), out, {"threshold": threshold, "writers": sorted({item["writer"] for item in items})})
+    return f"checker: {summary}"
+
+
+# -- both --------------------------------------------------------------------------------------------------
+
+
+def train(folder: Path, triage_corrections: Iterable[tuple[str, str]] = (), approved_sentences: Iterable[str] = (),
+          progress: Callable[[str], None] = print) -> None:
+    """Both models into ``folder`` (as triage.npz and reply_sentences.npz), with what they give held out."""
+    progress("Training the triage model (each writer held out in turn, then all together)…")
+    progress(train_triage(folder / TRIAGE_MODEL.name, list(triage_corrections)))
+    progress("Training the checker's sentence model…")
+    progress(train_reply_sentences(folder / REPLY_MODEL.name, list(approved_sentences)))
+
+
+def figures_on_test_split(triage_model: TriageModel | None, sentence_model: ReplySentenceModel | None) -> tuple:
+    """Triage and checker figures of these models on the shipped test split (server.replies.evaluation)."""
+    from server.replies.evaluation import checker_figures, triage_figures
+
+    return (triage_figures(reviews(TEST_WRITERS), lambda review: decide(review, triage_model)),
+            checker_figures(replies(TEST_WRITERS), lambda reply, review, settings: check(reply, review, settings, sentence_model=sentence_model)))
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=TRIAGE_MODEL)
-    parser.add_argument("--replies-out", type=Path, default=REPLY_MODEL)
+    parser.add_argument("--out", type=Path, default=TRIAGE_MODEL.parent, help="folder for triage.npz and reply_sentences.npz")
     args = parser.parse_args(argv)
-    train_reply_sentences(args.replies_out)
-    train, dev = reviews(TRAIN_WRITERS), reviews(DEV_WRITERS)
-    first = args.out.with_suffix(".dev.npz")
-    save(fit(train), first, (0.5, 0.5), sorted({item["writer"] for item in train}))
-    on_dev = TriageModel(first)
-    thresholds = choose_thresholds(on_dev, dev, by_rules(dev))
-    on_dev.escalate_threshold, on_dev.do_not_reply_threshold = thresholds
-    first.unlink()
-    print(f"thresholds chosen on {', '.join(DEV_WRITERS)}: escalate {thresholds[0]:.3f}, do not reply {thresholds[1]:.3f}")
-    print(report(on_dev, dev, "rules and the model trained without the development writer, on it"))
-    both = train + dev
-    save(fit(both), args.out, thresholds, sorted({item["writer"] for item in both}))
-    print(f"stored {args.out} ({args.out.stat().st_size / 1e6:.1f} MB), trained on {len(both)} reviews")
+    train(args.out)
+    for name in (TRIAGE_MODEL.name, REPLY_MODEL.name):
+        print(f"stored {args.out / name} ({(args.out / name).stat().st_size / 1e6:.1f} MB)")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from server.replies.learned import DO_NOT_REPLY_CATEGORIES, ESCALATE_CATEGORIES, Opinion, TriageModel
+from server.replies.learned import DO_NOT_REPLY_CATEGORIES, ESCALATE_CATEGORIES, Opinion, TriageModel, triage_model
 from server.replies.policy import ReviewContext, sentences, sentiment
 
 REPLY, DO_NOT_REPLY, ESCALATE = "reply", "do_not_reply", "escalate"
@@ -136,7 +136,7 @@ class Triage:
     report_path: str | None = None
     category: str = "genuine"  # see learned.CATEGORIES
     evidence: tuple[Evidence, ...] = ()
-    decided_by: str = "rules"  # "rules", or "model" when the learned second opinion raised it
+    decided_by: str = "rules"  # "rules"; "model" when the learned second opinion raised it; "staff"
 
     def as_json(self) -> dict[str, Any]:
         return {**asdict(self), "evidence": [asdict(found) for found in self.evidence]}
@@ -165,8 +165,13 @@ def _found(match: re.Match) -> tuple[Evidence, ...]:
     return (Evidence(match.start(), match.end(), match.group()),)
 
 
+MODEL_NOTE = ("ReviewDesk's learned check read it so from the sentence shown. If it is an ordinary complaint, change the "
+              "decision: your correction teaches it.")
+
+
 def _escalation(category: str, kind: str, evidence: tuple[Evidence, ...], decided_by: str = "rules") -> Triage:
-    return Triage(ESCALATE, kind, f"Escalate before anyone replies: {WHY[category]}.", notify=NOTIFY[category],
+    note = f" {MODEL_NOTE}" if decided_by == "model" else ""
+    return Triage(ESCALATE, kind, f"Escalate before anyone replies: {WHY[category]}.{note}", notify=NOTIFY[category],
                   category=category, evidence=evidence, decided_by=decided_by)
 
 
@@ -196,12 +201,30 @@ def rules_triage(review: ReviewContext) -> Triage:
     return Triage(REPLY, kind, reasons[kind])
 
 
+def decided_by_staff(review: ReviewContext, action: str, category: str, reason: str | None) -> Triage:
+    """The decision staff made over the triage, with what goes with it: who sees an escalation first, how to
+    report a post not to answer, and why (their own words)."""
+    kind = review_sentiment(review)
+    why = f"Decided by staff: {reason}" if reason else "Decided by staff."
+    if action == ESCALATE:
+        return Triage(ESCALATE, kind, why, notify=NOTIFY.get(category, "the practice manager"), category=category, decided_by="staff")
+    if action == DO_NOT_REPLY:
+        report = REPORT_PATHS.get(review.platform, "Use the platform's own report or flag option on the post.")
+        return Triage(DO_NOT_REPLY, kind, why, report_path=report, category=category, decided_by="staff")
+    return Triage(REPLY, kind, why, category=category or "genuine", decided_by="staff")
+
+
 def triage(review: ReviewContext) -> Triage:
-    """What the review gets. For now the rules decide alone: the learned second opinion (:func:`decide`
-    with :func:`server.replies.learned.triage_model`) catches every escalation of the development writer
-    but also escalates one genuine review in ten there, and short harmless ones ("Sue at the front desk
-    is the best!"), so it is measured (benchmarks/judgement.py --model) and not yet switched on."""
-    return rules_triage(review)
+    """What the review gets: the rules' decision with the learned second opinion (:func:`decide`), which may
+    raise it to ``escalate`` (recall first) or, when sure, to ``do_not_reply``, never lower an escalation."""
+    return decide(review, triage_model())
+
+
+def triage_version() -> str:
+    """The rules' fingerprint and the model's version: a triage stored under others is decided again (after
+    an upgrade, or once ``reviewdesk retrain`` gave the practice its own model)."""
+    model = triage_model()
+    return f"{RULES_VERSION}-{model.version}" if model else RULES_VERSION
 
 
 def decide(review: ReviewContext, model: TriageModel | None) -> Triage:
@@ -212,7 +235,9 @@ def decide(review: ReviewContext, model: TriageModel | None) -> Triage:
     if decided.action == ESCALATE or model is None or not review.text.strip():
         return decided
     opinion = model.opinion(review.text)
-    if opinion.escalate >= model.escalate_threshold:
+    # A post the rules found a reason not to answer (an insult, spam, hate) is raised only when the model
+    # finds an escalation likelier than that.
+    if opinion.escalate >= model.escalate_threshold and (decided.action == REPLY or opinion.escalate > opinion.do_not_reply):
         evidence = _likeliest_sentence(model, review.text, lambda view: view.escalate)
         return _escalation(opinion.best(ESCALATE_CATEGORIES), decided.sentiment, evidence, "model")
     if decided.action == REPLY and opinion.do_not_reply >= model.do_not_reply_threshold:

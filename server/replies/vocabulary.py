@@ -135,7 +135,8 @@ WORD = re.compile(r"[^\W_](?:[^\W_]|['’])*(?:-[^\W_]+)*")  # letters and digit
 MAX_WORDS = 4
 
 
-def words(text: str) -> list[tuple[str, int, int]]:
+@lru_cache(maxsize=16)  # a check reads the same reply and review several times
+def words(text: str) -> tuple[tuple[str, int, int], ...]:
     """Words of a text, lower case without a possessive "'s", with their spans."""
     found = []
     for match in WORD.finditer(text):
@@ -143,36 +144,56 @@ def words(text: str) -> list[tuple[str, int, int]]:
         if word.endswith("'s"):
             word = word[:-2]
         found.append((word, match.start(), match.end()))
-    return found
+    return tuple(found)
 
 
 def find_terms(text: str, vocabularies: dict[str, frozenset[str]] | None = None) -> list[tuple[str, str, int, int]]:
     """(category, term, start, end) for each vocabulary term in ``text``, longest first, not overlapping.
 
-    A look-up of every run of up to four words (hyphens and spaces alike): fast whatever the size of
-    the vocabulary (the drug list alone has 100,000 names).
+    A look-up of every run of up to four words (hyphens and spaces alike) in one table of term → category:
+    fast whatever the size of the vocabulary (the drug list alone has 100,000 names).
     """
-    vocabularies = vocabularies if vocabularies is not None else lexicon()
+    return _find_in(text, term_index() if vocabularies is None else _term_index(vocabularies))
+
+
+def _find_in(text: str, index: dict[str, str]) -> list[tuple[str, str, int, int]]:
     tokens = words(text)
+    spaced = [word.replace("-", " ") for word, _, _ in tokens]
     found, taken_until = [], -1
-    for index in range(len(tokens)):
-        if tokens[index][1] < taken_until:
+    for start in range(len(tokens)):
+        if tokens[start][1] < taken_until:
             continue
-        for size in range(min(MAX_WORDS, len(tokens) - index), 0, -1):
-            run = tokens[index:index + size]
-            term = " ".join(word.replace("-", " ") for word, _, _ in run)
-            category = next((name for name, terms in vocabularies.items() if term in terms), None)
-            if category is None and "-" in run[0][0] and size == 1:
-                category = next((name for name, terms in vocabularies.items() if run[0][0] in terms), None)
+        for size in range(min(MAX_WORDS, len(tokens) - start), 0, -1):
+            term = " ".join(spaced[start:start + size]) if size > 1 else spaced[start]
+            category = index.get(term)
+            if category is None and size == 1 and "-" in tokens[start][0]:
+                category = index.get(tokens[start][0])
             if category is not None:
-                found.append((category, term, run[0][1], run[-1][2]))
-                taken_until = run[-1][2]
+                found.append((category, term, tokens[start][1], tokens[start + size - 1][2]))
+                taken_until = tokens[start + size - 1][2]
                 break
     return found
 
 
+def _term_index(vocabularies: dict[str, frozenset[str]]) -> dict[str, str]:
+    """Term → the first category (in the vocabularies' order) that has it."""
+    index: dict[str, str] = {}
+    for name, terms in vocabularies.items():
+        for term in terms:
+            index.setdefault(term, name)
+    return index
+
+
+@lru_cache(maxsize=1)
+def term_index() -> dict[str, str]:
+    return _term_index(lexicon())
+
+
+CONTEXTUAL_INDEX = _term_index({"contextual": CONTEXTUAL_WORDS})
+
+
 def contextual_terms(text: str) -> list[tuple[str, str, int, int]]:
-    return find_terms(text, {"contextual": CONTEXTUAL_WORDS})
+    return _find_in(text, CONTEXTUAL_INDEX)
 
 
 def medical_words(text: str) -> set[str]:
@@ -184,14 +205,15 @@ _ready = False
 
 
 def warm_up() -> None:
-    """Build the vocabularies and load the checker's sentence model now (a few seconds) instead of on the
+    """Build the vocabularies and load the learned models now (a few seconds) instead of on the
     first check (which may run inside a write transaction)."""
     global _ready  # noqa: PLW0603 (a flag the health check reads)
-    from server.replies.learned import reply_model
+    from server.replies.learned import reply_model, triage_model
 
-    lexicon()
+    term_index()
     drug_spans("warm up")
     reply_model()
+    triage_model()
     _ready = True
 
 

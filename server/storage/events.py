@@ -38,6 +38,18 @@ class EventQueries:
             by_review.setdefault(row["review_id"], []).append(_event_json(row))
         return by_review
 
+    def events_of_type(self, event_type: str) -> list[dict[str, Any]]:
+        """Every review's events of one type, each with its ``review_id``, oldest first (e.g. the staff's
+        corrections, for retraining)."""
+        rows = self._rows("SELECT * FROM events WHERE type = ? AND review_id IS NOT NULL ORDER BY at, id", (event_type,))
+        return [{"review_id": row["review_id"], **_event_json(row)} for row in rows]
+
+    def event_texts(self, event_type: str) -> list[str]:
+        """The ``text`` of every event of one type, oldest first (e.g. the sentences staff said are safe,
+        read each time a draft is checked: the text alone, no whole rows)."""
+        rows = self._rows("SELECT json_extract(data, '$.text') FROM events WHERE type = ? ORDER BY at, id", (event_type,))
+        return [row[0] for row in rows if isinstance(row[0], str) and row[0]]
+
     def requests_sent_since(self, since: str) -> dict[int, str]:
         """Contact id → when a review request was last sent to them, for requests since ``since``."""
         rows = self._rows("SELECT contact_id, max(at) FROM events WHERE type = 'request_sent' AND contact_id IS NOT NULL "

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from server.config import ConfigFile, ensure_private_dir, load_settings, resolve_data_dir
+from server.config import MODELS_FOLDER, ConfigFile, ensure_private_dir, load_settings, resolve_data_dir
 from server.contacts.import_jobs import ImportJobs
+from server.replies.learned import use_practice_models
 from server.storage import Store, StorePool, initialise
 from server.web import api, dashboard, security, workbench
 from server.web.api.common import release_store
@@ -35,6 +36,7 @@ def create_app(test_config: dict | None = None, *, data_dir: str | os.PathLike |
     app.json.sort_keys = False
 
     initialise(Path(app.config["DATABASE"]))
+    use_practice_models(chosen_dir / MODELS_FOLDER)
     with Store.connect(app.config["DATABASE"]) as store:
         derive_missing_progress(store)
     app.extensions["reviewdesk.store_pool"] = StorePool(app.config["DATABASE"], keep=app.config["THREADS"])

@@ -10,12 +10,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from parsers.isotime import iso_utc, parse_iso
-from server.errors import CooldownActive, InvalidField
+from server.errors import CooldownActive, InvalidField, ValidationError
 from server.replies import vocabulary
+from server.replies.drafts import CHECK_OVERRIDDEN, SAFE, approved_sentences, blocks_of, learned_block
+from server.replies.learned import DO_NOT_REPLY_CATEGORIES, ESCALATE_CATEGORIES
 from server.replies.policy import REMOVAL, check, practice_settings, review_context
 from server.storage import Store
+from server.workflow.advice import list_triage
 from server.workflow.state import (CALL_OUTCOMES, EVENT_TYPES, LOGGABLE, OPEN, TRIAGE_ACTIONS, WorkflowSettings, cooldown_ends, first_view,
-                                   minutes_until, settled_stage, state)
+                                   minutes_until, settled_stage, staff_triage, state)
 
 # A time a little ahead of the server's clock is the same moment on another clock, not the future.
 CLOCK_TOLERANCE = timedelta(minutes=1)
@@ -23,6 +26,10 @@ REMOVAL_WARNING = ("The call note mentions removing or changing the review: neve
                    "reviews forbids it. Call to resolve the concern, nothing else.")
 PROGRESS_BATCH = 900  # reviews (and their events) held in memory at once when deriving missing progress
 OVERRIDE_WARNING = "Replied before the cool-down ended; the override is counted in the stats."
+GENUINE = "genuine"
+# The triage categories staff may choose for each action (docs/design.md#policy-checker).
+TRIAGE_CATEGORIES: dict[str, tuple[str, ...]] = {"reply": (GENUINE,), "do_not_reply": DO_NOT_REPLY_CATEGORIES,
+                                                 "escalate": ESCALATE_CATEGORIES}
 
 
 @dataclass(frozen=True)
@@ -37,7 +44,9 @@ class StaffEvent:
     override_reason: str | None = None
     staff: str | None = None
     action: str | None = None  # a triage_changed event: the action staff chose instead
+    category: str | None = None  # a triage_changed event: the category of that action (reply: genuine)
     assignee: str | None = None  # an assigned event: who makes the follow-up call from now on
+    reply: str | None = None  # a check_overridden event: the whole draft whose sentence (``text``) staff say is safe
 
 
 @dataclass
@@ -58,11 +67,10 @@ def log_event(store: Store, review: dict[str, Any], event: StaffEvent, now: date
                             (("note", event.note), ("override_reason", event.override_reason), ("text", event.text)) if value}
     warnings: list[str] = []
     if event.type == "triage_changed":
-        if event.action not in TRIAGE_ACTIONS:
-            raise InvalidField("action", f"Changing the triage needs 'action': one of {', '.join(TRIAGE_ACTIONS)}.")
-        if not event.note:
-            raise InvalidField("note", "Say in 'note' why the triage is changed (a short reason; it teaches the triage later).")
-        data["action"] = event.action
+        data |= _triage_change(event)
+        list_triage(review, store.review_events(review["id"]))  # the triage's models load here, not under the write lock
+    if event.type == CHECK_OVERRIDDEN:
+        data = _check_override(store, review, event)
     if event.type == "assigned":
         if not event.assignee:
             raise InvalidField("assignee", "Assigning the follow-up needs 'assignee': the name of the person who will call.")
@@ -81,7 +89,9 @@ def log_event(store: Store, review: dict[str, Any], event: StaffEvent, now: date
         stored = store.settings()
         settings = WorkflowSettings.of(stored)
         if event.type == "replied":
-            warnings += _check_reply(review, store.review_events(review["id"]), settings, stored, at, data)
+            warnings += _check_reply(store, review, store.review_events(review["id"]), settings, stored, at, data)
+        if event.type == "triage_changed":
+            data |= _triage_snapshot(review, store.review_events(review["id"]))
         event_id = store.append_event(review["id"], event.type, at=iso_utc(at), recorded_at=iso_utc(now), data=data, staff=event.staff)
         events = store.review_events(review["id"])
         store.set_progress([(settled_stage(review, events), first_view(events), review["id"])])
@@ -98,8 +108,58 @@ def _moment(value: str, now: datetime) -> datetime:
     return moment
 
 
-def _check_reply(review: dict[str, Any], events: list[dict[str, Any]], settings: WorkflowSettings, stored: dict[str, Any],
-                 at: datetime, data: dict[str, Any]) -> list[str]:
+def _triage_change(event: StaffEvent) -> dict[str, Any]:
+    """What staff decided instead of the triage: the action, its category (a reply's is genuine) and why."""
+    if event.action not in TRIAGE_ACTIONS:
+        raise InvalidField("action", f"Changing the triage needs 'action': one of {', '.join(TRIAGE_ACTIONS)}.")
+    if not event.note:
+        raise InvalidField("note", "Say in 'note' why the triage is changed (a short reason; it teaches the triage later).")
+    allowed = TRIAGE_CATEGORIES[event.action]
+    category = event.category if event.category not in (None, "") else (GENUINE if event.action == "reply" else None)
+    if category is not None and (not isinstance(category, str) or category not in allowed):
+        raise InvalidField("category", f"'category' {str(category)[:40]!r} is not one of {event.action}'s categories: "
+                                       f"{', '.join(allowed)}.")
+    return {"action": event.action, "category": category}
+
+
+def _triage_snapshot(review: dict[str, Any], events: list[dict[str, Any]]) -> dict[str, Any]:
+    """What was corrected, as it was at that moment: the review's text (a re-capture may change it later) and
+    what the triage said (the decision staff made before, if any)."""
+    current = list_triage(review, events)
+    earlier = staff_triage(events)
+    return {"text": str(review.get("text") or ""), "was_action": current["action"],
+            "was_category": earlier.get("category") if earlier else current["category"]}
+
+
+def _check_override(store: Store, review: dict[str, Any], event: StaffEvent) -> dict[str, Any]:
+    """Staff say a sentence the learned layer of the checker blocked is safe: accepted only when that sentence
+    of the draft is blocked by the learned layer alone right now (a rule's block is never overridden)."""
+    if not event.reply:
+        raise InvalidField("reply", "Overriding the checker needs 'reply': the whole draft as it was checked.")
+    if not event.text or not event.text.strip():
+        raise InvalidField("text", "Overriding the checker needs 'text': the sentence it blocked, as it was quoted.")
+    if not event.note:
+        raise InvalidField("note", "Say in 'note' why the sentence is safe (a short reason; it teaches the checker later).")
+    if not vocabulary.is_ready():
+        vocabulary.warm_up()
+    # Checked as the checker alone sees it, without earlier approvals: overriding twice is not an error.
+    result = check(event.reply, review_context(review), practice_settings(store.settings()))
+    if learned_block(result, event.reply, event.text) is None:
+        blocks = blocks_of(result, event.reply, event.text)
+        by_rules = [violation for violation in blocks if not violation.learned]
+        if by_rules:
+            rules = ", ".join(dict.fromkeys(violation.rule for violation in by_rules))
+            raise ValidationError("text", f"This sentence is blocked by the rule {rules} ({by_rules[0].message}) Rule blocks "
+                                          "cannot be overridden: rewrite the sentence.")
+        if blocks:
+            raise ValidationError("text", "Send in 'text' the whole sentence the checker blocked, exactly as it quoted it.")
+        raise ValidationError("text", "The checker does not block this sentence of the reply (or it is not in the reply): "
+                                      "there is nothing to override.")
+    return {"text": event.text.strip(), "reply": event.reply, "note": event.note, "label": SAFE}
+
+
+def _check_reply(store: Store, review: dict[str, Any], events: list[dict[str, Any]], settings: WorkflowSettings,
+                 stored: dict[str, Any], at: datetime, data: dict[str, Any]) -> list[str]:
     """Refuse a reply inside the cool-down unless overridden; check the posted text against the policy."""
     viewed_at = first_view(events)
     # Replying without a view: the cool-down starts now.
@@ -110,7 +170,7 @@ def _check_reply(review: dict[str, Any], events: list[dict[str, Any]], settings:
     if "override_reason" in data:
         warnings.append(OVERRIDE_WARNING)
     if data.get("text"):
-        result = check(data["text"], review_context(review), practice_settings(stored))
+        result = check(data["text"], review_context(review), practice_settings(stored), approved=approved_sentences(store))
         data["violations"] = [violation.rule for violation in result.violations]
         if not result.allowed:
             blocked = sorted({violation.rule for violation in result.violations if violation.severity == "block"})

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from parsers.isotime import parse_iso
-from server.replies.triage import RULES_VERSION
+from server.replies.triage import triage_version
 from server.storage import AttentionOrder, ReviewFilter, Store
 from server.workflow.advice import list_triage
 from server.workflow.state import WorkflowSettings, add_business_days, stage_condition, state
@@ -52,12 +52,12 @@ def triage_open_reviews(store: Store) -> int:
     """Store the action of the open reviews whose stored one is missing (new, changed, or with new events)
     or was decided by other triage rules: the triage's, or the staff's decision over it, as the list
     shows it (the inbox's order needs it). Returns how many."""
-    done = 0
-    while store.needs_triage(RULES_VERSION):  # a read first: the inbox takes the write lock only when there is work
+    done, version = 0, triage_version()
+    while store.needs_triage(version):  # a read first: the inbox takes the write lock only when there is work
         with store.write():  # read, decide and store at once: a capture or an event cannot slip in between
-            pending = store.reviews_to_triage(RULES_VERSION, TRIAGE_BATCH)
+            pending = store.reviews_to_triage(version, TRIAGE_BATCH)
             events = store.events_for([review["id"] for review in pending])
-            store.set_triage([(list_triage(review, events.get(review["id"], []))["action"], RULES_VERSION, review["id"])
+            store.set_triage([(list_triage(review, events.get(review["id"], []))["action"], version, review["id"])
                               for review in pending])
         done += len(pending)
     return done

@@ -20,10 +20,11 @@ from server.settings import all_settings, local_time_zone
 from server.storage.reviews import StageFilter
 
 EVENT_TYPES = ("viewed", "drafted", "replied", "followup_call", "resolved", "not_resolved", "ignored", "reported",
-               "escalated", "triage_changed", "assigned", "match_confirmed", "review_updated", "request_sent")
-# Events staff log through the API (the others are logged by ReviewDesk itself).
+               "escalated", "triage_changed", "assigned", "match_confirmed", "review_updated", "request_sent", "check_overridden")
+# Events staff log through the API (the others are logged by ReviewDesk itself). A check_overridden (staff say a
+# sentence the checker's learned layer blocked is safe) changes no stage.
 LOGGABLE = ("viewed", "drafted", "replied", "followup_call", "resolved", "not_resolved", "ignored", "reported", "escalated",
-            "triage_changed", "assigned")
+            "triage_changed", "assigned", "check_overridden")
 TRIAGE_ACTIONS = ("reply", "do_not_reply", "escalate")
 CALL_OUTCOMES = ("reached", "voicemail", "unreachable")
 STAGES = ("new", "cooling_down", "ready", "overdue", "replied", "follow_up", "resolved", "closed", "ignored", "escalated")
@@ -99,11 +100,12 @@ def _last(events: list[dict], *types: str) -> dict | None:
 
 
 def staff_triage(events: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The latest decision staff made over the triage (``triage_changed``), or None."""
+    """The latest decision staff made over the triage (``triage_changed``: action, category, reason), or None."""
     changed = _last(events, "triage_changed")
     if changed is None:
         return None
-    return {"action": changed.get("action"), "reason": changed.get("note"), "staff": changed.get("staff"), "at": changed["at"]}
+    return {"action": changed.get("action"), "category": changed.get("category"), "reason": changed.get("note"),
+            "staff": changed.get("staff"), "at": changed["at"]}
 
 
 def followup_assignee(events: list[dict[str, Any]], settings: WorkflowSettings) -> str:

@@ -12,11 +12,11 @@ from server.replies.policy import check
 
 pytestmark = pytest.mark.usefixtures("reply_checker")
 
-HERE = Path(__file__).parent
+EARLIER = Path(__file__).resolve().parents[2] / "server" / "replies" / "corpora" / "earlier"
 
 
 def load(name: str) -> list[dict]:
-    path = HERE / name
+    path = EARLIER / name
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 

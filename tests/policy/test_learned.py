@@ -9,7 +9,7 @@ import pytest
 
 from server.replies.learned import CATEGORIES, TRIAGE_MODEL, TriageModel, char_grams, word_grams
 from server.replies.policy import review_context
-from server.replies.training import fit, reviews, save
+from server.replies.training import fit_triage, reviews, store
 from server.replies.triage import ESCALATE, REPLY, decide, rules_triage, triage
 
 
@@ -79,9 +79,9 @@ def test_n_grams_are_lower_case_words_pairs_and_padded_characters():
 
 def test_training_stores_a_model_that_reads_back_the_same(tmp_path):
     sample = [item for item in reviews(("w1",))][:120]
-    fitted = fit(sample)
+    fitted = fit_triage(sample)
     path = tmp_path / "triage.npz"
-    save(fitted, path, (0.4, 0.6), ["w1"])
+    store(fitted, path, {"escalate_threshold": 0.4, "do_not_reply_threshold": 0.6, "writers": ["w1"]})
     model = TriageModel(path)
     assert (model.escalate_threshold, model.do_not_reply_threshold) == (0.4, 0.6)
     assert model.classes == [category for category in CATEGORIES if category in model.classes]

@@ -10,7 +10,7 @@ from tests.test_workflow import app, clock  # noqa: F401 (fixtures: the app on a
 THREAT = "My attorney will be contacting you about what happened."
 
 
-def add(client, auth, key: str, text: str = "The wait was long and nobody told us why.", rating: int = 2) -> int:
+def add(client, auth, key: str, text: str = "The wait was long and the magazines were old.", rating: int = 2) -> int:
     review = {"platform": "google", "platform_review_id": key, "reviewer_name": f"Reviewer {key}", "rating": rating, "text": text}
     return client.post("/api/reviews", headers=auth, json={"reviews": [review]}).json["review_ids"][0]
 

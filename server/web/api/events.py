@@ -22,8 +22,8 @@ def log(review_id: int):
         raise ApiError(400, "missing_field", f"Send {{\"type\": ...}}; types you can log: {', '.join(LOGGABLE)}.")
     event = StaffEvent(
         type=body["type"], at=None if body.get("at") is None else str(body["at"]), outcome=body.get("outcome"),
-        action=body.get("action"), assignee=optional_text(body, "assignee", MAX_ASSIGNEE),
-        **{name: optional_text(body, name, MAX_NOTE) for name in ("note", "text", "override_reason", "staff")},
+        action=body.get("action"), category=body.get("category"), assignee=optional_text(body, "assignee", MAX_ASSIGNEE),
+        **{name: optional_text(body, name, MAX_NOTE) for name in ("note", "text", "override_reason", "staff", "reply")},
     )
     logged = log_event(store(), review, event, now())
     return ok(event_id=logged.event_id, warnings=logged.warnings, state=logged.state)

@@ -3,7 +3,7 @@
 // Review text is written by strangers: it only ever reaches the page through textContent.
 
 import { mountWorkbench } from "/workbench/workbench.js";
-import { localTime } from "/workbench/format.js";
+import { decisionName, localTime } from "/workbench/format.js";
 import { api } from "./page.js";
 
 const reviewId = Number(document.getElementById("review").dataset.reviewId);
@@ -11,7 +11,7 @@ const EVENT_NAMES = {
   viewed: "Viewed", drafted: "Reply drafted", replied: "Reply posted", followup_call: "Follow-up call", resolved: "Resolved",
   not_resolved: "Not resolved", ignored: "Ignored", reported: "Reported", escalated: "Escalated", triage_changed: "Triage changed",
   match_confirmed: "Contact confirmed", review_updated: "Review changed on the platform", request_sent: "Review request sent",
-  assigned: "Follow-up assigned",
+  assigned: "Follow-up assigned", check_overridden: "Checker overridden",
 };
 
 function item(list, text, className) {
@@ -27,7 +27,8 @@ function eventText(event) {
   const rating = event.changes?.rating;
   if (rating && rating.old != null && rating.new != null) parts.push(`rating ${rating.old}★ → ${rating.new}★`);
   if (event.changes?.text) parts.push("text changed");
-  if (event.action) parts.push(`now ${event.action.replaceAll("_", " ")}`);
+  if (event.action) parts.push(`now ${decisionName(event.action, event.category)}`);
+  if (event.type === "check_overridden" && event.text) parts.push(`“${event.text}” is safe`);
   if (event.assignee) parts.push(`to ${event.assignee}`);
   if (event.staff) parts.push(`by ${event.staff}`);
   if (event.note) parts.push(`“${event.note}”`);
