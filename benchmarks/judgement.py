@@ -6,9 +6,9 @@ Triage: escalations missed (target 0), actions right (target at least 95%), genu
 blocked (target at most 2%), rule recall (target at least 90%). Both: p95 time per call (target < 5 ms).
 
 The models are trained on the train and dev writers, so figures on those splits are in-sample (the
-training prints the honest ones, each writer held out in turn). The test split (writer w3) was read
-once the models were frozen; its first-run figures are in the README.
-Run: python benchmarks/judgement.py [--split train|dev|test|all-but-test] [--rules] [--show]
+training prints the honest ones, each writer held out in turn). The test split (writers w3 and w8) was
+read only once the models were frozen; its first-run figures are in the README.
+Run: python benchmarks/judgement.py [--split train|dev|test|all-but-test | --writers w8] [--rules] [--show]
 (--rules: the rules alone, without the learned models.)
 """
 
@@ -32,15 +32,16 @@ SPLITS = {"train": TRAIN_WRITERS, "dev": DEV_WRITERS, "test": TEST_WRITERS, "all
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=SPLITS, default="dev")
+    parser.add_argument("--writers", nargs="+", help="these writers instead of a split (e.g. --writers w8)")
     parser.add_argument("--show", action="store_true", help="print every disagreement")
     parser.add_argument("--rules", action="store_true", help="the rules alone, without the learned models")
     args = parser.parse_args()
-    writers = SPLITS[args.split]
+    writers = tuple(args.writers) if args.writers else SPLITS[args.split]
     vocabulary.warm_up()
     decide = rules_triage if args.rules else triage
     decide_check = (lambda reply, review, settings: check(reply, review, settings, sentence_model=None)) if args.rules else check
     decide_check("warm up", {}, {})
-    print(f"Split {args.split} (writers {', '.join(writers)}), " + ("the rules alone" if args.rules else "the rules and the learned models"))
+    print(f"{'Writers' if args.writers else f'Split {args.split}, writers'} {', '.join(writers)}: " + ("the rules alone" if args.rules else "the rules and the learned models"))
     triaged = triage_figures(reviews(writers), decide)
     checked = checker_figures(replies(writers), decide_check)
     if args.show:

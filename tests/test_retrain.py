@@ -15,7 +15,7 @@ from server.replies import learned, training
 from server.web.app import create_app
 
 # An ordinary complaint the shipped model reads as an escalation: what staff correct by hand.
-COMPLAINT = "The wait was long and nobody told us why."
+COMPLAINT = "After the cleaning my tooth hurt for a week and nobody called back."
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def test_staff_corrections_teach_the_practice_models_the_server_then_uses(tmp_pa
         {"platform": "google", "reviewer_name": "Ana Ruiz", "rating": 2, "text": COMPLAINT}]}).json["review_ids"][0]
     assert client.get(f"/api/reviews/{added}/suggestions", headers=auth).json["triage"]["action"] == "escalate"
     changed = client.post(f"/api/reviews/{added}/events", headers=auth, json={
-        "type": "triage_changed", "action": "reply", "note": "an ordinary complaint about the wait"})
+        "type": "triage_changed", "action": "reply", "note": "an ordinary complaint about a sore tooth"})
     assert changed.status_code == 200, changed.json
 
     result = retrain(tmp_path)

@@ -143,6 +143,14 @@ class ReplySentenceModel(LinearModel):
         return self.probabilities(sentence)["about_reader"]
 
 
+def review_text(text: str, rating: int | None = None, recommends: bool | None = None) -> str:
+    """A review as the triage model reads it: a word for its stars (or its recommendation) before its text,
+    since the same words mean something else in a five-star post than in a one-star one."""
+    stars = (f"zzrating{rating}" if rating is not None else "zzrecommends" if recommends
+             else "zznotrecommends" if recommends is False else "zznorating")
+    return f"{stars} {text}"
+
+
 def sentence_text(sentence: str, practice_name: str = "") -> str:
     """A reply's sentence as the model reads it: phone numbers, e-mail addresses and the practice's name
     stand as placeholders (whose they are is the rules' business)."""

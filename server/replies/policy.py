@@ -200,7 +200,7 @@ INVITE = _rx(r"\b(?:call|contact|reach(?:\s+out)?|e-?mail|message|get\s+in\s+tou
 INVITE_TARGET = _rx(r"\b(?:us|our\s+(?:office|team|practice|manager|office\s+manager|front\s+desk|patient\s+care)|me|the\s+office|"
                     r"directly|office\s+manager)\b|\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}|@")
 ACKNOWLEDGE = _rx(r"\b(?:thank|thanks|sorry|apologi[sz]e|apologies|appreciate|regret|grateful|hear(?:ing)?\s+(?:this|that|about))\b")
-PHONE = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)")
+PHONE = re.compile(r"(?<![\d-])(?:(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?)?\d{3}[\s.-]\d{4}(?![\d-])")  # with or without the area code
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 OFFICE_CONTEXT = _rx(r"\b(?:call|reach|contact|text|e-?mail|write\s+to|message)\s+(?:us|our\s+(?:\w+\s+){0,2}|me|the\s+(?:office|front\s+desk))"
                      r"[^.?!]{0,25}$|\b(?:our|the\s+office'?s?)\s+(?:\w+\s+){0,2}(?:number|line|phone|e-?mail|address)[^.?!]{0,15}$|"
@@ -221,6 +221,16 @@ OFFICE_CONTEXT_MORE = [
                r"Dentistry|Health|Medical|Medicine|Center|Centre|Group|Family|Care|Orthodontics|Surgery|Pediatrics|Practice|Office|"
                r"Specialists|Partners|Smiles|Eye|Vision|Hearing|Therapy|Spa)\b[^.?!]{0,20}\b(?:at|on)\s*:?\s*$"),
     _rx(r"[—–|]\s*[^.?!\n]{0,80}$"),  # a signature line: "— Practice name, " or "| "
+    # the reader asked to call or write (not "we'll call"): "Please call ...", "feel free to text ..."
+    _rx(r"(?:^|[.!?;:,]\s*|\b(?:please|just|simply|free\s+to|you\s+can|you\s+may|anyone\s+can|to|or)\s+)"
+        r"(?:call|text|dial|ring|phone|e-?mail|write\s+to)\s*:?\s*$"),
+    # a conversation offered at a line: "we'd welcome a private conversation at ...", "open to suggestions at ..."
+    _rx(r"\b(?:conversation|chat|talk|call|suggestions|feedback|ideas|input|concerns|questions|comments)\s+(?:at|on|via|by\s+calling)\s*:?\s*$"),
+    _rx(r"\breach\s+out(?:\s+to\s+(?:us|the\s+office))?\s+(?:at|on|via)\s*:?\s*$|\b(?:line|number|inbox|mailbox)\s+(?:for|to)\b[^.?!]{0,40}[:,]\s*$"),
+    _rx(r"\b(?:llamar(?:nos)?|escribir(?:nos)?|marcar)\s+(?:al?|a\s+la)?\s*$|\b(?:comun[ií]ca(?:rse|rte|se)|cont[aá]ctenos)\b[^.?!]{0,70}$"),
+    # Vietnamese, Chinese and Tagalog: "liên hệ văn phòng theo số", "请致电", "tawagan kami sa"
+    re.compile(r"(?:liên\s+hệ|gọi(?:\s+cho)?\s+(?:chúng\s+tôi|văn\s+phòng)|văn\s+phòng)[^.?!]{0,40}$|(?:致电|联系我们|拨打|电话|邮件)[^。！？]{0,15}$|"
+               r"\b(?:tawagan\s+(?:kami|ang\s+opisina)|tumawag\s+sa|makipag-?ugnayan\s+sa)\b[^.?!]{0,40}$", re.IGNORECASE),
 ]
 # A line given with another of the office's: "e-mail billing@... or (727) 555-0119".
 ANOTHER_LINE_BEFORE = re.compile(r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4})\s*(?:,|or|and|/|\||o|y)\s*$",
@@ -228,7 +238,15 @@ ANOTHER_LINE_BEFORE = re.compile(r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\(?\d{3}\)?[\
 OFFICE_MAILBOXES = frozenset({"office", "frontdesk", "front.desk", "info", "hello", "contact", "appointments", "appts", "schedule",
                               "scheduling", "billing", "reception", "team", "care", "feedback", "manager", "officemanager",
                               "patientcare", "patients", "help", "admin", "mail", "hola", "citas", "oficina"})
-PATIENT_CONTACT = _rx(r"\b(?:your|you\s+at|you\s+on|reach\s+you|call\s+you|text\s+you|email\s+you|sent\s+(?:it\s+)?to)\b[^.?!]{0,25}$")
+GENERIC_PRACTICE_WORDS = frozenset({"dental", "dentistry", "medical", "medicine", "health", "healthcare", "clinic", "center", "centre",
+                                    "care", "family", "group", "associates", "practice", "office", "specialists", "partners", "surgery",
+                                    "pediatrics", "therapy", "physicians", "doctors", "smile", "smiles", "mail", "gmail", "yahoo",
+                                    "hotmail", "outlook", "icloud"})
+PATIENT_CONTACT = _rx(r"\b(?:your|you\s+at|you\s+on|reach\s+you|call\s+you|text\s+you|email\s+you|sent\s+(?:it\s+)?to|"
+                      # the office calling or writing the reader: "we've texted ...", "we'll try ... again", "le llamaremos al ..."
+                      r"(?:we|i)(?:'ve|'ll|\s+have|\s+will)?\s+(?:already\s+)?(?:texted|called|emailed|e-mailed|messaged|tried|text|call|try|"
+                      r"email|message)|have\s+you\s+down\s+as|on\s+file|(?:le\s+|te\s+)?(?:llamaremos|escribiremos|enviaremos|"
+                      r"llamamos|marcaremos|contactaremos)|check)\b[^.?!]{0,25}$")
 # Times, weekdays and durations are details of a visit when the sentence is about the reader ("your 2pm",
 # "you sat for three hours"); "we open at 7 a.m. on weekdays" is not.
 ABOUT_READER_DETAIL = [
@@ -432,7 +450,10 @@ def _office_line(reply: str, match: re.Match, settings: PracticeSettings) -> boo
         mailbox, _, domain = match.group().lower().partition("@")
         practice = re.sub(r"[^a-z0-9]", "", settings.practice_name.lower())
         site = re.sub(r"[^a-z0-9]", "", domain.split(".")[0])
-        return mailbox in OFFICE_MAILBOXES or bool(practice and len(site) >= 5 and (site in practice or practice in site))
+        # the practice's site: its name, or one of its own (not generic) words in the domain
+        own_words = [word for word in re.findall(r"[a-z]{4,}", settings.practice_name.lower()) if word not in GENERIC_PRACTICE_WORDS]
+        return mailbox in OFFICE_MAILBOXES or bool(practice and len(site) >= 5 and (site in practice or practice in site
+                                                                                     or any(word in site for word in own_words)))
     return False
 
 
@@ -502,7 +523,7 @@ SIGN_OFF = re.compile(r"(?:[—–|]|\b(?:With\s+gratitude|Sincerely|Warmly|Best
 NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|&|and|of|the|de|del|la|y|at|\d[\d()\s.-]*|\(\d{3}\)|[\w.-]+\.(?:com|org|net|us|example)\S*|"
                        r"[\w.+-]+@\S+|[|,·-])$")
 IDIOMS = _rx(r"\bheart\s+of\b|\b(?:for|put|bring|brought|gave|gives|give)\s+(?:us\s+)?(?:a|the|such\s+a)\s+(?:big\s+)?smile\b|"
-             r"\bsmiles?\s+on\s+our\s+faces\b")
+             r"\bsmiles?\s+on\s+our\s+faces\b|\bmakes?\s+(?:us|everyone|all\s+of\s+us|our\s+(?:whole\s+|entire\s+)?(?:team|staff|day))\s+smile\b")
 
 
 def _about_reader(reply: str, settings: PracticeSettings, model: Any, approved: frozenset[str], out: _Findings) -> None:

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from server.replies.learned import DO_NOT_REPLY_CATEGORIES, ESCALATE_CATEGORIES, Opinion, TriageModel, triage_model
+from server.replies.learned import DO_NOT_REPLY_CATEGORIES, ESCALATE_CATEGORIES, Opinion, TriageModel, review_text, triage_model
 from server.replies.policy import ReviewContext, sentences, sentiment
 
 REPLY, DO_NOT_REPLY, ESCALATE = "reply", "do_not_reply", "escalate"
@@ -71,7 +71,11 @@ ESCALATIONS = [
     ("self_harm", re.compile(r"\b(?:kill\s+myself|suicid\w*|end\s+(?:it\s+all|my\s+life)|hurt\s+myself|self[- ]harm|"
                              r"don'?t\s+want\s+to\s+live)\b", re.I)),
     ("violence", re.compile(r"\b(?:i'?ll|i\s+will|gonna|going\s+to)\s+(?:kill|shoot|hurt|beat|burn|come\s+back\s+(?:with|and))\b|"
-                            r"\b(?:bomb\s+threat|plant\s+a\s+bomb|blow\s+(?:it|you|the\s+place)\s+up|shoot\s+up)\b", re.I)),
+                            r"\b(?:bomb\s+threat|plant\s+a\s+bomb|blow\s+(?:it|you|the\s+place)\s+up|shoot\s+up)\b|"
+                            # a weapon in anyone's hands at the office is for management, whoever holds it
+                            r"\b(?:(?:had|has|pulled|pulls|waving|waved|carrying|carried|brought|brandish\w*|flashed|showed)(?:\s+out)?|"
+                            r"(?:came|walked|showed\s+up|come|coming)\s+(?:in|back|here)?\s*with)\s+(?:a|an|his|her|their)\s+"
+                            r"(?:knife|gun|pistol|firearm|weapon|blade|machete)\b", re.I)),
     ("emergency", re.compile(r"\b(?:emergency\s+room|the\s+er\b|ambulance|911|can'?t\s+breathe|still\s+bleeding)", re.I)),
     ("clinical_harm", re.compile(r"\b(?:hospitali[sz]ed|in\s+the\s+hospital|nearly\s+died|almost\s+died|sepsis|life[- ]threatening|"
                                  r"permanent(?:ly)?\s+(?:damage|injur)|paralys\w*)", re.I)),
@@ -161,6 +165,54 @@ def _profane(text: str) -> float:
     return float(predict_prob([text])[0])
 
 
+# Escalation words used harmlessly, judged in their sentence: a lawyer who is a relative or recommended the
+# office, a lawsuit ruled out or joked about, an emergency room visited long ago or named as the place not
+# to go, a dying of boredom, a threat that is an idiom ("my boss is gonna kill me", "this is gonna hurt").
+_JOKE = r"\b(?:lol|lmao|haha\w*|jaja\w*|just\s+kidding|jk|kidding)\b|😂|🤣|😅|😆"
+_KIN = (r"(?:friend|buddy|cousin|brother|sister|dad|father|mom|mother|son|daughter|husband|wife|uncle|aunt|neighbou?r|"
+        r"[\w-]+-in-law|coworker|colleague|amig[oa]|cuñad[oa]|herman[oa]|espos[oa]|vecin[oa]|hij[oa]|padre|madre|t[ií][oa]|prim[oa])")
+_LAWYER = r"(?:lawyer|attorney|abogad[oa])"
+_RELATION = (rf"\b(?:my|our|mi|su)\s+(?:\w+\s+){{0,2}}{_KIN}\s+(?:\w+\s+){{0,3}}(?:is|was|es|era)\s+(?:\w+\s+){{0,3}}{_LAWYER}|"
+             rf"\b{_LAWYER}\s+(?:\w+\s+)?{_KIN}\b|\b{_KIN}\s+(?:\w+\s+){{0,4}}{_LAWYER}\b|"
+             r"\b(?:recommend\w*|referred|refers?|sent\s+me|told\s+me\s+to\s+(?:come|go)|recomend\w*)\b|"
+             rf"\bi'?m\s+an?\s+(?:\w+\s+){{0,3}}{_LAWYER}\b|\blawyer\s+in\s+me\b")
+_LEGAL_THREAT = (r"\b(?:sue|suing|sued|court|legal\s+action|lawsuit|case|claim|letter|contact(?:ing)?\s+you|hear\s+from|"
+                 r"demand\w*|caso|demanda\w*|corte|spoke|spoken|talked|talking|speaking|consulted|consulting|retain\w*|habl[eé]\w*|"
+                 r"about\s+(?:the\s+way|what|how))\b")
+_RULED_OUT = (r"\b(?:not|never|no)\s+(?:\w+\s+)?(?:going\s+to|gonna|planning\s+to|trying\s+to)\s+sue\b|\bnot\s+(?:\w+\s+)?suing\b|"
+              r"\bnot\s+a\s+lawsuit|\blawsuit[- ]level\b")
+_LONG_AGO = (r"\b(?:last\s+(?:year|spring|summer|fall|autumn|winter)|(?:a|one|two|three|four|five|several|many|\d+)\s+years?\s+ago|years\s+ago|"
+             r"years\s+back|el\s+a[ñn]o\s+pasado|hace\s+(?:\w+\s+)?a[ñn]os|worked\s+(?:\w+\s+){0,4}in|trabaj\w+\s+(?:\w+\s+){0,5}en|"
+             r"instead\s+of|rather\s+than|faster\s+to\s+(?:just\s+)?go|en\s+vez\s+de)\b|以前|从前|trước\s+đây")
+HARMLESS = {
+    "legal": [re.compile(_RULED_OUT, re.I), re.compile(_JOKE, re.I),
+              lambda sentence: re.search(_RELATION, sentence, re.I) and not re.search(_LEGAL_THREAT, sentence, re.I)],
+    "emergency": [re.compile(_LONG_AGO, re.I)],
+    "clinical_harm": [re.compile(r"\b(?:died|die|dying)\s+(?:of|from)\s+(?:boredom|laugh\w*|embarrassment|shame|hunger)\b", re.I)],
+    "violence": [re.compile(_JOKE, re.I)],
+    "self_harm": [re.compile(r"đau\s+muốn\s+chết", re.I)],
+}
+# An idiom right at the words: someone else "is gonna kill me", "this is gonna hurt".
+IDIOM_AROUND = {
+    "violence": (re.compile(r"(?:\b(?:is|are|was|it'?s|this\s+is|that'?s)\s+)$", re.I), re.compile(r"^\s*(?:me|us)\b", re.I)),
+}
+
+
+def _harmless(category: str, text: str, match: re.Match) -> bool:
+    """Whether the escalation words matched are used harmlessly, judged in their sentence."""
+    start, end = next(((s, e) for s, e in sentences(text) if s <= match.start() < e), (0, len(text)))
+    sentence = text[start:end]
+    if any((check(sentence) if callable(check) else check.search(sentence)) for check in HARMLESS.get(category, ())):
+        return True
+    if category in IDIOM_AROUND:
+        before, after = IDIOM_AROUND[category]
+        verb_at = match.group().lower().split()[0]
+        if verb_at in ("gonna", "going") and (before.search(text[max(0, match.start() - 20):match.start()])
+                                               or after.search(text[match.end():match.end() + 10])):
+            return True
+    return False
+
+
 def _found(match: re.Match) -> tuple[Evidence, ...]:
     return (Evidence(match.start(), match.end(), match.group()),)
 
@@ -179,8 +231,9 @@ def rules_triage(review: ReviewContext) -> Triage:
     """The rules' decision alone (keywords and patterns)."""
     text, kind = review.text, review_sentiment(review)
     for category, pattern in ESCALATIONS:
-        if match := pattern.search(text):
-            return _escalation(category, kind, _found(match))
+        for match in pattern.finditer(text):
+            if not _harmless(category, text, match):
+                return _escalation(category, kind, _found(match))
     report = REPORT_PATHS.get(review.platform, "Use the platform's own report or flag option on the post.")
     if match := HATE.search(text):
         return Triage(DO_NOT_REPLY, kind, "Do not reply: the post contains hate speech. Report it.", report_path=report,
@@ -234,28 +287,29 @@ def decide(review: ReviewContext, model: TriageModel | None) -> Triage:
     decided = rules_triage(review)
     if decided.action == ESCALATE or model is None or not review.text.strip():
         return decided
-    opinion = model.opinion(review.text)
+    opinion = model.opinion(review_text(review.text, review.rating, review.recommends))
     # A post the rules found a reason not to answer (an insult, spam, hate) is raised only when the model
     # finds an escalation likelier than that.
     if opinion.escalate >= model.escalate_threshold and (decided.action == REPLY or opinion.escalate > opinion.do_not_reply):
-        evidence = _likeliest_sentence(model, review.text, lambda view: view.escalate)
+        evidence = _likeliest_sentence(model, review, lambda view: view.escalate)
         return _escalation(opinion.best(ESCALATE_CATEGORIES), decided.sentiment, evidence, "model")
     if decided.action == REPLY and opinion.do_not_reply >= model.do_not_reply_threshold:
         category = opinion.best(DO_NOT_REPLY_CATEGORIES)
         report = REPORT_PATHS.get(review.platform, "Use the platform's own report or flag option on the post.")
         return Triage(DO_NOT_REPLY, decided.sentiment, f"Do not reply: {DO_NOT_REPLY_WHY[category]}. Report it.",
                       report_path=report, category=category, decided_by="model",
-                      evidence=_likeliest_sentence(model, review.text, lambda view: view.do_not_reply))
+                      evidence=_likeliest_sentence(model, review, lambda view: view.do_not_reply))
     return decided
 
 
-def _likeliest_sentence(model: TriageModel, text: str, score: Callable[[Opinion], float]) -> tuple[Evidence, ...]:
+def _likeliest_sentence(model: TriageModel, review: ReviewContext, score: Callable[[Opinion], float]) -> tuple[Evidence, ...]:
     """The sentence the decision comes from: the one without which the model's ``score`` drops most (the
     whole text when it is one sentence)."""
+    text = review.text
     spans = sentences(text)
     if len(spans) < 2:
         return (Evidence(0, len(text), text),)
-    without = model.opinions([text[:start] + text[end:] for start, end in spans])
+    without = model.opinions([review_text(text[:start] + text[end:], review.rating, review.recommends) for start, end in spans])
     best = min(range(len(spans)), key=lambda index: score(without[index]))
     start, end = spans[best]
     return (Evidence(start, end, text[start:end]),)

@@ -26,6 +26,12 @@ def contact_findings(reply: str, review: dict = REVIEW, settings: dict = NO_SETT
     "Thank you. You can write to hello@lantanaridge.example.com any time.",
     "Gracias por su opinión. Si gusta, puede llamarnos al (432) 555-0135.",
     "Lamentamos la confusión. Le invitamos a comunicarse con nuestra oficina al 937-555-0120.",
+    "We'd welcome a direct conversation; please call (207) 555-0131 and ask for our practice director.",
+    "We would welcome a private conversation at (971) 555-0148.",
+    "We're always open to suggestions at 555-0129.",
+    "We've added a dedicated line for tour requests: 555-0165.",
+    "Le invitamos a comunicarse con nuestra coordinadora financiera al (317) 555-0161.",
+    "Xin vui lòng liên hệ văn phòng theo số (408) 555-0153 để chúng tôi được lắng nghe thêm.",
 ])
 def test_the_office_line_is_recognised_by_its_context_with_empty_settings(reply):
     assert contact_findings(reply) == []
@@ -34,12 +40,19 @@ def test_the_office_line_is_recognised_by_its_context_with_empty_settings(reply)
 def test_an_address_at_the_practices_own_domain_is_the_office_s():
     settings = {"practice_name": "Riverbend Women's Health"}
     assert contact_findings("Thank you! Any questions: kim@riverbendwomens.example.com.", settings=settings) == []
+    # a domain made of one of the practice's own words (not a generic one like "dental" or "gmail")
+    birth = {"practice_name": "Morning Star Midwifery & Birth Center"}
+    assert contact_findings("Si desea hablar con nosotros, puede escribir a cuentas@morningstarbirth.example.", settings=birth) == []
+    assert contact_findings("Thank you. We sent it to morning.walker@gmail.com.", settings=birth) != []
 
 
 @pytest.mark.parametrize("reply, found", [
     ("Thank you. We'll call you at 512-555-0199 tomorrow.", "512-555-0199"),
     ("Thank you. Please call Maria at 512-555-0177 about it.", "512-555-0177"),
     ("Thank you. We sent the form to jess.smith@example.com.", "jess.smith@example.com"),
+    ("Understood. We've texted 555-0143 with a direct line to our director.", "555-0143"),
+    ("Lamentamos mucho la situación. Le llamaremos hoy mismo al 555-0135.", "555-0135"),
+    ("So sorry! We have you down as 513-555-0102, is that still the best way to reach you?", "513-555-0102"),
 ])
 def test_a_line_that_reads_as_the_readers_is_blocked_and_the_message_says_how_to_add_the_offices(reply, found):
     (finding,) = contact_findings(reply)
@@ -62,6 +75,7 @@ def test_a_number_from_the_review_is_the_reviewers_whatever_the_words_around_it(
     ("Thank you from all of us at Clearbreath Allergy & Asthma Center.", {"practice_name": "Clearbreath Allergy & Asthma Center"}),
     ("Compassion is at the heart of everything our team does. Thank you for your kind words.", NO_SETTINGS),
     ("Ha! Thank you for the smile and for the kind words.", NO_SETTINGS),
+    ("Thank you so much for the five stars. Reviews like this make our whole team smile.", NO_SETTINGS),
 ])
 def test_medical_words_in_the_practices_name_a_sign_off_or_an_idiom_are_no_ones_care(reply, settings):
     assert [v.rule for v in check(reply, REVIEW, settings).violations if v.rule.startswith("phi_")] == []

@@ -136,3 +136,54 @@ def test_an_escalation_in_another_language_is_not_hidden(text, category):
 ])
 def test_an_ordinary_review_in_another_language_is_answered(text):
     assert triage(review(text, rating=5)).action == REPLY
+
+
+@pytest.mark.parametrize("text", [
+    "My lawyer buddy Dave referred me, he's been going here 10 yrs. Good call Dave.",
+    "My brother-in-law is a malpractice attorney and he's the one who told me to come here.",
+    "Mi cuñado es abogado y él me recomendó este consultorio.",
+    "I'm not going to sue anybody lol but I AM going to complain about the wait.",
+    "Went to the ER twice last spring for a tooth and all they did was hand me pills. This office fixed it.",
+    "Honestly faster to just go to the ER than to get through on the phone here.",
+    "I nearly died of boredom in that waiting room.",
+    "My boss is gonna kill me, I missed half a shift because the lab line was backed up.",
+    "Doc said 'this is gonna hurt' and he was not lying, but he was fast.",
+])
+def test_escalation_words_used_harmlessly_get_a_reply(text):
+    assert rules_triage(review(text, rating=4)).action == REPLY
+
+
+@pytest.mark.parametrize("text, category", [
+    ("I have already spoken to an attorney about the way my father was treated here.", "legal"),
+    ("My brother is a lawyer and he says we have a case.", "legal"),
+    ("The guy in the waiting room was yelling that he had a knife and would use it on the tech.", "violence"),
+    ("Next time I am coming back with a gun.", "violence"),
+    ("My son can't breathe and nobody answers the phone, we're going to the ER now.", "emergency"),
+])
+def test_the_same_words_in_earnest_still_escalate(text, category):
+    decision = rules_triage(review(text))
+    assert (decision.action, decision.category) == (ESCALATE, category)
+
+
+def test_the_model_reads_the_stars_with_the_words():
+    from server.replies.learned import review_text
+
+    assert review_text("Great!", 5).startswith("zzrating5 ") and review_text("Great!", None, True).startswith("zzrecommends ")
+    assert review_text("Great!").startswith("zznorating ")
+
+
+def test_the_escalate_threshold_is_set_by_the_hardest_held_out_escalation_above_the_floor():
+    from server.replies.learned import Opinion
+    from server.replies.training import ESCALATE_FLOOR, triage_thresholds
+
+    def opinion(escalate: float, do_not_reply: float = 0.0) -> Opinion:
+        probabilities = dict.fromkeys(CATEGORIES, 0.0)
+        probabilities.update(clinical_harm=escalate, spam=do_not_reply, genuine=1 - escalate - do_not_reply)
+        return Opinion(probabilities)
+
+    items = [{"action": "escalate"}] * 3 + [{"action": "reply"}] * 3
+    scores = [opinion(0.1), opinion(0.5), opinion(0.6), opinion(0.3), opinion(0.45), opinion(0.05, 0.2)]
+    escalate, do_not_reply, summary = triage_thresholds(items, scores, ["reply"] * 6)
+    assert ESCALATE_FLOOR > 0.1 and escalate == pytest.approx(0.475)  # the 0.1 escalation is below the floor: missed
+    assert "misses 1 of 3" in summary and "escalates 0 of 3 genuine" in summary
+    assert do_not_reply == pytest.approx(0.21)  # just above the most do-not-reply-looking genuine review
