@@ -40,12 +40,8 @@ def word_grams(text: str) -> list[str]:
 
 def char_grams(text: str) -> list[str]:
     """Character 2- to 5-grams inside each word padded with a space (so "ear" and " ear " differ)."""
-    grams = []
-    for word in text.lower().split():
-        padded = f" {word} "
-        for size in range(2, 6):
-            grams += [padded[start:start + size] for start in range(len(padded) - size + 1)]
-    return grams
+    return [padded[start:start + size] for padded in (f" {word} " for word in text.lower().split())
+            for size in (2, 3, 4, 5) for start in range(len(padded) - size + 1)]
 
 
 # Each block is TF-IDF weighted (sublinear term frequency) and normalised on its own; training uses the
@@ -63,11 +59,12 @@ class _Block:
 
     def features(self, grams: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """The rows and TF-IDF values (unit length) of the known n-grams among ``grams``."""
-        counts = Counter(i for i in map(self.index.get, grams) if i is not None)
-        if not counts:
+        counts = Counter(grams)  # counted first: each distinct n-gram is looked up once
+        found = [(row, count) for row, count in zip(map(self.index.get, counts), counts.values()) if row is not None]
+        if not found:
             return np.zeros(0, dtype=np.intp), np.zeros(0)
-        rows = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-        values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * self.idf[rows]
+        rows = np.fromiter((row for row, _ in found), dtype=np.intp, count=len(found))
+        values = (1.0 + np.log(np.fromiter((count for _, count in found), dtype=np.float64, count=len(found)))) * self.idf[rows]
         return rows + self.offset, values / np.linalg.norm(values)
 
 

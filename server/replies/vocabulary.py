@@ -1,5 +1,6 @@
-"""Medical words a reply must not contain: conditions (a lay lexicon seeded from ICD-10-CM), procedures
-and devices, medications (drug-named-entity-recognition's finder plus lay words), body parts in a care context.
+"""Medical words a reply must not contain: conditions (a lay lexicon seeded from ICD-10-CM, whose condition
+names are kept in models/icd_conditions.txt), procedures and devices, medications (drug-named-entity-recognition's
+dictionary plus lay words), body parts in a care context.
 
 Built once, on first use, into compiled patterns; :mod:`server.replies.policy` asks them for spans.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 # Everyday lay words for conditions and symptoms (ICD-10-CM's formal descriptions rarely use them).
 CONDITIONS_LAY = """
@@ -84,9 +86,13 @@ MULTIWORD = (
 )
 
 
-@lru_cache(maxsize=1)
-def icd_conditions() -> frozenset[str]:
-    """Condition names from ICD-10-CM categories (chapters A–T): short descriptions and their medical head words."""
+ICD_CONDITIONS = Path(__file__).resolve().parent / "models" / "icd_conditions.txt"
+
+
+def build_icd_conditions() -> list[str]:
+    """Condition names from ICD-10-CM categories (chapters A–T): short descriptions and their medical head
+    words. Built by ``python -m server.replies.vocabulary`` into ICD_CONDITIONS (importing the ICD-10-CM
+    package takes seconds; the list is a few hundred words)."""
     import simple_icd_10_cm as icd
 
     terms: set[str] = set()
@@ -100,20 +106,48 @@ def icd_conditions() -> frozenset[str]:
         if len(words) <= 2 and description not in ICD_STOPWORDS and len(description) > 4:
             terms.add(description)
         terms.update(word for word in words if word.endswith(MEDICAL_SUFFIXES) and len(word) > 6)
-    return frozenset(terms)
+    return sorted(terms)
+
+
+@lru_cache(maxsize=1)
+def icd_conditions() -> frozenset[str]:
+    return frozenset(ICD_CONDITIONS.read_text(encoding="utf-8").split("\n")) - {""}
+
+
+@lru_cache(maxsize=1)
+def drug_names() -> dict[str, str]:
+    """Each drug name variant (lower case; brand and generic) → the drug's name, from drug-named-entity-recognition's
+    dictionary, read directly: importing its finder also builds fuzzy-matching indexes this never uses (3 s)."""
+    import bz2
+    import importlib.util
+    import pickle
+
+    spec = importlib.util.find_spec("drug_named_entity_recognition")
+    with bz2.open(Path(spec.origin).parent / "drug_ner_dictionary.pkl.bz2", "rb") as file:
+        data = pickle.load(file)  # the package's own data file, which the package itself unpickles the same way
+    canonical = data["drug_canonical_to_data"]
+    return {variant: next((canonical.get(name, {}).get("name") or "" for name in names), "")
+            for variant, names in data["drug_variant_to_canonical"].items()}
 
 
 def drug_spans(text: str) -> list[tuple[str, int, int]]:
-    """(name, start, end) of brand and generic drug names (drug-named-entity-recognition, which knows
-    which of its 100,000 names are also ordinary words)."""
-    from drug_named_entity_recognition import find_drugs
-
-    tokens = words(text)
-    found = []
-    for data, first, last in find_drugs([word for word, _, _ in tokens]):
-        end_token = tokens[min(last, len(tokens)) - 1]
-        found.append((data.get("name", ""), tokens[first][1], end_token[2]))
+    """(name, start, end) of brand and generic drug names, found as drug-named-entity-recognition's exact
+    finder finds them: each pair of neighbouring words, then each word not in a pair found."""
+    names, tokens = drug_names(), words(text)
+    found, in_pair = [], set()
+    for index in range(len(tokens) - 1):
+        pair = f"{tokens[index][0]} {tokens[index + 1][0]}"
+        if pair in names:
+            found.append((names[pair], tokens[index][1], tokens[index + 1][2]))
+            in_pair.update((index, index + 1))
+    found += [(names[word], start, end) for index, (word, start, end) in enumerate(tokens) if index not in in_pair and word in names]
     return found
+
+
+def main() -> None:
+    """Write the ICD-10-CM condition list (after upgrading simple-icd-10-cm)."""
+    ICD_CONDITIONS.write_text("\n".join(build_icd_conditions()) + "\n", encoding="utf-8")
+    print(f"wrote {ICD_CONDITIONS}")
 
 
 @lru_cache(maxsize=1)
@@ -215,7 +249,15 @@ def warm_up() -> None:
     reply_model()
     triage_model()
     _ready = True
+    # Then the profanity model triage asks only about posts with an insult in them (scikit-learn: a second or two).
+    from profanity_check import predict_prob
+
+    predict_prob(["warm up"])
 
 
 def is_ready() -> bool:
     return _ready
+
+
+if __name__ == "__main__":
+    main()
