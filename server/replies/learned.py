@@ -60,11 +60,16 @@ class _Block:
     def features(self, grams: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """The rows and TF-IDF values (unit length) of the known n-grams among ``grams``."""
         counts = Counter(grams)  # counted first: each distinct n-gram is looked up once
-        found = [(row, count) for row, count in zip(map(self.index.get, counts), counts.values()) if row is not None]
-        if not found:
+        index, rows, found = self.index, [], []
+        for gram, count in counts.items():
+            row = index.get(gram)
+            if row is not None:
+                rows.append(row)
+                found.append(count)
+        if not rows:
             return np.zeros(0, dtype=np.intp), np.zeros(0)
-        rows = np.fromiter((row for row, _ in found), dtype=np.intp, count=len(found))
-        values = (1.0 + np.log(np.fromiter((count for _, count in found), dtype=np.float64, count=len(found)))) * self.idf[rows]
+        rows = np.array(rows, dtype=np.intp)
+        values = (1.0 + np.log(np.array(found, dtype=np.float64))) * self.idf[rows]
         return rows + self.offset, values / np.linalg.norm(values)
 
 

@@ -303,13 +303,13 @@ def decide(review: ReviewContext, model: TriageModel | None) -> Triage:
 
 
 def _likeliest_sentence(model: TriageModel, review: ReviewContext, score: Callable[[Opinion], float]) -> tuple[Evidence, ...]:
-    """The sentence the decision comes from: the one without which the model's ``score`` drops most (the
-    whole text when it is one sentence)."""
+    """The sentence the decision comes from: the one that on its own reads most so to the model (the whole
+    text when it is one sentence). Each sentence is read once, so a long review costs one reading more."""
     text = review.text
     spans = sentences(text)
     if len(spans) < 2:
         return (Evidence(0, len(text), text),)
-    without = model.opinions([review_text(text[:start] + text[end:], review.rating, review.recommends) for start, end in spans])
-    best = min(range(len(spans)), key=lambda index: score(without[index]))
+    alone = model.opinions([review_text(text[start:end], review.rating, review.recommends) for start, end in spans])
+    best = max(range(len(spans)), key=lambda index: score(alone[index]))
     start, end = spans[best]
     return (Evidence(start, end, text[start:end]),)

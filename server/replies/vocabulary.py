@@ -7,6 +7,7 @@ Built once, on first use, into compiled patterns; :mod:`server.replies.policy` a
 
 from __future__ import annotations
 
+import gc
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -253,6 +254,9 @@ def warm_up() -> None:
     from profanity_check import predict_prob
 
     predict_prob(["warm up"])
+    # The vocabularies and models are a few hundred thousand objects that live as long as the process: kept
+    # out of the garbage collector's full passes, which would otherwise pause a request now and then.
+    gc.freeze()
 
 
 def is_ready() -> bool:
