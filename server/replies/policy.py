@@ -23,7 +23,7 @@ RULES = {
     "phi_condition": BLOCK, "phi_treatment": BLOCK, "phi_medication": BLOCK, "phi_visit_detail": BLOCK,
     "confirms_patient": BLOCK, "names_reviewer": BLOCK, "names_other_person_phi": WARN, "argues_facts": BLOCK,
     "asks_removal": BLOCK, "defensive_tone": WARN, "billing_detail": BLOCK, "contact_info_of_patient": BLOCK,
-    "too_long": WARN, "no_offline_invite": WARN, "no_acknowledgment": WARN,
+    "too_long": WARN, "no_offline_invite": WARN, "no_acknowledgment": WARN, "unknown_office_line": WARN,
 }
 
 
@@ -242,7 +242,8 @@ GENERIC_PRACTICE_WORDS = frozenset({"dental", "dentistry", "medical", "medicine"
                                     "care", "family", "group", "associates", "practice", "office", "specialists", "partners", "surgery",
                                     "pediatrics", "therapy", "physicians", "doctors", "smile", "smiles", "mail", "gmail", "yahoo",
                                     "hotmail", "outlook", "icloud"})
-PATIENT_CONTACT = _rx(r"\b(?:your|you\s+at|you\s+on|reach\s+you|call\s+you|text\s+you|email\s+you|sent\s+(?:it\s+)?to|"
+PATIENT_CONTACT = _rx(r"\b(?:your|you\s+at|you\s+on|reach\s+you|call\s+you|text\s+you|email\s+you|"
+                      r"(?:sent|send|mailed|emailed|e-mailed|forwarded)\s+(?:\w+\s+){0,3}to|"
                       # the office calling or writing the reader: "we've texted ...", "we'll try ... again", "le llamaremos al ..."
                       r"(?:we|i)(?:'ve|'ll|\s+have|\s+will)?\s+(?:already\s+)?(?:texted|called|emailed|e-mailed|messaged|tried|text|call|try|"
                       r"email|message)|have\s+you\s+down\s+as|on\s+file|(?:le\s+|te\s+)?(?:llamaremos|escribiremos|enviaremos|"
@@ -416,9 +417,10 @@ def _names(reply: str, review: ReviewContext, settings: PracticeSettings, out: _
 
 
 def _contact_lines(reply: str, review: ReviewContext, settings: PracticeSettings, out: _Findings) -> None:
-    """A phone or e-mail in a reply must be the office's: one in the settings, or shown as the office's by
-    its context when it is not (a fresh install has none). One that appears in the review is the
-    reviewer's, whatever the context."""
+    """A phone or e-mail in a reply must be the office's. One that appears in the review is the reviewer's,
+    whatever the context; one the words around it give as the reader's ("we'll call you at", "we have you
+    down as", "we've texted ...") is blocked too. Any other is taken as the office's (a fresh install has
+    none in the settings): shown as such by its context, or else with a reminder to add it in the settings."""
     office_phones = {_digits(phone) for phone in settings.office_phones}
     office_emails = {email.lower() for email in settings.office_emails}
     in_review = {_digits(m.group()) for m in PHONE.finditer(review.text)} | {m.group().lower() for m in EMAIL.finditer(review.text)}
@@ -428,20 +430,30 @@ def _contact_lines(reply: str, review: ReviewContext, settings: PracticeSettings
         if key in in_review:
             out.add("contact_info_of_patient", match.start(), match.end(),
                     f"'{match.group()}' is in the review: it is the reviewer's. Never repeat it; give only the office's line.")
-        elif not configured and not _office_line(reply, match, settings):
+        elif configured:
+            continue
+        elif (whose := _whose_line(reply, match, settings)) == READERS_LINE:
             out.add("contact_info_of_patient", match.start(), match.end(),
                     f"'{match.group()}' reads as the reader's, not the office's. If it is the office's, say so (\"call our office "
                     "at ...\") or add it in Settings under the office's phone numbers or e-mail addresses.")
+        elif whose is None:
+            out.add("unknown_office_line", match.start(), match.end(),
+                    f"'{match.group()}' is taken as the office's own line. If it is, add it in Settings under the office's phone "
+                    "numbers or e-mail addresses so ReviewDesk knows it; if it is the reader's, remove it.")
 
 
-def _office_line(reply: str, match: re.Match, settings: PracticeSettings) -> bool:
-    """Whether the words before a phone or e-mail present it as the office's (or it is an office mailbox)."""
+READERS_LINE, OFFICE_LINE = "reader", "office"
+
+
+def _whose_line(reply: str, match: re.Match, settings: PracticeSettings) -> str | None:
+    """Whose the words before a phone or e-mail make it: the reader's, the office's (or it is an office
+    mailbox, or an address at the practice's domain), or None when they do not say."""
     before = reply[max(0, match.start() - 120):match.start()]
     while True:
         if PATIENT_CONTACT.search(before):
-            return False
+            return READERS_LINE
         if OFFICE_CONTEXT.search(before) or any(pattern.search(before) for pattern in OFFICE_CONTEXT_MORE):
-            return True
+            return OFFICE_LINE
         shorter = ANOTHER_LINE_BEFORE.sub("", before)
         if shorter == before:
             break
@@ -452,9 +464,10 @@ def _office_line(reply: str, match: re.Match, settings: PracticeSettings) -> boo
         site = re.sub(r"[^a-z0-9]", "", domain.split(".")[0])
         # the practice's site: its name, or one of its own (not generic) words in the domain
         own_words = [word for word in re.findall(r"[a-z]{4,}", settings.practice_name.lower()) if word not in GENERIC_PRACTICE_WORDS]
-        return mailbox in OFFICE_MAILBOXES or bool(practice and len(site) >= 5 and (site in practice or practice in site
-                                                                                     or any(word in site for word in own_words)))
-    return False
+        if mailbox in OFFICE_MAILBOXES or (practice and len(site) >= 5 and (site in practice or practice in site
+                                                                            or any(word in site for word in own_words))):
+            return OFFICE_LINE
+    return None
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

@@ -37,9 +37,9 @@ from server.replies.policy import check, review_context, sentences
 from server.replies.triage import decide, rules_triage
 
 CORPORA = Path(__file__).resolve().parent / "corpora"
-TRAIN_WRITERS = ("w1", "w2", "w5", "w6", "w7", "w9", "w10")
+TRAIN_WRITERS = ("w1", "w2", "w5", "w6", "w7", "w9", "w10", "w12", "w13")
 DEV_WRITERS = ("w4",)
-TEST_WRITERS = ("w3", "w8")  # w3 first read after the first models were frozen, w8 after the second
+TEST_WRITERS = ("w3", "w8", "w11")  # first read after the first, second and third models were frozen
 SHIPPED_WRITERS = (*TRAIN_WRITERS, *DEV_WRITERS)
 EARLIER_REPLIES = (CORPORA / "earlier" / "corpus.jsonl", CORPORA / "earlier" / "heldout.jsonl")
 PRACTICE = "practice"  # the writer of the practice's own corrections

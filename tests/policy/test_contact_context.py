@@ -48,7 +48,6 @@ def test_an_address_at_the_practices_own_domain_is_the_office_s():
 
 @pytest.mark.parametrize("reply, found", [
     ("Thank you. We'll call you at 512-555-0199 tomorrow.", "512-555-0199"),
-    ("Thank you. Please call Maria at 512-555-0177 about it.", "512-555-0177"),
     ("Thank you. We sent the form to jess.smith@example.com.", "jess.smith@example.com"),
     ("Understood. We've texted 555-0143 with a direct line to our director.", "555-0143"),
     ("Lamentamos mucho la situación. Le llamaremos hoy mismo al 555-0135.", "555-0135"),
@@ -58,6 +57,18 @@ def test_a_line_that_reads_as_the_readers_is_blocked_and_the_message_says_how_to
     (finding,) = contact_findings(reply)
     assert reply[finding.start:finding.end] == found and finding.severity == "block"
     assert "Settings" in finding.message
+
+
+def test_a_line_the_words_do_not_place_is_taken_as_the_offices_with_a_reminder_to_add_it_in_settings():
+    for reply, line in (("Thank you. Please call Maria at 512-555-0177 about it.", "512-555-0177"),
+                        ("If you'd like to talk it through, give us a ring at 555-0176.", "555-0176"),
+                        ("Thank you! Redwood Hematology Group, (919) 555-0145", "(919) 555-0145")):
+        result = check(reply, REVIEW, NO_SETTINGS)
+        (reminder,) = [v for v in result.violations if v.rule == "unknown_office_line"]
+        assert result.allowed and reminder.severity == "warn" and reply[reminder.start:reminder.end] == line
+        assert "Settings" in reminder.message
+    settings = {"office_phones": ["555-0176"]}
+    assert [v.rule for v in check("Give us a ring at 555-0176.", REVIEW, settings).violations if v.rule == "unknown_office_line"] == []
 
 
 def test_a_number_from_the_review_is_the_reviewers_whatever_the_words_around_it():
