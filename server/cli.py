@@ -186,7 +186,7 @@ def retrain(reset: bool, data_dir: Path | None) -> None:
 
     chosen = resolve_data_dir(data_dir)
     folder = chosen / MODELS_FOLDER
-    names = (learned.TRIAGE_MODEL.name, learned.REPLY_MODEL.name)
+    names = (learned.TRIAGE_MODEL.name, learned.REPLY_MODEL.name, learned.RULE_NAMES_MODEL.name)
     if reset:
         removed = [name for name in names if (folder / name).exists()]
         for name in removed:
@@ -203,11 +203,12 @@ def retrain(reset: bool, data_dir: Path | None) -> None:
                f"approved" + (f" ({corrections.skipped} triage changes without a category or text, left out)" if corrections.skipped else "")
                + ". Nothing leaves this computer.")
     learned.use_practice_models(folder)
-    before = training.figures_on_test_split(learned.triage_model(), learned.reply_model())
+    before = training.figures_on_test_split(learned.triage_model(), learned.reply_model(), learned.rule_names_model())
     with tempfile.TemporaryDirectory(dir=chosen) as staging:
         training.train(Path(staging), corrections.triage, corrections.reply_sentences, progress=click.echo)
         after = training.figures_on_test_split(learned.TriageModel(Path(staging) / names[0]),
-                                               learned.ReplySentenceModel(Path(staging) / names[1]))
+                                               learned.ReplySentenceModel(Path(staging) / names[1]),
+                                               learned.RuleNamesModel(Path(staging) / names[2]))
         ensure_private_dir(folder)
         for name in names:
             os.replace(Path(staging) / name, folder / name)

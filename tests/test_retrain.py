@@ -47,7 +47,7 @@ def test_staff_corrections_teach_the_practice_models_the_server_then_uses(tmp_pa
     assert "before -> after" in result.output and "escalations missed" in result.output and "unsafe replies allowed" in result.output
     assert "Restart `reviewdesk serve`" in result.output
     stored = {path.name for path in (tmp_path / "models").iterdir()}
-    assert stored == {"triage.npz", "reply_sentences.npz"}
+    assert stored == {"triage.npz", "reply_sentences.npz", "reply_rules.npz"}
     practice_model = learned.TriageModel(tmp_path / "models" / "triage.npz")
     assert "practice" in practice_model.meta["writers"]
 

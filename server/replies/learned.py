@@ -23,6 +23,7 @@ import numpy as np
 MODELS = Path(__file__).resolve().parent / "models"
 TRIAGE_MODEL = MODELS / "triage.npz"
 REPLY_MODEL = MODELS / "reply_sentences.npz"
+RULE_NAMES_MODEL = MODELS / "reply_rules.npz"
 ESCALATE_CATEGORIES = ("clinical_harm", "emergency", "privacy_breach", "legal", "regulator", "violence", "self_harm")
 DO_NOT_REPLY_CATEGORIES = ("spam", "wrong_business", "hate", "harassment", "gibberish", "political")
 CATEGORIES = (*ESCALATE_CATEGORIES, *DO_NOT_REPLY_CATEGORIES, "genuine")
@@ -145,6 +146,24 @@ class ReplySentenceModel(LinearModel):
         return self.probabilities(sentence)["about_reader"]
 
 
+class RuleNamesModel(LinearModel):
+    """Which rules a blocked sentence of a reply breaks by implication (several may): each rule's own
+    probability (a logistic regression per rule over the same features)."""
+
+    def __init__(self, path: Path = RULE_NAMES_MODEL):
+        super().__init__(path)
+        self.threshold: float = self.meta["threshold"]
+
+    def rules(self, sentence: str) -> list[str]:
+        scores = self.bias.copy()
+        clipped = sentence[:MAX_CHARS]
+        for analyzer, block in self.blocks:
+            rows, values = block.features(analyzer(clipped))
+            if len(rows):
+                scores += values @ self.weights[rows]
+        return [rule for rule, score in zip(self.classes, scores) if 1 / (1 + np.exp(-score)) >= self.threshold]
+
+
 def review_text(text: str, rating: int | None = None, recommends: bool | None = None) -> str:
     """A review as the triage model reads it: a word for its stars (or its recommendation) before its text,
     since the same words mean something else in a five-star post than in a one-star one."""
@@ -174,6 +193,7 @@ def use_practice_models(folder: Path | None) -> None:
         _practice_models = folder
     triage_model.cache_clear()
     reply_model.cache_clear()
+    rule_names_model.cache_clear()
 
 
 def model_path(shipped: Path) -> Path:
@@ -196,3 +216,11 @@ def reply_model() -> ReplySentenceModel | None:
     with _lock:
         path = model_path(REPLY_MODEL)
         return ReplySentenceModel(path) if path.exists() else None
+
+
+@lru_cache(maxsize=1)
+def rule_names_model() -> RuleNamesModel | None:
+    """The model that names the rules a blocked sentence breaks, loaded once; None when it is missing."""
+    with _lock:
+        path = model_path(RULE_NAMES_MODEL)
+        return RuleNamesModel(path) if path.exists() else None

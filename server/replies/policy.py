@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from server.replies import vocabulary
-from server.replies.learned import reply_model, sentence_text
+from server.replies.learned import reply_model, rule_names_model, sentence_text
 from server.contacts.names import fold, is_first_name, name_variants, shown_name
 
 BLOCK, WARN = "block", "warn"
@@ -554,6 +554,36 @@ def _about_reader(reply: str, settings: PracticeSettings, model: Any, approved: 
             out.add("confirms_patient", start, end, f"“{reply[start:end].strip()}”: {ABOUT_READER_MESSAGE}", learned=True)
 
 
+IMPLIED = {
+    "confirms_patient": "tells the world the reader is a patient (their care, life, family or visits). Remove it.",
+    "phi_condition": "implies a health condition of the reader's. Remove it; speak only in general terms.",
+    "phi_treatment": "implies the reader's treatment, test or device. Remove it; speak only in general terms.",
+    "phi_medication": "implies a medication of the reader's. Remove it; speak only in general terms.",
+    "phi_visit_detail": "gives a detail of the reader's visits (when, how often, what happened). Remove it.",
+    "argues_facts": "argues with the reader's account or holds a policy up to them. Don't argue in public; invite them to talk privately.",
+    "asks_removal": "asks, even softly, for the review to be changed or taken down, which the FTC rule forbids. Remove it.",
+    "billing_detail": "is about the reader's bill, payment or insurance. Never discuss anyone's account in public.",
+}
+
+
+def _implied_rules(reply: str, settings: PracticeSettings, model: Any, approved: frozenset[str], out: _Findings) -> None:
+    """For each blocked sentence, the rules it breaks by implication that nothing has named yet (the learned
+    model of rule names): the block is the same, the message says what is wrong. Learned when no rule
+    blocks the sentence (then staff may override it with the rest of its learned blocks)."""
+    if model is None:
+        return
+    blocks = [v for v in out.items if RULES[v.rule] == BLOCK]
+    for start, end in sentences(reply):
+        touching = [v for v in blocks if v.start < end and start < v.end]
+        if not touching or (approved and sentence_key(reply[start:end]) in approved):
+            continue
+        named = {v.rule for v in touching}
+        learned_only = all(v.learned for v in touching)
+        for rule in model.rules(sentence_text(reply[start:end], settings.practice_name)):
+            if rule not in named and rule in IMPLIED:
+                out.add(rule, start, end, f"“{reply[start:end].strip()}” {IMPLIED[rule]}", learned=learned_only)
+
+
 def sentence_key(sentence: str) -> str:
     """A sentence as staff approvals match it: whitespace collapsed, case folded."""
     return " ".join(sentence.split()).casefold()
@@ -577,9 +607,10 @@ ABOUT_READER_MESSAGE = ("This sentence says something about the reader (their li
 
 
 def check(reply: str, review: ReviewContext | dict | None = None, settings: PracticeSettings | dict | None = None,
-          sentence_model: Any = SHIPPED, approved: frozenset[str] = frozenset()) -> CheckResult:
+          sentence_model: Any = SHIPPED, approved: frozenset[str] = frozenset(), rule_model: Any = SHIPPED) -> CheckResult:
     """Check a draft reply to a review against every rule, then each sentence no rule blocked against the
-    learned model of what a safe reply's sentences do (default-deny; ``sentence_model=None``: the rules alone).
+    learned model of what a safe reply's sentences do (default-deny; ``sentence_model=None``: the rules alone),
+    and name the rules each blocked sentence breaks by implication (``rule_model``).
     ``approved``: the :func:`sentence_key` of sentences staff said are safe; the model leaves them alone (the
     rules still apply to them)."""
     review = review if isinstance(review, ReviewContext) else review_context(review or {})
@@ -599,11 +630,12 @@ def check(reply: str, review: ReviewContext | dict | None = None, settings: Prac
     _contact_lines(reply, review, settings, out)
     _tone(reply, out)
     _shape(reply, review, settings, out)
+    exempt = _not_about_care(reply, settings)  # medical words about no one's care: dropped before the learned layers look
+    out.items = [v for v in out.items if not (v.rule.startswith("phi_") and any(start <= v.start and v.end <= end for start, end in exempt))]
     _about_reader(reply, settings, reply_model() if sentence_model == SHIPPED else sentence_model, approved, out)
-    exempt = _not_about_care(reply, settings)
-    violations = sorted((v for v in out.items if not (v.rule.startswith("phi_") and any(start <= v.start and v.end <= end
-                                                                                       for start, end in exempt))),
-                        key=lambda v: (v.start, v.rule))
+    if sentence_model is not None:
+        _implied_rules(reply, settings, rule_names_model() if rule_model == SHIPPED else rule_model, approved, out)
+    violations = sorted(out.items, key=lambda v: (v.start, v.rule))
     return CheckResult(allowed=not any(v.severity == BLOCK for v in violations), violations=violations)
 
 

@@ -32,14 +32,15 @@ from pathlib import Path
 import numpy as np
 
 from server.replies.learned import (ANALYZERS, CATEGORIES, DO_NOT_REPLY_CATEGORIES, ESCALATE_CATEGORIES, MAX_CHARS, REPLY_MODEL,
-                                    TRIAGE_MODEL, LinearModel, ReplySentenceModel, TriageModel, review_text, sentence_text)
-from server.replies.policy import check, review_context, sentences
+                                    RULE_NAMES_MODEL, TRIAGE_MODEL, LinearModel, ReplySentenceModel, TriageModel, review_text,
+                                    sentence_text)
+from server.replies.policy import IMPLIED, check, review_context, sentences
 from server.replies.triage import decide, rules_triage
 
 CORPORA = Path(__file__).resolve().parent / "corpora"
 TRAIN_WRITERS = ("w1", "w2", "w5", "w6", "w7", "w9", "w10", "w12", "w13")
 DEV_WRITERS = ("w4",)
-TEST_WRITERS = ("w3", "w8", "w11")  # first read after the first, second and third models were frozen
+TEST_WRITERS = ("w3", "w8", "w11", "w14")  # each first read after one version of the models was frozen
 SHIPPED_WRITERS = (*TRAIN_WRITERS, *DEV_WRITERS)
 EARLIER_REPLIES = (CORPORA / "earlier" / "corpus.jsonl", CORPORA / "earlier" / "heldout.jsonl")
 PRACTICE = "practice"  # the writer of the practice's own corrections
@@ -255,32 +256,85 @@ def train_reply_sentences(out: Path, approved: Iterable[str] = ()) -> str:
     return f"checker: {summary}"
 
 
+# -- naming the rules a blocked sentence breaks -----------------------------------------------------------
+
+RULE_NAME_THRESHOLD = 0.5  # a rule is named when its own probability reaches this
+RULE_NAMES_REGULARISATION = 3.0
+
+
+def rule_examples(items: list[dict]) -> tuple[list[str], list[set[str]]]:
+    """Each sentence of an unsafe reply that holds what its writer marked, with the rules the reply breaks."""
+    texts, labels = [], []
+    for item in items:
+        if item["allowed"]:
+            continue
+        reply, practice = item["reply"], (item.get("settings") or {}).get("practice_name") or ""
+        marked = [(reply.find(evidence), reply.find(evidence) + len(evidence)) for evidence in item["evidence"] if evidence in reply]
+        for start, end in sentences(reply):
+            if any(start < m_end and m_start < end for m_start, m_end in marked):
+                texts.append(sentence_text(reply[start:end], practice))
+                labels.append(set(item["must_flag"]) & set(IMPLIED))
+    return texts, labels
+
+
+def fit_rule_names(texts: list[str], labels: list[set[str]], c: float = RULE_NAMES_REGULARISATION) -> dict:
+    """One logistic regression per rule (does the sentence break it?) over shared TF-IDF features."""
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    texts = [text[:MAX_CHARS] for text in texts]
+    fitted = {block: TfidfVectorizer(analyzer=analyzer, min_df=MIN_DOCUMENTS, sublinear_tf=True) for block, analyzer in ANALYZERS.items()}
+    features = hstack([made.fit_transform(texts) for made in fitted.values()]).tocsr()
+    rules = [rule for rule in IMPLIED if any(rule in label for label in labels)]
+    coefficients, intercepts = [], []
+    for rule in rules:
+        model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(features, [rule in label for label in labels])
+        coefficients.append(model.coef_[0])
+        intercepts.append(model.intercept_[0])
+    weights = np.vstack(coefficients).T
+    weights[np.abs(weights) < WEIGHT_FLOOR] = 0
+    return {"vocabulary": {block: [term for term, _ in sorted(made.vocabulary_.items(), key=lambda pair: pair[1])]
+                           for block, made in fitted.items()},
+            "idf": {block: made.idf_.astype(np.float32) for block, made in fitted.items()},
+            "weights": weights.astype(np.float16), "bias": np.array(intercepts, dtype=np.float32), "classes": rules}
+
+
+def train_rule_names(out: Path) -> str:
+    items = reply_items()
+    texts, labels = rule_examples(items)
+    store(fit_rule_names(texts, labels), out, {"threshold": RULE_NAME_THRESHOLD, "writers": sorted({item["writer"] for item in items})})
+    return f"rule names: {len(texts)} marked sentences of unsafe replies"
+
+
 # -- both --------------------------------------------------------------------------------------------------
 
 
 def train(folder: Path, triage_corrections: Iterable[tuple[str, str]] = (), approved_sentences: Iterable[str] = (),
           progress: Callable[[str], None] = print) -> None:
-    """Both models into ``folder`` (as triage.npz and reply_sentences.npz), with what they give held out."""
+    """The models into ``folder`` (triage.npz, reply_sentences.npz, reply_rules.npz), with what they give held out."""
     progress("Training the triage model (each writer held out in turn, then all together)…")
     progress(train_triage(folder / TRIAGE_MODEL.name, list(triage_corrections)))
     progress("Training the checker's sentence model…")
     progress(train_reply_sentences(folder / REPLY_MODEL.name, list(approved_sentences)))
+    progress(train_rule_names(folder / RULE_NAMES_MODEL.name))
 
 
-def figures_on_test_split(triage_model: TriageModel | None, sentence_model: ReplySentenceModel | None) -> tuple:
-    """Triage and checker figures of these models on the shipped test split (server.replies.evaluation)."""
+def figures_on_test_split(triage_model: TriageModel | None, sentence_model: ReplySentenceModel | None, rule_model=None) -> tuple:
+    """Triage and checker figures of these models on the shipped test writers (server.replies.evaluation)."""
     from server.replies.evaluation import checker_figures, triage_figures
 
     return (triage_figures(reviews(TEST_WRITERS), lambda review: decide(review, triage_model)),
-            checker_figures(replies(TEST_WRITERS), lambda reply, review, settings: check(reply, review, settings, sentence_model=sentence_model)))
+            checker_figures(replies(TEST_WRITERS), lambda reply, review, settings: check(reply, review, settings, sentence_model=sentence_model,
+                                                                                           rule_model=rule_model)))
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=TRIAGE_MODEL.parent, help="folder for triage.npz and reply_sentences.npz")
+    parser.add_argument("--out", type=Path, default=TRIAGE_MODEL.parent, help="folder for the models")
     args = parser.parse_args(argv)
     train(args.out)
-    for name in (TRIAGE_MODEL.name, REPLY_MODEL.name):
+    for name in (TRIAGE_MODEL.name, REPLY_MODEL.name, RULE_NAMES_MODEL.name):
         print(f"stored {args.out / name} ({(args.out / name).stat().st_size / 1e6:.1f} MB)")
 
 

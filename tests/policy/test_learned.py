@@ -187,3 +187,19 @@ def test_the_escalate_threshold_is_set_by_the_hardest_held_out_escalation_above_
     assert ESCALATE_FLOOR > 0.1 and escalate == pytest.approx(0.475)  # the 0.1 escalation is below the floor: missed
     assert "misses 1 of 3" in summary and "escalates 0 of 3 genuine" in summary
     assert do_not_reply == pytest.approx(0.21)  # just above the most do-not-reply-looking genuine review
+
+
+def test_a_blocked_sentence_is_told_what_it_breaks_by_implication_and_nothing_else_is_blocked_for_it():
+    from server.replies.policy import check
+
+    review_text = {"text": "Great visit, thanks!", "rating": 5, "platform": "google"}
+    reply = "Thank you! We hope the new birth control is working well for you."
+    result = check(reply, review_text, {})
+    named = {v.rule for v in result.violations if v.severity == "block"}
+    assert not result.allowed and {"confirms_patient", "phi_medication"} <= named
+    assert all(v.learned for v in result.violations if v.severity == "block")  # no rule: staff may override them together
+    assert "medication" in next(v.message for v in result.violations if v.rule == "phi_medication")
+    safe = "Thank you for the kind words! Our whole team appreciates it."
+    assert check(safe, review_text, {}).violations == check(safe, review_text, {}, rule_model=None).violations
+    without_names = check(reply, review_text, {}, rule_model=None)
+    assert without_names.allowed == result.allowed and {v.rule for v in without_names.violations} == {"confirms_patient"}
