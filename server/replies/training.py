@@ -4,7 +4,7 @@
 The corpora were written by people who never saw the rules or the models (corpora/README.md), split by
 writer: the models are fitted on the train and dev writers; their thresholds are chosen on what a model
 trained without each writer says of that writer's texts (each writer held out in turn), so a threshold is
-set by text the model never saw. The test writer is never read here except to report figures.
+set by text the model never saw. The test writers are never read here except to report figures.
 
 Triage: a multinomial logistic regression over the reviews' categories (each review's stars are a word of
 it); the escalate threshold is the highest that, with the rules, catches every held-out escalation the model
@@ -12,7 +12,7 @@ scores at ESCALATE_FLOOR or more (recall first), with a 5% margin; the do-not-re
 leaves every held-out genuine review answered.
 Checker: a logistic regression over the sentences of replies (``safe`` or ``about_reader``); its threshold
 lets the fewest held-out unsafe replies through while adding at most MOST_ADDED_BLOCKS of compliant ones
-to those the rules block.
+to those the rules block; and one logistic regression per rule naming what a blocked sentence breaks.
 
 Staff corrections join as one more writer, ``practice``, each counted CORRECTION_WEIGHT times.
 Run: ``python -m server.replies.training`` (writes the shipped models).
