@@ -28,6 +28,7 @@ ESCALATE_CATEGORIES = ("clinical_harm", "emergency", "privacy_breach", "legal", 
 DO_NOT_REPLY_CATEGORIES = ("spam", "wrong_business", "hate", "harassment", "gibberish", "political")
 CATEGORIES = (*ESCALATE_CATEGORIES, *DO_NOT_REPLY_CATEGORIES, "genuine")
 MAX_CHARS = 5000  # a longer review is judged on its first 5,000 characters
+SENTENCES_REMEMBERED = 4096  # sentences whose scores a checker model keeps (a few hundred kB)
 TOKEN = re.compile(r"(?u)\b\w\w+\b")
 PHONE = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -108,13 +109,18 @@ class LinearModel:
         self.classes: list[str] = self.meta["classes"]
         self.version: str = self.meta["version"]
 
-    def probabilities(self, text: str) -> dict[str, float]:
+    def scores(self, text: str) -> np.ndarray:
+        """Each class's score (before the softmax or sigmoid)."""
         scores = self.bias.copy()
         clipped = text[:MAX_CHARS]
         for analyzer, block in self.blocks:
             rows, values = block.features(analyzer(clipped))
             if len(rows):
                 scores += values @ self.weights[rows]
+        return scores
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        scores = self.scores(text)
         exp = np.exp(scores - scores.max())
         return dict(zip(self.classes, map(float, exp / exp.sum())))
 
@@ -141,8 +147,10 @@ class ReplySentenceModel(LinearModel):
     def __init__(self, path: Path = REPLY_MODEL):
         super().__init__(path)
         self.threshold: float = self.meta["threshold"]
+        # A draft is checked again at each pause in typing: its other sentences are scored once.
+        self.about_reader = lru_cache(maxsize=SENTENCES_REMEMBERED)(self._about_reader)
 
-    def about_reader(self, sentence: str) -> float:
+    def _about_reader(self, sentence: str) -> float:
         return self.probabilities(sentence)["about_reader"]
 
 
@@ -153,15 +161,10 @@ class RuleNamesModel(LinearModel):
     def __init__(self, path: Path = RULE_NAMES_MODEL):
         super().__init__(path)
         self.threshold: float = self.meta["threshold"]
+        self.rules = lru_cache(maxsize=SENTENCES_REMEMBERED)(self._rules)
 
-    def rules(self, sentence: str) -> list[str]:
-        scores = self.bias.copy()
-        clipped = sentence[:MAX_CHARS]
-        for analyzer, block in self.blocks:
-            rows, values = block.features(analyzer(clipped))
-            if len(rows):
-                scores += values @ self.weights[rows]
-        return [rule for rule, score in zip(self.classes, scores) if 1 / (1 + np.exp(-score)) >= self.threshold]
+    def _rules(self, sentence: str) -> tuple[str, ...]:
+        return tuple(rule for rule, score in zip(self.classes, self.scores(sentence)) if 1 / (1 + np.exp(-score)) >= self.threshold)
 
 
 def review_text(text: str, rating: int | None = None, recommends: bool | None = None) -> str:
