@@ -8,8 +8,8 @@ set by text the model never saw. The test writers are never read here except to 
 
 Triage: a multinomial logistic regression over the reviews' categories (each review's stars are a word of
 it); the escalate threshold is the highest that, with the rules, catches every held-out escalation the model
-scores at ESCALATE_FLOOR or more (recall first), with a 5% margin; the do-not-reply threshold the lowest that
-leaves every held-out genuine review answered.
+scores at ESCALATE_FLOOR or more (recall first), with a 5% margin; the do-not-reply threshold the lowest, from
+DO_NOT_REPLY_FLOOR, that leaves at most MOST_UNANSWERED of the held-out genuine reviews unanswered.
 Checker: a logistic regression over the sentences of replies (``safe`` or ``about_reader``); its threshold
 lets the fewest held-out unsafe replies through while adding at most MOST_ADDED_BLOCKS of compliant ones
 to those the rules block; and one logistic regression per rule naming what a blocked sentence breaks.
@@ -38,9 +38,9 @@ from server.replies.policy import IMPLIED, check, review_context, sentences
 from server.replies.triage import decide, rules_triage
 
 CORPORA = Path(__file__).resolve().parent / "corpora"
-TRAIN_WRITERS = ("w1", "w2", "w5", "w6", "w7", "w9", "w10", "w12", "w13")
+TRAIN_WRITERS = ("w1", "w2", "w5", "w6", "w7", "w9", "w10", "w12", "w13", "w16", "w17")
 DEV_WRITERS = ("w4",)
-TEST_WRITERS = ("w3", "w8", "w11", "w14")  # each first read after one version of the models was frozen
+TEST_WRITERS = ("w3", "w8", "w11", "w14", "w15")  # each first read after one version of the models was frozen
 SHIPPED_WRITERS = (*TRAIN_WRITERS, *DEV_WRITERS)
 EARLIER_REPLIES = (CORPORA / "earlier" / "corpus.jsonl", CORPORA / "earlier" / "heldout.jsonl")
 PRACTICE = "practice"  # the writer of the practice's own corrections
@@ -48,6 +48,8 @@ CORRECTION_WEIGHT = 5.0  # a correction by the practice's staff counts as this m
 REGULARISATION = 10.0  # LogisticRegression's C
 MIN_DOCUMENTS = 2  # an n-gram is kept when at least this many texts have it
 WEIGHT_FLOOR = 1e-3  # smaller weights are stored as 0 (the file compresses well)
+DO_NOT_REPLY_FLOOR = 0.5  # "do not reply" only where the model finds it likelier than not
+MOST_UNANSWERED = 0.005  # share of held-out genuine reviews the do-not-reply threshold may leave unanswered
 ESCALATE_FLOOR = 0.25  # an escalation the model scores lower is left to the rules and staff: below it, one genuine review in four is escalated
 SENTENCE_CLASSES = ("safe", "about_reader")
 MOST_ADDED_BLOCKS = 0.03  # share of compliant replies the sentence model may block on top of the rules
@@ -161,14 +163,19 @@ def triage_thresholds(items: list[dict], opinions: list, rules: list[str]) -> tu
     escalate = max(ESCALATE_FLOOR, round(min((score for score in left if score >= ESCALATE_FLOOR), default=0.5) * 0.95, 3))
     genuine = [opinion.do_not_reply for opinion, item, by_rules in zip(opinions, items, rules)
                if item["action"] == "reply" and by_rules == "reply" and opinion.escalate < escalate]
-    do_not_reply = round(min(0.95, max(genuine, default=0.5) * 1.05), 3)
+    genuine_count = sum(item["action"] == "reply" for item in items)
+    # The lowest, from the floor, that leaves at most MOST_UNANSWERED of the held-out genuine reviews unanswered.
+    candidates = (round(DO_NOT_REPLY_FLOOR + step / 100, 2) for step in range(round((0.95 - DO_NOT_REPLY_FLOOR) * 100) + 1))
+    do_not_reply = next((threshold for threshold in candidates
+                         if sum(score >= threshold for score in genuine) <= MOST_UNANSWERED * genuine_count), 0.95)
+    unanswered = sum(score >= do_not_reply for score in genuine)
     missed = sum(score < escalate for score in left)
     escalated = sum(item["action"] == "reply" and (by_rules == "escalate" or opinion.escalate >= escalate)
                     for opinion, item, by_rules in zip(opinions, items, rules))
-    genuine_count = sum(item["action"] == "reply" for item in items)
     return escalate, do_not_reply, (f"each writer held out in turn ({len(items)} reviews): escalate at {escalate:.3f} misses "
                                     f"{missed} of {sum(item['action'] == 'escalate' for item in items)} escalations and escalates "
-                                    f"{escalated} of {genuine_count} genuine reviews; do not reply at {do_not_reply:.3f}")
+                                    f"{escalated} of {genuine_count} genuine reviews; do not reply at {do_not_reply:.3f} leaves "
+                                    f"{unanswered} of them unanswered")
 
 
 def train_triage(out: Path, corrections: Iterable[tuple[str, str]] = ()) -> str:

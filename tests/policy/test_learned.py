@@ -182,11 +182,12 @@ def test_the_escalate_threshold_is_set_by_the_hardest_held_out_escalation_above_
         return Opinion(probabilities)
 
     items = [{"action": "escalate"}] * 3 + [{"action": "reply"}] * 3
-    scores = [opinion(0.1), opinion(0.5), opinion(0.6), opinion(0.3), opinion(0.45), opinion(0.05, 0.2)]
+    scores = [opinion(0.1), opinion(0.5), opinion(0.6), opinion(0.3), opinion(0.45), opinion(0.05, 0.6)]
     escalate, do_not_reply, summary = triage_thresholds(items, scores, ["reply"] * 6)
     assert ESCALATE_FLOOR > 0.1 and escalate == pytest.approx(0.475)  # the 0.1 escalation is below the floor: missed
     assert "misses 1 of 3" in summary and "escalates 0 of 3 genuine" in summary
-    assert do_not_reply == pytest.approx(0.21)  # just above the most do-not-reply-looking genuine review
+    assert do_not_reply == pytest.approx(0.61)  # just above the most do-not-reply-looking genuine review
+    assert "leaves 0 of them unanswered" in summary
 
 
 def test_a_blocked_sentence_is_told_what_it_breaks_by_implication_and_nothing_else_is_blocked_for_it():

@@ -119,3 +119,9 @@ def test_the_practice_name_can_appear_in_suggestions():
     settings = PracticeSettings(practice_name="Maple Family Dental", office_phones=("(512) 555-0100",))
     texts = [s.text for s in suggestions(review("Rude staff."), "negative", settings, [], count=50)]
     assert any("Maple Family Dental" in text for text in texts)
+
+
+@pytest.mark.parametrize("text", ["The front desk was rude.", "The root canal hurt and the front desk was rude.", "Rude staff, long wait.",
+                                  "Waited two hours.", "Billing is a mess."])
+def test_a_short_one_star_complaint_gets_a_reply(text):
+    assert triage(review(text, 1)).action == REPLY
