@@ -30,7 +30,8 @@ CATEGORIES = (*ESCALATE_CATEGORIES, *DO_NOT_REPLY_CATEGORIES, "genuine")
 MAX_CHARS = 5000  # a longer review is judged on its first 5,000 characters
 SENTENCES_REMEMBERED = 4096  # sentences whose scores a checker model keeps (a few hundred kB)
 TOKEN = re.compile(r"(?u)\b\w\w+\b")
-PHONE = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)")
+# A phone number, with or without the area code, and an e-mail address (the checker's rules read them too).
+PHONE = re.compile(r"(?<![\d-])(?:(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?)?\d{3}[\s.-]\d{4}(?![\d-])")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from server.replies import vocabulary
-from server.replies.learned import reply_model, rule_names_model, sentence_text
+from server.replies.learned import EMAIL, PHONE, reply_model, rule_names_model, sentence_text
 from server.contacts.names import fold, is_first_name, name_variants, shown_name
 
 BLOCK, WARN = "block", "warn"
@@ -200,8 +200,6 @@ INVITE = _rx(r"\b(?:call|contact|reach(?:\s+out)?|e-?mail|message|get\s+in\s+tou
 INVITE_TARGET = _rx(r"\b(?:us|our\s+(?:office|team|practice|manager|office\s+manager|front\s+desk|patient\s+care)|me|the\s+office|"
                     r"directly|office\s+manager)\b|\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}|@")
 ACKNOWLEDGE = _rx(r"\b(?:thank|thanks|sorry|apologi[sz]e|apologies|appreciate|regret|grateful|hear(?:ing)?\s+(?:this|that|about))\b")
-PHONE = re.compile(r"(?<![\d-])(?:(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?)?\d{3}[\s.-]\d{4}(?![\d-])")  # with or without the area code
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 OFFICE_CONTEXT = _rx(r"\b(?:call|reach|contact|text|e-?mail|write\s+to|message)\s+(?:us|our\s+(?:\w+\s+){0,2}|me|the\s+(?:office|front\s+desk))"
                      r"[^.?!]{0,25}$|\b(?:our|the\s+office'?s?)\s+(?:\w+\s+){0,2}(?:number|line|phone|e-?mail|address)[^.?!]{0,15}$|"
                      r"\b(?:us|office|manager|desk|team)\s+(?:at|on|via)\s*:?\s*$|"

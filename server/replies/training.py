@@ -38,9 +38,9 @@ from server.replies.policy import IMPLIED, check, review_context, sentences
 from server.replies.triage import decide, rules_triage
 
 CORPORA = Path(__file__).resolve().parent / "corpora"
-TRAIN_WRITERS = ("w1", "w2", "w5", "w6", "w7", "w9", "w10", "w12", "w13", "w16", "w17")
+TRAIN_WRITERS = ("w1", "w2", "w5", "w6", "w7", "w9", "w10", "w12", "w13", "w16", "w17", "w19", "w20")
 DEV_WRITERS = ("w4",)
-TEST_WRITERS = ("w3", "w8", "w11", "w14", "w15")  # each first read after one version of the models was frozen
+TEST_WRITERS = ("w3", "w8", "w11", "w14", "w15", "w18")  # each first read after one version of the models was frozen
 SHIPPED_WRITERS = (*TRAIN_WRITERS, *DEV_WRITERS)
 EARLIER_REPLIES = (CORPORA / "earlier" / "corpus.jsonl", CORPORA / "earlier" / "heldout.jsonl")
 PRACTICE = "practice"  # the writer of the practice's own corrections
