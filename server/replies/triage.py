@@ -280,6 +280,11 @@ def triage_version() -> str:
     return f"{RULES_VERSION}-{model.version}" if model else RULES_VERSION
 
 
+# A post this short ("Worst dentist ever", "Never again.") gives the model too little to tell a rant about
+# another business from one about this practice: only the rules may decide not to answer it.
+DO_NOT_REPLY_MIN_WORDS = 8
+
+
 def decide(review: ReviewContext, model: TriageModel | None) -> Triage:
     """The rules' decision, raised to ``escalate`` when the model finds an escalation the rules did not
     (recall first: the model never lowers an escalation), or to ``do_not_reply`` when it is sure the post
@@ -293,7 +298,8 @@ def decide(review: ReviewContext, model: TriageModel | None) -> Triage:
     if opinion.escalate >= model.escalate_threshold and (decided.action == REPLY or opinion.escalate > opinion.do_not_reply):
         evidence = _likeliest_sentence(model, review, lambda view: view.escalate)
         return _escalation(opinion.best(ESCALATE_CATEGORIES), decided.sentiment, evidence, "model")
-    if decided.action == REPLY and opinion.do_not_reply >= model.do_not_reply_threshold:
+    if (decided.action == REPLY and opinion.do_not_reply >= model.do_not_reply_threshold
+            and len(review.text.split()) >= DO_NOT_REPLY_MIN_WORDS):
         category = opinion.best(DO_NOT_REPLY_CATEGORIES)
         report = REPORT_PATHS.get(review.platform, "Use the platform's own report or flag option on the post.")
         return Triage(DO_NOT_REPLY, decided.sentiment, f"Do not reply: {DO_NOT_REPLY_WHY[category]}. Report it.",

@@ -122,6 +122,7 @@ def test_the_practice_name_can_appear_in_suggestions():
 
 
 @pytest.mark.parametrize("text", ["The front desk was rude.", "The root canal hurt and the front desk was rude.", "Rude staff, long wait.",
-                                  "Waited two hours.", "Billing is a mess."])
+                                  "Waited two hours.", "Billing is a mess.", "Terrible service", "Worst dentist ever", "Never again.",
+                                  "Horrible"])
 def test_a_short_one_star_complaint_gets_a_reply(text):
     assert triage(review(text, 1)).action == REPLY
