@@ -213,6 +213,11 @@ def _harmless(category: str, text: str, match: re.Match) -> bool:
     return False
 
 
+def _report_path(platform: str) -> str:
+    """How to report a post on its platform."""
+    return REPORT_PATHS.get(platform, "Use the platform's own report or flag option on the post.")
+
+
 def _found(match: re.Match) -> tuple[Evidence, ...]:
     return (Evidence(match.start(), match.end(), match.group()),)
 
@@ -234,7 +239,7 @@ def rules_triage(review: ReviewContext) -> Triage:
         for match in pattern.finditer(text):
             if not _harmless(category, text, match):
                 return _escalation(category, kind, _found(match))
-    report = REPORT_PATHS.get(review.platform, "Use the platform's own report or flag option on the post.")
+    report = _report_path(review.platform)
     if match := HATE.search(text):
         return Triage(DO_NOT_REPLY, kind, "Do not reply: the post contains hate speech. Report it.", report_path=report,
                       category="hate", evidence=_found(match))
@@ -262,7 +267,7 @@ def decided_by_staff(review: ReviewContext, action: str, category: str, reason: 
     if action == ESCALATE:
         return Triage(ESCALATE, kind, why, notify=NOTIFY.get(category, "the practice manager"), category=category, decided_by="staff")
     if action == DO_NOT_REPLY:
-        report = REPORT_PATHS.get(review.platform, "Use the platform's own report or flag option on the post.")
+        report = _report_path(review.platform)
         return Triage(DO_NOT_REPLY, kind, why, report_path=report, category=category, decided_by="staff")
     return Triage(REPLY, kind, why, category=category or "genuine", decided_by="staff")
 
@@ -301,7 +306,7 @@ def decide(review: ReviewContext, model: TriageModel | None) -> Triage:
     if (decided.action == REPLY and opinion.do_not_reply >= model.do_not_reply_threshold
             and len(review.text.split()) >= DO_NOT_REPLY_MIN_WORDS):
         category = opinion.best(DO_NOT_REPLY_CATEGORIES)
-        report = REPORT_PATHS.get(review.platform, "Use the platform's own report or flag option on the post.")
+        report = _report_path(review.platform)
         return Triage(DO_NOT_REPLY, decided.sentiment, f"Do not reply: {DO_NOT_REPLY_WHY[category]}. Report it.",
                       report_path=report, category=category, decided_by="model",
                       evidence=_likeliest_sentence(model, review, lambda view: view.do_not_reply))

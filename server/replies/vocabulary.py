@@ -182,13 +182,13 @@ def words(text: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(found)
 
 
-def find_terms(text: str, vocabularies: dict[str, frozenset[str]] | None = None) -> list[tuple[str, str, int, int]]:
+def find_terms(text: str) -> list[tuple[str, str, int, int]]:
     """(category, term, start, end) for each vocabulary term in ``text``, longest first, not overlapping.
 
     A look-up of every run of up to four words (hyphens and spaces alike) in one table of term → category:
     fast whatever the size of the vocabulary (the drug list alone has 100,000 names).
     """
-    return _find_in(text, term_index() if vocabularies is None else _term_index(vocabularies))
+    return _find_in(text, term_index())
 
 
 def _find_in(text: str, index: dict[str, str]) -> list[tuple[str, str, int, int]]:
