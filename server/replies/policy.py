@@ -16,6 +16,7 @@ from typing import Any
 
 from server.replies import vocabulary
 from server.replies.learned import EMAIL, PHONE, reply_model, rule_names_model, sentence_text
+from server.replies.safe_shapes import safe_shape
 from server.contacts.names import fold, is_first_name, name_variants, shown_name
 
 BLOCK, WARN = "block", "warn"
@@ -82,7 +83,7 @@ def _rx(pattern: str) -> re.Pattern:
 SAFE_YOUR = frozenset("""
 feedback review reviews comment comments concern concerns experience experiences words time patience thoughts input
 message note post perspective suggestion suggestions opinion opinions honesty understanding kindness candor
-rating remarks description account frustration frustrations disappointment point points question questions call
+rating remarks description account letter letters view views viewpoint frustration frustrations disappointment point points question questions call
 expectations expectation standards convenience earliest recommendation recommendations privacy satisfaction trust
 confidence support shout-out shoutout praise compliments compliment rating
 """.split())
@@ -97,6 +98,7 @@ YOURSELF = _rx(r"\byou(?:'ve| have| had)?\s+(?:been\s+)?(?:(?:a|one)\s+of\s+)?(?
 # "you ___": past-tense verbs narrate what the reader did with the practice ("you came", "you had", "you
 # waited"); the few safe ones speak of what they wrote or feel.
 SAFE_YOU_DID = frozenset("""
+disappointed frustrated upset dissatisfied displeased concerned worried confused
 shared described mentioned raised expressed wrote posted took noted brought pointed experienced felt explained
 detailed outlined reported voiced left offered gave expected hoped deserved wanted needed asked
 """.split())
@@ -178,13 +180,15 @@ REMOVAL = [
     _rx(r"\breconsider\s+(?:your|the|this)\s+[\w-]+|\bedit\s+what\s+you\s+(?:wrote|posted|said)\b"),
 ]
 BILLING = [
-    _rx(r"\b(?:your|the)\s+(?:[\w-]+\s+)?(?:balance|bill|bills|invoice|statement|account|copay|co-pay|deductible|claim|claims|payment|"
-        r"payments|charges?|refund|insurance|insurer|plan|coverage|benefits|estimate|costs?|fees?)\b"),
-    _rx(r"\b(?:balance|copays?|co-pays?|deductibles?|claims?|collections?|out[- ]of[- ]pocket|outstanding|overdue|owed?|"
+    # "the parking fee" and "the insurance information on our website" are no one's bill
+    _rx(r"\b(?:your|the)\s+(?:(?!parking\b|garage\b|valet\b)[\w-]+\s+)?(?:balance|bill|bills|invoice|statement|account|copay|co-pay|"
+        r"deductible|claim|claims|payment|payments|charges?|refund|insurance|insurer|plan|coverage|benefits|estimate|costs?|fees?)\b"
+        r"(?!\s+(?:information|info|page|list|section|options)\b)"),
+    _rx(r"\b(?:balance|copays?|co-pays?|deductibles?|claims?|collections?|out[- ]of[- ]pocket|outstanding|overdue|owed|(?:you|they)\s+owe|"
         r"insurance\s+(?:company|carrier|denied|didn't|did\s+not)|(?:was|were)\s+(?:not\s+)?covered|didn't\s+cover|"
         r"did\s+not\s+cover|pre-?authori[sz]ation|billed|charged)\b"),
     _rx(r"\$\s?\d"),
-    _rx(r"\b(?:duplicate|double|extra|incorrect)\s+(?:charges?|billing|payments?|bills?)\b|\bcharges?\s+(?:was|were|will|is|are)\b|"
+    _rx(r"\b(?:duplicate|double|extra|incorrect)\s+(?:charges?|billing|payments?|bills?)\b|(?<!about\s)(?<!of\s)(?<!on\s)\bcharges?\s+(?:was|were|will|is|are)\b|"
         r"\brefund(?:ed|s)?\b|\breimburse\w*\b"),
 ]
 DEFENSIVE = [
@@ -240,7 +244,9 @@ GENERIC_PRACTICE_WORDS = frozenset({"dental", "dentistry", "medical", "medicine"
                                     "care", "family", "group", "associates", "practice", "office", "specialists", "partners", "surgery",
                                     "pediatrics", "therapy", "physicians", "doctors", "smile", "smiles", "mail", "gmail", "yahoo",
                                     "hotmail", "outlook", "icloud"})
-PATIENT_CONTACT = _rx(r"\b(?:your|you\s+at|you\s+on|reach\s+you|call\s+you|text\s+you|email\s+you|"
+PATIENT_CONTACT = _rx(r"\b(?:your(?!\s+(?:call|calls|message|messages|e-?mail|note|questions?)\b)|"
+                      # "glad to hear from you at", "talk with you at": where the reader reaches the office
+                      r"(?<!from\s)(?<!with\s)(?<!to\s)you\s+(?:at|on)|reach\s+you|call\s+you|text\s+you|email\s+you|"
                       r"(?:sent|send|mailed|emailed|e-mailed|forwarded)\s+(?:\w+\s+){0,3}to|"
                       # the office calling or writing the reader: "we've texted ...", "we'll try ... again", "le llamaremos al ..."
                       r"(?:we|i)(?:'ve|'ll|\s+have|\s+will)?\s+(?:already\s+)?(?:texted|called|emailed|e-mailed|messaged|tried|text|call|try|"
@@ -302,6 +308,17 @@ def _digits(text: str) -> str:
     return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
 
 
+# Body words with an everyday sense, read in that sense: "back" after a verb of returning or before "to",
+# "stress" that the office caused or the review described (a feeling, not a condition).
+EVERYDAY_SENSE = {
+    "back": _rx(r"\b(?:call|calls|called|calling|call-?backs?|hear|heard|hearing|get|gets|got|getting|come|comes|came|coming|write|"
+                r"wrote|go|going|went|reach|ring|phone|text|e-?mail|look|looking|step|bring|brought|welcome|way|pay|paid|hold|held)"
+                r"\s+(?:\w+\s+)?back\b|\bback\s+(?:to|from|in\s+touch|on\s+track)\b"),
+    "stress": _rx(r"\bthe\s+stress\s+(?:(?:this|that|it)\s+(?:has\s+|have\s+)?(?:caused|created|brought)|(?:you\s+)?described|"
+                  r"of\s+(?:this|that|it|waiting|the\s+\w+))|\bfor\s+(?:the|any|all\s+the)\s+stress\b"),
+}
+
+
 def _phi(reply: str, review: ReviewContext, out: _Findings) -> None:
     labels = {"phi_condition": "a condition or symptom", "phi_treatment": "a treatment or procedure",
               "phi_medication": "a medication"}
@@ -312,6 +329,8 @@ def _phi(reply: str, review: ReviewContext, out: _Findings) -> None:
     echoed = vocabulary.medical_words(review.text) if review.text else set()
     for _, term, start, end in vocabulary.contextual_terms(reply):
         before = reply[max(0, start - 12):start].lower()
+        if EVERYDAY_SENSE.get(term) and EVERYDAY_SENSE[term].search(reply[max(0, start - 30):end + 12]):
+            continue  # "hear back from us", "sorry for the stress this caused"
         if term in echoed or re.search(r"\b(?:your|the)\s+$", before):
             out.add(vocabulary.CONTEXTUAL_CATEGORY.get(term, "phi_condition"), start, end,
                     f"'{reply[start:end]}' refers to the reader's care"
@@ -533,13 +552,23 @@ SIGN_OFF = re.compile(r"(?:[—–|]|\b(?:With\s+gratitude|Sincerely|Warmly|Best
                       r"Atentamente|Cordialmente),)\s*([^!?\n]{2,120}?)[.!]?\s*$")
 NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|&|and|of|the|de|del|la|y|at|\d[\d()\s.-]*|\(\d{3}\)|[\w.-]+\.(?:com|org|net|us|example)\S*|"
                        r"[\w.+-]+@\S+|[|,·-])$")
-IDIOMS = _rx(r"\bheart\s+of\b|\b(?:for|put|bring|brought|gave|gives|give)\s+(?:us\s+)?(?:a|the|such\s+a)\s+(?:big\s+)?smile\b|"
-             r"\bsmiles?\s+on\s+our\s+faces\b|\bmakes?\s+(?:us|everyone|all\s+of\s+us|our\s+(?:whole\s+|entire\s+)?(?:team|staff|day))\s+smile\b")
+IDIOMS = _rx(r"\bheart\s+of\b|\binfection\s+(?:control|prevention)\b|\b(?:for|put|bring|brought|gave|gives|give)\s+(?:us\s+)?(?:a|the|such\s+a)\s+(?:big\s+)?smile\b|"
+             r"\bsmiles?\s+on\s+our\s+faces\b|\b(?:makes?|made|making)\s+(?:us|everyone|all\s+of\s+us|our\s+(?:whole\s+|entire\s+)?(?:team|staff|day))\s+smile\b")
+
+# A name of two or more capitalised words and an organisation's noun: "Riverbend Physical Therapy", "Core Balance Pelvic Health".
+ORGANISATION = re.compile(r"\b(?!Your\b|Our\b)(?:[A-Z][\w'’&.-]*\s+){2,5}(?:Medicine|Therapy|Health|Healthcare|Dental|Dentistry|"
+                          r"Clinic|Center|Centre|Care|Surgery|Imaging|Pediatrics|Associates|Group|Practice|Hospital|Institute|"
+                          r"Partners|Specialists|Fertility|Dermatology|Cardiology|Orthopedics|Audiology|Optometry|Chiropractic|"
+                          r"Wellness|Rehab|Rehabilitation|Medical|Smiles|Orthodontics|Midwifery|Neurology|Vision|Hearing|Hospice)\b")
+PRACTICE_UNIT = _rx(r"\b(?:director|manager|head|coordinator|chief)\s+of\s+[\w-]+")  # "our director of operations"
+ANY_ONE = _rx(r"\b(?:every|each|any)\s+(?!other\b|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|day|week|month|"
+              r"morning|afternoon|evening|night|visit|time)s?\b)(?:[\w-]+\s+)?[\w-]+")
 
 
 def _about_reader(reply: str, settings: PracticeSettings, model: Any, approved: frozenset[str], out: _Findings) -> None:
     """Sentences that say something about the reader though no rule found a word for it (the model's),
-    except those the practice's staff said are safe (``approved``: their :func:`sentence_key`)."""
+    except those of a known safe shape (:mod:`server.replies.safe_shapes`) and those the practice's staff
+    said are safe (``approved``: their :func:`sentence_key`)."""
     if model is None:
         return
     blocked = [(v.start, v.end) for v in out.items if RULES[v.rule] == BLOCK]
@@ -548,7 +577,8 @@ def _about_reader(reply: str, settings: PracticeSettings, model: Any, approved: 
             continue
         if approved and sentence_key(reply[start:end]) in approved:
             continue
-        if model.about_reader(sentence_text(reply[start:end], settings.practice_name)) >= model.threshold:
+        text = sentence_text(reply[start:end], settings.practice_name)
+        if not safe_shape(text) and model.about_reader(text) >= model.threshold:
             out.add("confirms_patient", start, end, f"“{reply[start:end].strip()}”: {ABOUT_READER_MESSAGE}", learned=True)
 
 
@@ -588,8 +618,16 @@ def sentence_key(sentence: str) -> str:
 
 
 def _not_about_care(reply: str, settings: PracticeSettings) -> list[tuple[int, int]]:
-    """Spans whose medical words are about no one's care (see SIGN_OFF and IDIOMS)."""
-    spans = [(m.start(), m.end()) for m in IDIOMS.finditer(reply)]
+    """Spans whose medical or billing words are about no one's care: idioms, the practice's and its staff's
+    names and any other organisation's name, the practice's own units ("our counseling team", "director of
+    operations"), and any client at all ("every consultation"); and a sign-off (see SIGN_OFF)."""
+    spans = [(m.start(), m.end()) for pattern in (IDIOMS, ORGANISATION) for m in pattern.finditer(reply)]
+    for start, end in sentences(reply):  # "our dialysis team looks forward to seeing you" is about the reader
+        if not READER.search(reply[start:end]):
+            spans += [(start + m.start(), start + m.end()) for pattern in (PRACTICE_UNIT, ANY_ONE) for m in pattern.finditer(reply[start:end])]
+    for name in settings.staff_names:  # "Dr. Hana Ito" is a colleague, whatever her name resembles
+        if name.strip():
+            spans += [(m.start(), m.end()) for m in re.finditer(re.escape(name.strip()), reply, re.IGNORECASE)]
     if settings.practice_name.strip():
         spans += [(m.start(), m.end()) for m in re.finditer(re.escape(settings.practice_name.strip()), reply, re.IGNORECASE)]
     if (sign_off := SIGN_OFF.search(reply)) and all(NAME_WORD.match(word) for word in sign_off.group(1).replace(",", " , ").split()):
@@ -629,7 +667,7 @@ def check(reply: str, review: ReviewContext | dict | None = None, settings: Prac
     _tone(reply, out)
     _shape(reply, review, settings, out)
     exempt = _not_about_care(reply, settings)  # medical words about no one's care: dropped before the learned layers look
-    out.items = [v for v in out.items if not (v.rule.startswith("phi_") and any(start <= v.start and v.end <= end for start, end in exempt))]
+    out.items = [v for v in out.items if not ((v.rule.startswith("phi_") or v.rule == "billing_detail") and any(start <= v.start and v.end <= end for start, end in exempt))]
     _about_reader(reply, settings, reply_model() if sentence_model == SHIPPED else sentence_model, approved, out)
     if sentence_model is not None:
         _implied_rules(reply, settings, rule_names_model() if rule_model == SHIPPED else rule_model, approved, out)

@@ -32,6 +32,10 @@ def contact_findings(reply: str, review: dict = REVIEW, settings: dict = NO_SETT
     "We've added a dedicated line for tour requests: 555-0165.",
     "Le invitamos a comunicarse con nuestra coordinadora financiera al (317) 555-0161.",
     "Xin vui lòng liên hệ văn phòng theo số (408) 555-0153 để chúng tôi được lắng nghe thêm.",
+    # where the reader reaches the office: "hear from you at", "talk with you at", "your call at"
+    "Our practice manager would be glad to hear from you at (614) 555-0180.",
+    "Our care coordinator would be happy to talk with you at 555-0147.",
+    "Our patient advocate would welcome your call at (330) 555-0112.",
 ])
 def test_the_office_line_is_recognised_by_its_context_with_empty_settings(reply):
     assert contact_findings(reply) == []
@@ -52,6 +56,7 @@ def test_an_address_at_the_practices_own_domain_is_the_office_s():
     ("Understood. We've texted 555-0143 with a direct line to our director.", "555-0143"),
     ("Lamentamos mucho la situación. Le llamaremos hoy mismo al 555-0135.", "555-0135"),
     ("So sorry! We have you down as 513-555-0102, is that still the best way to reach you?", "513-555-0102"),
+    ("Thank you. Our manager will reach you at 330-555-0166 this week.", "330-555-0166"),
 ])
 def test_a_line_that_reads_as_the_readers_is_blocked_and_the_message_says_how_to_add_the_offices(reply, found):
     (finding,) = contact_findings(reply)
@@ -87,6 +92,13 @@ def test_a_number_from_the_review_is_the_reviewers_whatever_the_words_around_it(
     ("Compassion is at the heart of everything our team does. Thank you for your kind words.", NO_SETTINGS),
     ("Ha! Thank you for the smile and for the kind words.", NO_SETTINGS),
     ("Thank you so much for the five stars. Reviews like this make our whole team smile.", NO_SETTINGS),
+    ("That note made our front desk smile. Thank you!", NO_SETTINGS),
+    ("Thank you! Please call Lakeshore Sleep Medicine at (216) 555-0190 with anything else.", NO_SETTINGS),
+    ("Thank you for the kind words. Warmly, Dr. Tamar Aspirin and the team", {"staff_names": ["Dr. Tamar Aspirin"]}),
+    ("We're sorry for the stress this caused. Please call our office at (512) 555-0100.", NO_SETTINGS),
+    ("Everyone deserves to hear back from us within a day. Please call our office at (512) 555-0100.", NO_SETTINGS),
+    ("Infection control is a top priority for our whole team. Thank you for raising it.", NO_SETTINGS),
+    ("Clear answers before every consultation matter to us. Please call our office at (512) 555-0100.", NO_SETTINGS),
 ])
 def test_medical_words_in_the_practices_name_a_sign_off_or_an_idiom_are_no_ones_care(reply, settings):
     assert [v.rule for v in check(reply, REVIEW, settings).violations if v.rule.startswith("phi_")] == []
@@ -96,7 +108,24 @@ def test_medical_words_in_the_practices_name_a_sign_off_or_an_idiom_are_no_ones_
     "Thank you! We hope the implant feels great. — Sabine Crossing Orthodontics",
     "Thank you for the kind words! — the team who did your root canal",
     "Thank you. We hope your heart is doing better.",
+    "Thank you! Our infusion team looks forward to seeing you every Tuesday.",
+    "We're sorry the stress has kept you up at night. Please call us.",
+    "Thank you. We hope your back is feeling stronger.",
 ])
 def test_care_outside_the_sign_off_or_in_a_sign_off_that_is_not_a_name_is_still_blocked(reply):
     result = check(reply, REVIEW, NO_SETTINGS)
     assert not result.allowed and any(v.rule.startswith("phi_") or v.rule == "confirms_patient" for v in result.violations)
+
+
+@pytest.mark.parametrize("reply, billing", [
+    ("Clear pricing is something we owe every family. Please call our office at (512) 555-0100.", False),
+    ("We owe you an apology, and we'd like to talk. Please call our office at (512) 555-0100.", False),
+    ("Questions about charges are best answered privately: please call our office at (512) 555-0100.", False),
+    ("We're working with the building on the parking fee. Thank you for raising it.", False),
+    ("Thank you. The balance you owe is correct.", True),
+    ("Thank you. The charges are correct and were explained at check-in.", True),
+    ("We're sorry the insurance didn't pay. Please call us.", True),
+])
+def test_what_the_practice_owes_everyone_is_not_the_readers_bill(reply, billing):
+    found = [v.rule for v in check(reply, REVIEW, NO_SETTINGS).violations if v.rule == "billing_detail"]
+    assert bool(found) == billing
