@@ -6,8 +6,8 @@ Triage: escalations missed (target 0), actions right (target at least 95%), genu
 blocked (target at most 2%), rule recall (target at least 90%). Both: p95 time per call (target < 5 ms).
 
 The models are trained on the train and dev writers, so figures on those splits are in-sample (the
-training prints the honest ones, each writer held out in turn). The test split (writers w3 and w8) was
-read only once the models were frozen; its first-run figures are in the README.
+training prints the honest ones, each writer held out in turn). The test split (training.TEST_WRITERS) is
+read only once the models are frozen; each version's first-run figures are in the README.
 Run: python benchmarks/judgement.py [--split train|dev|test|all-but-test | --writers w8] [--rules] [--show]
 (--rules: the rules alone, without the learned models.)
 """

@@ -15,7 +15,7 @@ from server.replies import learned, training
 from server.web.app import create_app
 
 # An ordinary complaint the shipped model reads as an escalation: what staff correct by hand.
-COMPLAINT = "After the cleaning my tooth hurt for a week and nobody called back."
+COMPLAINT = "My filling fell out two days later and nobody would see me until next month."
 
 
 @pytest.fixture

@@ -7,9 +7,10 @@ trained without each writer says of that writer's texts (each writer held out in
 set by text the model never saw. The test writers are never read here except to report figures.
 
 Triage: a multinomial logistic regression over the reviews' categories (each review's stars are a word of
-it); the escalate threshold is the highest that, with the rules, catches every held-out escalation the model
-scores at ESCALATE_FLOOR or more (recall first), with a 5% margin; the do-not-reply threshold the lowest, from
-DO_NOT_REPLY_FLOOR, that leaves at most MOST_UNANSWERED of the held-out genuine reviews unanswered.
+it), each action (escalate, do not reply, reply) weighing the same in all; the escalate threshold is the
+highest that, with the rules, leaves at most MOST_MISSED of the held-out escalations to staff (recall first),
+with a 5% margin; the do-not-reply threshold the lowest, from DO_NOT_REPLY_FLOOR, that leaves at most
+MOST_UNANSWERED of the held-out genuine reviews unanswered.
 Checker: a logistic regression over the sentences of replies (``safe`` or ``about_reader``); its threshold
 lets the fewest held-out unsafe replies through while adding at most MOST_ADDED_BLOCKS of compliant ones
 to those the rules block; and one logistic regression per rule naming what a blocked sentence breaks.
@@ -35,12 +36,15 @@ from server.replies.learned import (ANALYZERS, CATEGORIES, DO_NOT_REPLY_CATEGORI
                                     RULE_NAMES_MODEL, TRIAGE_MODEL, LinearModel, ReplySentenceModel, TriageModel, review_text,
                                     sentence_text)
 from server.replies.policy import IMPLIED, check, review_context, sentences
+from server.replies.safe_shapes import safe_shape
 from server.replies.triage import decide, rules_triage
 
 CORPORA = Path(__file__).resolve().parent / "corpora"
-TRAIN_WRITERS = ("w1", "w2", "w5", "w6", "w7", "w9", "w10", "w12", "w13", "w16", "w17", "w19", "w20")
+# w3, w8, w11, w14, w15 and w18 were test writers, each first read after one version of the models was frozen.
+TRAIN_WRITERS = ("w1", "w2", "w3", "w5", "w6", "w7", "w8", "w9", "w10", "w11", "w12", "w13", "w14", "w15", "w16", "w17", "w18",
+                 "w19", "w20", "w23", "w24")
 DEV_WRITERS = ("w4",)
-TEST_WRITERS = ("w3", "w8", "w11", "w14", "w15", "w18")  # each first read after one version of the models was frozen
+TEST_WRITERS = ("w21", "w22")  # written while the sixth models were tested; first read after the seventh were frozen
 SHIPPED_WRITERS = (*TRAIN_WRITERS, *DEV_WRITERS)
 EARLIER_REPLIES = (CORPORA / "earlier" / "corpus.jsonl", CORPORA / "earlier" / "heldout.jsonl")
 PRACTICE = "practice"  # the writer of the practice's own corrections
@@ -50,7 +54,7 @@ MIN_DOCUMENTS = 2  # an n-gram is kept when at least this many texts have it
 WEIGHT_FLOOR = 1e-3  # smaller weights are stored as 0 (the file compresses well)
 DO_NOT_REPLY_FLOOR = 0.5  # "do not reply" only where the model finds it likelier than not
 MOST_UNANSWERED = 0.005  # share of held-out genuine reviews the do-not-reply threshold may leave unanswered
-ESCALATE_FLOOR = 0.25  # an escalation the model scores lower is left to the rules and staff: below it, one genuine review in four is escalated
+MOST_MISSED = 0.001  # share of held-out escalations the escalate threshold may leave to the rules and staff
 SENTENCE_CLASSES = ("safe", "about_reader")
 MOST_ADDED_BLOCKS = 0.03  # share of compliant replies the sentence model may block on top of the rules
 UNSET_THRESHOLDS = {"threshold": 0.5, "escalate_threshold": 0.5, "do_not_reply_threshold": 0.5}  # held-out models: scores only
@@ -83,9 +87,9 @@ def weight_of(item: dict) -> float:
 
 
 def fit_texts(texts: list[str], labels: list[str], classes: tuple[str, ...], weights: Sequence[float] | None = None,
-              c: float = REGULARISATION) -> dict:
+              c: float = REGULARISATION, class_weight: str | None = "balanced") -> dict:
     """Each block's vocabulary and idf, and the coefficients of a logistic regression over the labels
-    (classes in the order of ``classes``)."""
+    (classes in the order of ``classes``; ``class_weight="balanced"``: each label weighs the same in all)."""
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -94,7 +98,7 @@ def fit_texts(texts: list[str], labels: list[str], classes: tuple[str, ...], wei
     fitted = {block: TfidfVectorizer(analyzer=analyzer, min_df=MIN_DOCUMENTS, sublinear_tf=True)
               for block, analyzer in ANALYZERS.items()}
     features = hstack([made.fit_transform(texts) for made in fitted.values()]).tocsr()
-    model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(features, labels, sample_weight=weights)
+    model = LogisticRegression(C=c, max_iter=5000, class_weight=class_weight).fit(features, labels, sample_weight=weights)
     order = [list(model.classes_).index(label) for label in classes if label in model.classes_]
     if len(model.classes_) == 2:  # a binary model has one row of coefficients: for the second class
         coef = np.vstack([-model.coef_[0], model.coef_[0]])
@@ -151,16 +155,22 @@ def triage_input(item: dict) -> str:
 
 
 def fit_triage(items: list[dict]) -> dict:
+    """Each action weighs the same in all (weighing each of the 14 categories the same would give the seven
+    escalation categories half the weight and genuine reviews a fourteenth: every complaint would read as
+    an escalation); a staff correction counts CORRECTION_WEIGHT times."""
+    per_action = {action: len(items) / (3 * sum(item["action"] == action for item in items))
+                  for action in ("escalate", "do_not_reply", "reply") if any(item["action"] == action for item in items)}
     return fit_texts([triage_input(item) for item in items], [item["category"] for item in items], CATEGORIES,
-                     [weight_of(item) for item in items])
+                     [weight_of(item) * per_action[item["action"]] for item in items], class_weight=None)
 
 
-def triage_thresholds(items: list[dict], opinions: list, rules: list[str]) -> tuple[float, float, str]:
+def triage_thresholds(items: list[dict], opinions: list, rules: list[str], most_missed: float = MOST_MISSED) -> tuple[float, float, str]:
     """The escalate and do-not-reply thresholds from the held-out opinions, and what they give there."""
-    left = [opinion.escalate for opinion, item, by_rules in zip(opinions, items, rules)
-            if item["action"] == "escalate" and by_rules != "escalate"]
-    # The hardest held-out escalation at or above the floor sets it (with a margin); those below are missed.
-    escalate = max(ESCALATE_FLOOR, round(min((score for score in left if score >= ESCALATE_FLOOR), default=0.5) * 0.95, 3))
+    left = sorted(opinion.escalate for opinion, item, by_rules in zip(opinions, items, rules)
+                  if item["action"] == "escalate" and by_rules != "escalate")
+    # The hardest held-out escalation after the few (most_missed) left to staff sets it, with a margin.
+    allowed = int(most_missed * sum(item["action"] == "escalate" for item in items))
+    escalate = round(left[allowed] * 0.95, 3) if len(left) > allowed else 0.5
     genuine = [opinion.do_not_reply for opinion, item, by_rules in zip(opinions, items, rules)
                if item["action"] == "reply" and by_rules == "reply" and opinion.escalate < escalate]
     genuine_count = sum(item["action"] == "reply" for item in items)
@@ -233,7 +243,8 @@ def sentence_scores(model: ReplySentenceModel, item: dict) -> tuple[bool, list[f
     """The rules' verdict on a reply (blocked?) and each of its sentences' score."""
     practice = (item.get("settings") or {}).get("practice_name") or ""
     rules = check(item["reply"], item["review"], item.get("settings") or {}, sentence_model=None)
-    return not rules.allowed, [model.about_reader(sentence_text(item["reply"][start:end], practice)) for start, end in sentences(item["reply"])]
+    texts = [sentence_text(item["reply"][start:end], practice) for start, end in sentences(item["reply"])]
+    return not rules.allowed, [0.0 if safe_shape(text) else model.about_reader(text) for text in texts]  # as check() reads them
 
 
 def sentence_threshold(items: list[dict], scored: list) -> tuple[float, str]:

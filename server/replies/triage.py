@@ -286,8 +286,15 @@ def triage_version() -> str:
 
 
 # A post this short ("Worst dentist ever", "Never again.") gives the model too little to tell a rant about
-# another business from one about this practice: only the rules may decide not to answer it.
+# another business from one about this practice: the model may not find it about another business. Spam,
+# gibberish, hate, harassment and politics show on their face however short ("asdfgh jkl;; ok").
 DO_NOT_REPLY_MIN_WORDS = 8
+NEEDS_CONTEXT = ("wrong_business",)
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")  # written without spaces: about two characters a word
+
+
+def word_count(text: str) -> int:
+    return len(text.split()) + len(CJK.findall(text)) // 2
 
 
 def decide(review: ReviewContext, model: TriageModel | None) -> Triage:
@@ -303,9 +310,9 @@ def decide(review: ReviewContext, model: TriageModel | None) -> Triage:
     if opinion.escalate >= model.escalate_threshold and (decided.action == REPLY or opinion.escalate > opinion.do_not_reply):
         evidence = _likeliest_sentence(model, review, lambda view: view.escalate)
         return _escalation(opinion.best(ESCALATE_CATEGORIES), decided.sentiment, evidence, "model")
+    category = opinion.best(DO_NOT_REPLY_CATEGORIES)
     if (decided.action == REPLY and opinion.do_not_reply >= model.do_not_reply_threshold
-            and len(review.text.split()) >= DO_NOT_REPLY_MIN_WORDS):
-        category = opinion.best(DO_NOT_REPLY_CATEGORIES)
+            and (category not in NEEDS_CONTEXT or word_count(review.text) >= DO_NOT_REPLY_MIN_WORDS)):
         report = _report_path(review.platform)
         return Triage(DO_NOT_REPLY, decided.sentiment, f"Do not reply: {DO_NOT_REPLY_WHY[category]}. Report it.",
                       report_path=report, category=category, decided_by="model",

@@ -126,3 +126,9 @@ def test_the_practice_name_can_appear_in_suggestions():
                                   "Horrible"])
 def test_a_short_one_star_complaint_gets_a_reply(text):
     assert triage(review(text, 1)).action == REPLY
+
+
+@pytest.mark.parametrize("text", ["qwerty uiop zzzz lol", "........", "Recall the mayor. Vote Tuesday!", "代购名牌包，低价，加微信 bag8899"])
+def test_a_short_post_that_shows_on_its_face_it_needs_no_reply_gets_none(text):
+    decided = triage(review(text, 1))
+    assert decided.action == DO_NOT_REPLY and decided.category in ("gibberish", "political", "spam")
