@@ -273,7 +273,14 @@ VISIT_DETAIL = [
     _rx(r"\b(?:yesterday|today|this\s+morning|last\s+night|earlier\s+today)\b"),
     _rx(r"\b(?:in|during|since|back\s+in)\s+(?:january|february|march|april|june|july|august|september|october|november|december)\b"),
     _rx(r"\b(?:\d+|two|three|four|five|several|multiple)\s+(?:visits|appointments|times\s+(?:this|last)\s+(?:year|month))\b"),
+    # the same in the other languages of the practice's patients: a weekday, the next appointment
+    _rx(r"\b(?:el|este|esta|próximo|proximo|pasado|cada|los|sa|ngayong|tuwing)\s+(?:lunes|martes|miércoles|miercoles|jueves|"
+        r"viernes|sábado|sabado|domingo|miyerkules|huwebes|biyernes|linggo)\b|\b(?:próxima|proxima|siguiente|su)\s+cita\b|"
+        r"\bsusunod\s+(?:\w+\s+)?appointment\b|\b(?:vào\s+)?thứ\s+(?:hai|ba|tư|năm|sáu|bảy)\b|\bchủ\s+nhật\b"),
+    re.compile(r"(?:[上下这本每]个?)?(?:星期|礼拜|周)[一二三四五六日天]|下次(?:复诊|家访|检查|预约|就诊|来)"),
 ]
+CJK_NAME = re.compile(r"([\u4e00-\u9fff])[\u4e00-\u9fff]{1,3}$")
+CJK_HONORIFIC = r"(?:女士|先生|小姐|太太|阿姨|叔叔|伯伯|奶奶|爷爷|同学)"
 HONORIFIC_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Prof)\.?\s+([A-Z][a-zA-Z'’-]+)")
 INITIALS_GREETING = re.compile(r"(?:^|[.!?]\s+|,\s*|\b(?:Dear|Hi|Hello|Hey|Thanks|Thank\s+you),?\s+)((?:[A-Z]\.\s?){2,3})(?=\s*[,!?.]|\s*$)")
 GREETING_NAME = re.compile(r"(?:^|[.!?]\s+|\b(?:Dear|Hi|Hello|Hey|Thanks|Thank you),?\s+)([A-Z][a-z'’-]{1,20})(?=\s*[,!])")
@@ -386,6 +393,16 @@ def _your_things(reply: str, out: _Findings) -> None:
                     f"'{match.group()}' confirms a care relationship with the reader. Remove it.")
 
 
+VOCATIVE = re.compile(r"(?:,\s*|\b(?:thanks|thank\s+you|hi|hello|dear)\s+)\w+[!,.?]$", re.IGNORECASE)
+
+
+def _short_forms(shown: Any, word: str) -> set[str]:
+    """The word, when it is a short form of the reviewer's first name ("Priya" of Priyanka): four letters or more."""
+    first = shown.name.first if shown.kind in ("person", "first_only") else ""
+    folded = fold(word)
+    return {folded} if first and len(folded) >= 4 and first != folded and first.startswith(folded) else set()
+
+
 def _names(reply: str, review: ReviewContext, settings: PracticeSettings, out: _Findings) -> None:
     allowed = {fold(word) for name in (*settings.staff_names, settings.practice_name) for word in re.findall(r"[\w'’-]+", name)}
     shown = shown_name(review.reviewer_name)
@@ -396,9 +413,11 @@ def _names(reply: str, review: ReviewContext, settings: PracticeSettings, out: _
             reviewer_words |= set(name_variants(name.first)) | {name.first}
         reviewer_words |= {part for part in (name.last, *name.last_parts) if len(part) > 1}
     for word, start, end in vocabulary.words(reply):
-        if fold(word) not in reviewer_words or fold(word) in allowed or not reply[start].isupper():
-            continue
         addressed = reply[end:].lstrip().startswith(",")
+        if not reply[start].isupper() or fold(word) not in reviewer_words | _short_forms(shown, word):
+            continue
+        if fold(word) in allowed and not (addressed or VOCATIVE.search(reply[max(0, start - 12):end + 1])):
+            continue  # a colleague of the same name, unless the reply speaks to the reader with it ("thanks, Omar!")
         at_sentence_start = not reply[:start].strip() or reply[:start].rstrip()[-1:] in ".!?"
         if at_sentence_start and (not addressed or word.lower() in SIGN_OFFS):
             continue  # "Will you call us?", "Hope to hear from you", "Best," are words, not the reviewer
@@ -423,6 +442,9 @@ def _names(reply: str, review: ReviewContext, settings: PracticeSettings, out: _
             out.add("names_other_person_phi", start, end,
                     f"'{original}' looks like a person's name; tied to this review it can reveal who was seen. "
                     "Add staff to the names allowed in replies, or leave the name out.")
+    if (cjk := CJK_NAME.match(review.reviewer_name.strip())):  # 陈美玲 addressed as 陈女士: family name first
+        for match in re.finditer(re.escape(cjk.group(1)) + CJK_HONORIFIC, reply):
+            out.add("names_reviewer", match.start(), match.end(), f"'{match.group()}' names the reviewer. Remove it.")
     for match in HONORIFIC_NAME.finditer(reply):
         surname = fold(match.group(1))
         if surname in reviewer_words:

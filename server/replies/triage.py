@@ -173,7 +173,7 @@ _KIN = (r"(?:friend|buddy|cousin|brother|sister|dad|father|mom|mother|son|daught
         r"[\w-]+-in-law|coworker|colleague|amig[oa]|cuñad[oa]|herman[oa]|espos[oa]|vecin[oa]|hij[oa]|padre|madre|t[ií][oa]|prim[oa])")
 _LAWYER = r"(?:lawyer|attorney|abogad[oa])"
 _RELATION = (rf"\b(?:my|our|mi|su)\s+(?:\w+\s+){{0,2}}{_KIN}\s+(?:\w+\s+){{0,3}}(?:is|was|es|era)\s+(?:\w+\s+){{0,3}}{_LAWYER}|"
-             rf"\b{_LAWYER}\s+(?:\w+\s+)?{_KIN}\b|\b{_KIN}\s+(?:\w+\s+){{0,4}}{_LAWYER}\b|"
+             rf"\b{_LAWYER}\s+(?:\w+\s+)?{_KIN}\b|\b{_KIN},?\s+(?:\w+,?\s+){{0,4}}{_LAWYER}\b|"
              r"\b(?:recommend\w*|referred|refers?|sent\s+me|told\s+me\s+to\s+(?:come|go)|recomend\w*)\b|"
              rf"\bi'?m\s+an?\s+(?:\w+\s+){{0,3}}{_LAWYER}\b|\blawyer\s+in\s+me\b")
 _LEGAL_THREAT = (r"\b(?:sue|suing|sued|court|legal\s+action|lawsuit|case|claim|letter|contact(?:ing)?\s+you|hear\s+from|"
@@ -181,7 +181,7 @@ _LEGAL_THREAT = (r"\b(?:sue|suing|sued|court|legal\s+action|lawsuit|case|claim|l
                  r"about\s+(?:the\s+way|what|how))\b")
 _RULED_OUT = (r"\b(?:not|never|no)\s+(?:\w+\s+)?(?:going\s+to|gonna|planning\s+to|trying\s+to)\s+sue\b|\bnot\s+(?:\w+\s+)?suing\b|"
               r"\bnot\s+a\s+lawsuit|\blawsuit[- ]level\b")
-_LONG_AGO = (r"\b(?:last\s+(?:year|spring|summer|fall|autumn|winter)|(?:a|one|two|three|four|five|several|many|\d+)\s+years?\s+ago|years\s+ago|"
+_LONG_AGO = (r"\b(?:last\s+(?:year|spring|summer|fall|autumn|winter)|(?:a|one|two|three|four|five|several|many|\d+)\s+(?:years?|winters?|summers?|springs?|falls?|autumns?)\s+ago|years\s+ago|"
              r"years\s+back|el\s+a[ñn]o\s+pasado|hace\s+(?:\w+\s+)?a[ñn]os|worked\s+(?:\w+\s+){0,4}in|trabaj\w+\s+(?:\w+\s+){0,5}en|"
              r"instead\s+of|rather\s+than|faster\s+to\s+(?:just\s+)?go|en\s+vez\s+de)\b|以前|从前|trước\s+đây")
 HARMLESS = {
@@ -230,6 +230,14 @@ def _escalation(category: str, kind: str, evidence: tuple[Evidence, ...], decide
     note = f" {MODEL_NOTE}" if decided_by == "model" else ""
     return Triage(ESCALATE, kind, f"Escalate before anyone replies: {WHY[category]}.{note}", notify=NOTIFY[category],
                   category=category, evidence=evidence, decided_by=decided_by)
+
+
+def harmless_sentences(text: str) -> list[tuple[int, int]]:
+    """The sentences whose escalation words the rules read as harmless (a lawyer friend's recommendation, an
+    ER visit years ago, "my boss is gonna kill me")."""
+    spans = sentences(text)
+    return sorted({next(((s, e) for s, e in spans if s <= match.start() < e), (0, len(text)))
+                   for category, pattern in ESCALATIONS for match in pattern.finditer(text) if _harmless(category, text, match)})
 
 
 def rules_triage(review: ReviewContext) -> Triage:
@@ -307,7 +315,8 @@ def decide(review: ReviewContext, model: TriageModel | None) -> Triage:
     opinion = model.opinion(review_text(review.text, review.rating, review.recommends))
     # A post the rules found a reason not to answer (an insult, spam, hate) is raised only when the model
     # finds an escalation likelier than that.
-    if opinion.escalate >= model.escalate_threshold and (decided.action == REPLY or opinion.escalate > opinion.do_not_reply):
+    if (opinion.escalate >= model.escalate_threshold and (decided.action == REPLY or opinion.escalate > opinion.do_not_reply)
+            and not _rests_on_harmless_words(model, review)):
         evidence = _likeliest_sentence(model, review, lambda view: view.escalate)
         return _escalation(opinion.best(ESCALATE_CATEGORIES), decided.sentiment, evidence, "model")
     category = opinion.best(DO_NOT_REPLY_CATEGORIES)
@@ -318,6 +327,22 @@ def decide(review: ReviewContext, model: TriageModel | None) -> Triage:
                       report_path=report, category=category, decided_by="model",
                       evidence=_likeliest_sentence(model, review, lambda view: view.do_not_reply))
     return decided
+
+
+def _rests_on_harmless_words(model: TriageModel, review: ReviewContext) -> bool:
+    """Whether the model's escalation comes from sentences whose escalation words the rules read as harmless:
+    without them, the rest of the review does not read as an escalation to it."""
+    harmless = harmless_sentences(review.text)
+    if not harmless:
+        return False
+    rest = " ".join(review.text[start:end] for start, end in _between(harmless, len(review.text))).strip()
+    return not rest or model.opinion(review_text(rest, review.rating, review.recommends)).escalate < model.escalate_threshold
+
+
+def _between(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """The stretches of a text of this length outside these (sorted, disjoint) spans."""
+    starts, ends = [0, *(end for _, end in spans)], [*(start for start, _ in spans), length]
+    return [(start, end) for start, end in zip(starts, ends) if end > start]
 
 
 def _likeliest_sentence(model: TriageModel, review: ReviewContext, score: Callable[[Opinion], float]) -> tuple[Evidence, ...]:

@@ -129,3 +129,30 @@ def test_care_outside_the_sign_off_or_in_a_sign_off_that_is_not_a_name_is_still_
 def test_what_the_practice_owes_everyone_is_not_the_readers_bill(reply, billing):
     found = [v.rule for v in check(reply, REVIEW, NO_SETTINGS).violations if v.rule == "billing_detail"]
     assert bool(found) == billing
+
+
+@pytest.mark.parametrize("reply, name, staff, found", [
+    ("Thank you so much, Omar! We loved reading this.", "Omar H.", ["Dr. Omar Qureshi"], "Omar"),
+    ("Priya, we're sorry for the wait. Please call our office at (512) 555-0100.", "Priyanka Natarajan", [], "Priya"),
+    ("谢谢陈女士！我们很高兴。", "陈美玲", [], "陈女士"),
+])
+def test_the_reviewer_is_named_by_a_short_form_a_shared_name_or_a_family_name_and_honorific(reply, name, staff, found):
+    result = check(reply, {**REVIEW, "reviewer_name": name}, {"staff_names": staff})
+    assert found in [reply[v.start:v.end] for v in result.violations if v.rule == "names_reviewer"] and not result.allowed
+
+
+def test_a_colleague_who_shares_the_reviewers_name_may_still_be_mentioned():
+    reply = "Thank you! Omar and the whole team will be glad to read this."
+    assert [v for v in check(reply, {**REVIEW, "reviewer_name": "Omar H."}, {"staff_names": ["Omar Qureshi"]}).violations
+            if v.rule == "names_reviewer"] == []
+
+
+@pytest.mark.parametrize("reply, found", [
+    ("Gracias. Nos vemos el próximo martes.", "próximo martes"),
+    ("Para su próxima cita tendremos una intérprete lista.", "próxima cita"),
+    ("Salamat po! Kita-kits sa Huwebes.", "sa Huwebes"),
+    ("Y tá sẽ đến vào thứ Hai.", "vào thứ Hai"),
+    ("谢谢！下次复诊见。", "下次复诊"),
+])
+def test_a_visit_detail_in_another_language_is_a_visit_detail(reply, found):
+    assert found in [reply[v.start:v.end] for v in check(reply, REVIEW, NO_SETTINGS).violations if v.rule == "phi_visit_detail"]

@@ -72,6 +72,35 @@ def test_the_model_raises_a_review_with_the_sentence_it_comes_from_and_never_low
     assert decide(review(threat), model) == rules_triage(review(threat))
 
 
+class _ReadsWords:
+    """A model to which any sentence with one of these words reads as an escalation, and nothing else does."""
+
+    escalate_threshold, do_not_reply_threshold = 0.5, 0.9
+
+    def __init__(self, *words: str):
+        self.words = words
+
+    def opinion(self, text):
+        from server.replies.learned import Opinion
+
+        alarming = 0.9 if any(word in text.lower() for word in self.words) else 0.01
+        probabilities = dict.fromkeys(CATEGORIES, 0.0)
+        probabilities.update(legal=alarming, genuine=1 - alarming)
+        return Opinion(probabilities)
+
+    def opinions(self, texts):
+        return [self.opinion(text) for text in texts]
+
+
+def test_the_model_does_not_escalate_on_words_the_rules_read_as_harmless_but_does_on_the_rest():
+    model = _ReadsWords("lawyer", "drill")
+    recommended = "My cousin, a retired lawyer, sent me here. The hygienist was gentle."
+    assert rules_triage(review(recommended, 5)).action == REPLY
+    assert decide(review(recommended, 5), model).action == REPLY
+    harmed = "My cousin, a retired lawyer, sent me here. They left a piece of the drill in my jaw."
+    assert decide(review(harmed, 1), model).action == ESCALATE
+
+
 def test_n_grams_are_lower_case_words_pairs_and_padded_characters():
     assert word_grams("Wrong EAR, again") == ["wrong", "ear", "again", "wrong ear", "ear again"]
     assert char_grams("Ear") == [" e", "ea", "ar", "r ", " ea", "ear", "ar ", " ear", "ear ", " ear "]
