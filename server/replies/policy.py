@@ -532,7 +532,7 @@ def _tone(reply: str, out: _Findings) -> None:
     for match in SHOUT.finditer(reply):
         if match.group() not in ("HIPAA", "ASAP", "COVID", "DDS", "DMD"):
             out.add("defensive_tone", match.start(), match.end(), f"'{match.group()}' reads as shouting. Use normal case.")
-    if sentiment(reply) <= -0.5:
+    if _may_read_negative(reply) and sentiment(reply) <= -0.5:
         out.add("defensive_tone", 0, len(reply), "The reply's tone is strongly negative. Acknowledge and invite contact instead.")
 
 
@@ -541,6 +541,18 @@ def sentiment(text: str) -> float:
 
 
 _VADER = None
+_NEGATIVE_WORDS: frozenset[str] | None = None
+
+
+def _may_read_negative(text: str) -> bool:
+    """Whether VADER could score the text negative: it has one of its negative words or a negation (or an
+    emoji, which it reads as words). Without them every valence is positive or none, and VADER is skipped."""
+    global _NEGATIVE_WORDS  # noqa: PLW0603 (built with the analyser, once)
+    if _NEGATIVE_WORDS is None:
+        from vaderSentiment.vaderSentiment import NEGATE
+
+        _NEGATIVE_WORDS = frozenset(word for word, valence in _vader().lexicon.items() if valence < 0) | frozenset(NEGATE)
+    return not text.isascii() or any(word in _NEGATIVE_WORDS for word in re.findall(r"\w+(?:'\w+)*", text.lower()))
 
 
 def _vader():
