@@ -316,7 +316,7 @@ def decide(review: ReviewContext, model: TriageModel | None) -> Triage:
     # A post the rules found a reason not to answer (an insult, spam, hate) is raised only when the model
     # finds an escalation likelier than that.
     if (opinion.escalate >= model.escalate_threshold and (decided.action == REPLY or opinion.escalate > opinion.do_not_reply)
-            and not _rests_on_harmless_words(model, review)):
+            and not _surely_not_a_review(opinion) and not _rests_on_harmless_words(model, review)):
         evidence = _likeliest_sentence(model, review, lambda view: view.escalate)
         return _escalation(opinion.best(ESCALATE_CATEGORIES), decided.sentiment, evidence, "model")
     category = opinion.best(DO_NOT_REPLY_CATEGORIES)
@@ -327,6 +327,19 @@ def decide(review: ReviewContext, model: TriageModel | None) -> Triage:
                       report_path=report, category=category, decided_by="model",
                       evidence=_likeliest_sentence(model, review, lambda view: view.do_not_reply))
     return decided
+
+
+# Posts the model may be sure are no review, where no threat hides (threats read as harassment or hate are
+# never in it): when it is this sure and finds escalation this unlikely, a weak escalation score does not
+# raise them. Chosen on the seventh models' held-out opinions: 35 of 157 such posts no longer escalated,
+# no escalation lost.
+NO_THREAT_HIDES = ("spam", "wrong_business", "gibberish", "political")
+SURELY_NOT_A_REVIEW, ESCALATION_UNLIKELY = 0.6, 0.4
+
+
+def _surely_not_a_review(opinion: Opinion) -> bool:
+    return (opinion.do_not_reply >= SURELY_NOT_A_REVIEW and opinion.escalate < ESCALATION_UNLIKELY
+            and opinion.best(DO_NOT_REPLY_CATEGORIES) in NO_THREAT_HIDES)
 
 
 def _rests_on_harmless_words(model: TriageModel, review: ReviewContext) -> bool:

@@ -235,3 +235,30 @@ def test_a_blocked_sentence_is_told_what_it_breaks_by_implication_and_nothing_el
     assert check(safe, review_text, {}).violations == check(safe, review_text, {}, rule_model=None).violations
     without_names = check(reply, review_text, {}, rule_model=None)
     assert without_names.allowed == result.allowed and {v.rule for v in without_names.violations} == {"confirms_patient"}
+
+
+class _Sure:
+    """A model with one fixed opinion of every text."""
+
+    escalate_threshold, do_not_reply_threshold = 0.2, 0.5
+
+    def __init__(self, **probabilities: float):
+        from server.replies.learned import Opinion
+
+        filled = dict.fromkeys(CATEGORIES, 0.0)
+        filled.update(probabilities, genuine=1 - sum(probabilities.values()))
+        self.fixed = Opinion(filled)
+
+    def opinion(self, text):
+        return self.fixed
+
+    def opinions(self, texts):
+        return [self.fixed for _ in texts]
+
+
+def test_a_post_the_model_is_sure_is_spam_is_not_raised_on_a_weak_escalation_score_but_a_veiled_threat_is():
+    text = "Best deals on car insurance this week only, ask for Rick at the lot on Main."
+    assert decide(review(text, 1), _Sure(spam=0.7, legal=0.25)).action == "do_not_reply"
+    threat = "Tell the doctor to keep his porch light on. He knows why."
+    assert decide(review(threat, 1), _Sure(harassment=0.7, violence=0.25)).action == ESCALATE
+    assert decide(review(text, 1), _Sure(spam=0.5, legal=0.45)).action == ESCALATE  # not sure enough: recall first
