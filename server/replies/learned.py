@@ -33,6 +33,11 @@ TOKEN = re.compile(r"(?u)\b\w\w+\b")
 # A phone number, with or without the area code, and an e-mail address (the checker's rules read them too).
 PHONE = re.compile(r"(?<![\d-])(?:(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?)?\d{3}[\s.-]\d{4}(?![\d-])")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A name of two or more capitalised words and an organisation's noun: "Riverbend Physical Therapy", "Core Balance Pelvic Health".
+ORGANISATION = re.compile(r"\b(?!Your\b|Our\b)(?:[A-Z][\w'’&.-]*\s+){2,5}(?:Medicine|Therapy|Health|Healthcare|Dental|Dentistry|"
+                          r"Clinic|Center|Centre|Care|Surgery|Imaging|Pediatrics|Associates|Group|Practice|Hospital|Institute|"
+                          r"Partners|Specialists|Fertility|Dermatology|Cardiology|Orthopedics|Audiology|Optometry|Chiropractic|"
+                          r"Wellness|Rehab|Rehabilitation|Medical|Smiles|Orthodontics|Midwifery|Neurology|Vision|Hearing|Hospice)\b")
 
 
 def word_grams(text: str) -> list[str]:
@@ -177,9 +182,10 @@ def review_text(text: str, rating: int | None = None, recommends: bool | None = 
 
 
 def sentence_text(sentence: str, practice_name: str = "") -> str:
-    """A reply's sentence as the model reads it: phone numbers, e-mail addresses and the practice's name
-    stand as placeholders (whose they are is the rules' business)."""
-    text = EMAIL.sub(" emailaddress ", PHONE.sub(" phonenumber ", sentence))
+    """A reply's sentence as the model reads it: phone numbers, e-mail addresses, the practice's name and any
+    other organisation's ("Redwood Hematology Group") stand as placeholders (whose they are is the rules'
+    business, and a medical word in a name is about no one's care)."""
+    text = ORGANISATION.sub(" practicename ", EMAIL.sub(" emailaddress ", PHONE.sub(" phonenumber ", sentence)))
     if practice_name.strip():
         text = re.sub(re.escape(practice_name.strip()), " practicename ", text, flags=re.IGNORECASE)
     return text

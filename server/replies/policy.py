@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from server.replies import vocabulary
-from server.replies.learned import EMAIL, PHONE, reply_model, rule_names_model, sentence_text
+from server.replies.learned import EMAIL, ORGANISATION, PHONE, reply_model, rule_names_model, sentence_text
 from server.replies.safe_shapes import safe_shape
 from server.contacts.names import fold, is_first_name, name_variants, shown_name
 
@@ -589,11 +589,6 @@ NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|&|and|of|the|de|del|la|y|at|\d[\d(
 IDIOMS = _rx(r"\bheart\s+of\b|\binfection\s+(?:control|prevention)\b|\b(?:for|put|bring|brought|gave|gives|give)\s+(?:us\s+)?(?:a|the|such\s+a)\s+(?:big\s+)?smile\b|"
              r"\bsmiles?\s+on\s+our\s+faces\b|\b(?:makes?|made|making)\s+(?:us|everyone|all\s+of\s+us|our\s+(?:whole\s+|entire\s+)?(?:team|staff|day))\s+smile\b")
 
-# A name of two or more capitalised words and an organisation's noun: "Riverbend Physical Therapy", "Core Balance Pelvic Health".
-ORGANISATION = re.compile(r"\b(?!Your\b|Our\b)(?:[A-Z][\w'’&.-]*\s+){2,5}(?:Medicine|Therapy|Health|Healthcare|Dental|Dentistry|"
-                          r"Clinic|Center|Centre|Care|Surgery|Imaging|Pediatrics|Associates|Group|Practice|Hospital|Institute|"
-                          r"Partners|Specialists|Fertility|Dermatology|Cardiology|Orthopedics|Audiology|Optometry|Chiropractic|"
-                          r"Wellness|Rehab|Rehabilitation|Medical|Smiles|Orthodontics|Midwifery|Neurology|Vision|Hearing|Hospice)\b")
 PRACTICE_UNIT = _rx(r"\b(?:director|manager|head|coordinator|chief)\s+of\s+[\w-]+")  # "our director of operations"
 ANY_ONE = _rx(r"\b(?:every|each|any)\s+(?!other\b|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|day|week|month|"
               r"morning|afternoon|evening|night|visit|time)s?\b)(?:[\w-]+\s+)?[\w-]+")
