@@ -172,7 +172,7 @@ ARGUES = [
 REMOVAL = [
     _rx(r"\b(?:remov|delet|tak\w*\s+down|updat|revis|chang|edit|reconsider|amend|modif|rais|improv|withdr[ae]w|adjust|retract)\w*\s+"
         r"(?:your|this|the|that|her|his|their|my|(?:your|the|her|his|their)\s+[\w-]+)\s+(?:review|rating|post|comment|stars?|feedback|score)\b"),
-    _rx(r"\btak(?:e|ing)\s+(?:it|this|that|the)(?:\s+\w+)?\s+down\b"),
+    _rx(r"\bt(?:ake|akes|aking|ook)\s+(?:it|this|that|the)(?:\s+\w+)?\s+down\b"),
     _rx(r"\b(?:bump|raise|change|update|move|make)\b[^.?!]{0,30}\b(?:five|5|four|4|more|higher|full)\s+stars?\b"),
     _rx(r"\b(?:bump|raise|change|update|move|increase|up)\w*\b[^.?!]{0,20}\bstars?\b"),
     _rx(r"\b(?:review|rating|post)\s+(?:be\s+)?(?:removed|updated|changed|deleted|revised|taken\s+down)\b"),
@@ -259,6 +259,9 @@ ABOUT_READER_DETAIL = [
     _rx(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b"),
     _rx(r"(?<!within\s)(?<!next\s)\b(?:over\s+|about\s+|nearly\s+|almost\s+|more\s+than\s+)?(?:\d+|an|one|two|three|four|five|six|"
         r"ten|fifteen|twenty|thirty|forty|forty-five|fifty|ninety)\s+(?:minutes?|mins?|hours?|hrs?)\b"),
+    # when the reader comes back or came ("see you in three months", "that morning")
+    _rx(r"\b(?:in|after)\s+(?:\d+|a\s+few|two|three|four|five|six|eight|nine|ten|twelve)\s+(?:weeks|months|years)\b|"
+        r"\bthat\s+(?:morning|afternoon|evening|night|day)\b"),
 ]
 READER = re.compile(r"\byou(?:r|rs|'re|'ve|'d)?\b", re.IGNORECASE)
 VISIT_DETAIL = [
@@ -277,13 +280,19 @@ VISIT_DETAIL = [
     _rx(r"\b(?:el|este|esta|próximo|proximo|pasado|cada|los|sa|ngayong|tuwing)\s+(?:lunes|martes|miércoles|miercoles|jueves|"
         r"viernes|sábado|sabado|domingo|miyerkules|huwebes|biyernes|linggo)\b|\b(?:próxima|proxima|siguiente|su)\s+cita\b|"
         r"\bsusunod\s+(?:\w+\s+)?appointment\b|\b(?:vào\s+)?thứ\s+(?:hai|ba|tư|năm|sáu|bảy)\b|\bchủ\s+nhật\b"),
-    re.compile(r"(?:[上下这本每]个?)?(?:星期|礼拜|周)[一二三四五六日天]|下次(?:复诊|家访|检查|预约|就诊|来)"),
+    re.compile(r"(?:[上下这本每]个?)?(?:星期|礼拜|周)[一二三四五六日天]|下次(?:复诊|家访|检查|预约|就诊|咨询|来|\w{0,6}见)"),
+    _rx(r"\bsee\s+you\s+(?:again\s+)?(?:in|next|this|on|at|for|after)\s+[^.!?;,]{1,30}|\b(?:on|by|since|before|after)\s+the\s+"
+        r"\d{1,2}(?:st|nd|rd|th)\b|\bat\s+\d{1,2}\s+weeks\b|\b\d{1,2}\s+de\s+(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
+        r"septiembre|octubre|noviembre|diciembre)\b|\b(?:el|la)\s+(?:próximo|próxima|proximo|proxima|pasado|pasada)\s+(?:año|mes|semana)\b"),
 ]
 CJK_NAME = re.compile(r"([\u4e00-\u9fff])[\u4e00-\u9fff]{1,3}$")
 CJK_HONORIFIC = r"(?:女士|先生|小姐|太太|阿姨|叔叔|伯伯|奶奶|爷爷|同学)"
-HONORIFIC_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Prof)\.?\s+([A-Z][a-zA-Z'’-]+)")
+HONORIFIC_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Prof|[Ss]eñora|[Ss]eñor|[Ss]eñorita|Sra|Sr|Srta|[Dd]oña|Don|Gng|G)\.?\s+"
+                            r"([A-ZÁÉÍÓÚÑ][\w'’-]+)")
 INITIALS_GREETING = re.compile(r"(?:^|[.!?]\s+|,\s*|\b(?:Dear|Hi|Hello|Hey|Thanks|Thank\s+you),?\s+)((?:[A-Z]\.\s?){2,3})(?=\s*[,!?.]|\s*$)")
-GREETING_NAME = re.compile(r"(?:^|[.!?]\s+|\b(?:Dear|Hi|Hello|Hey|Thanks|Thank you),?\s+)([A-Z][a-z'’-]{1,20})(?=\s*[,!])")
+GREETING_NAME = re.compile(r"(?:^|[.!?¡¿]\s*|\b(?:Dear|Hi|Hello|Hey|Thanks|Thank you|Gracias|Muchas gracias|Hola|Estimad[oa]|Querid[oa]|"
+                           r"Salamat(?: po)?),?\s+)(?!(?:Dear|Hi|Hello|Hey|Thanks|Gracias|Hola|Salamat)\b)([A-ZÁÉÍÓÚÑ][a-záéíóúñ'’-]{1,20})"
+                           r"(?=\s*[,!])")
 SENTENCE_END = re.compile(r"[.!?]+(?=\s+[\"'“(]?[A-Z0-9]|\s*$)")
 ABBREVIATIONS = ("dr", "mr", "mrs", "ms", "st", "jr", "sr", "prof", "no", "vs", "etc", "e.g", "i.e", "a.m", "p.m", "ave", "inc",
                  "dds", "dmd", "md", "approx", "dept")
@@ -316,13 +325,14 @@ def _digits(text: str) -> str:
 
 
 # Body words with an everyday sense, read in that sense: "back" after a verb of returning or before "to",
-# "stress" that the office caused or the review described (a feeling, not a condition).
+# "stress" or "hurt" that the office caused or the review described (a feeling, not a condition).
 EVERYDAY_SENSE = {
     "back": _rx(r"\b(?:call|calls|called|calling|call-?backs?|hear|heard|hearing|get|gets|got|getting|come|comes|came|coming|write|"
                 r"wrote|go|going|went|reach|ring|phone|text|e-?mail|look|looking|step|bring|brought|welcome|way|pay|paid|hold|held)"
                 r"\s+(?:\w+\s+)?back\b|\bback\s+(?:to|from|in\s+touch|on\s+track)\b"),
     "stress": _rx(r"\bthe\s+stress\s+(?:(?:this|that|it)\s+(?:has\s+|have\s+)?(?:caused|created|brought)|(?:you\s+)?described|"
                   r"of\s+(?:this|that|it|waiting|the\s+\w+))|\bfor\s+(?:the|any|all\s+the)\s+stress\b"),
+    "hurt": _rx(r"\bthe\s+hurt\s+(?:(?:this|that|it)\s+(?:has\s+|have\s+)?caused|(?:you\s+)?described|you\s+felt)"),
 }
 
 
@@ -338,7 +348,7 @@ def _phi(reply: str, review: ReviewContext, out: _Findings) -> None:
         before = reply[max(0, start - 12):start].lower()
         if EVERYDAY_SENSE.get(term) and EVERYDAY_SENSE[term].search(reply[max(0, start - 30):end + 12]):
             continue  # "hear back from us", "sorry for the stress this caused"
-        if term in echoed or re.search(r"\b(?:your|the)\s+$", before):
+        if term in echoed or re.search(r"\b(?:your|the|his|her)\s+$", before):  # "their" is most often anyone's
             out.add(vocabulary.CONTEXTUAL_CATEGORY.get(term, "phi_condition"), start, end,
                     f"'{reply[start:end]}' refers to the reader's care"
                     + (" and repeats the review" if term in echoed else "") + ". Remove it; speak only in general terms.")
@@ -442,12 +452,16 @@ def _names(reply: str, review: ReviewContext, settings: PracticeSettings, out: _
             out.add("names_other_person_phi", start, end,
                     f"'{original}' looks like a person's name; tied to this review it can reveal who was seen. "
                     "Add staff to the names allowed in replies, or leave the name out.")
+    for match in EMAIL.finditer(reply):  # k.morrow.allergy@… is Kate Morrow's, whatever the words around it
+        mailbox = fold(match.group().partition("@")[0])
+        if any(len(part) > 2 and part in mailbox for part in reviewer_words):
+            out.add("names_reviewer", match.start(), match.end(), f"'{match.group()}' carries the reviewer's name. Remove it.")
     if (cjk := CJK_NAME.match(review.reviewer_name.strip())):  # 陈美玲 addressed as 陈女士: family name first
         for match in re.finditer(re.escape(cjk.group(1)) + CJK_HONORIFIC, reply):
             out.add("names_reviewer", match.start(), match.end(), f"'{match.group()}' names the reviewer. Remove it.")
     for match in HONORIFIC_NAME.finditer(reply):
         surname = fold(match.group(1))
-        if surname in reviewer_words:
+        if surname in reviewer_words or any(part in reviewer_words for part in surname.split("-") if len(part) > 2):
             out.add("names_reviewer", match.start(), match.end(), f"'{match.group()}' names the reviewer. Remove it.")
         elif surname not in allowed:
             out.add("names_other_person_phi", match.start(), match.end(),
@@ -586,7 +600,9 @@ SIGN_OFF = re.compile(r"(?:[—–|]|\b(?:With\s+gratitude|Sincerely|Warmly|Best
                       r"Atentamente|Cordialmente),)\s*([^!?\n]{2,120}?)[.!]?\s*$")
 NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|&|and|of|the|de|del|la|y|at|\d[\d()\s.-]*|\(\d{3}\)|[\w.-]+\.(?:com|org|net|us|example)\S*|"
                        r"[\w.+-]+@\S+|[|,·-])$")
-IDIOMS = _rx(r"\bheart\s+of\b|\binfection\s+(?:control|prevention)\b|\b(?:for|put|bring|brought|gave|gives|give)\s+(?:us\s+)?(?:a|the|such\s+a)\s+(?:big\s+)?smile\b|"
+IDIOMS = _rx(r"\bheart\s+of\b|\binfection\s+(?:control|prevention)\b|\bcleaning\s+(?:crew|staff|team|schedule|service|company)\b|"
+             r"\bclean(?:ing)?\s+(?:(?:of|in)\s+)?(?:the|our)\s+(?:[\w-]+\s+)?(?:area|room|rooms|office|restrooms?|bathrooms?|lobby|"
+             r"building|floors?|chairs?|toys?)\b|\b(?:for|put|bring|brought|gave|gives|give)\s+(?:us\s+)?(?:a|the|such\s+a)\s+(?:big\s+)?smile\b|"
              r"\bsmiles?\s+on\s+our\s+faces\b|\b(?:makes?|made|making)\s+(?:us|everyone|all\s+of\s+us|our\s+(?:whole\s+|entire\s+)?(?:team|staff|day))\s+smile\b")
 
 PRACTICE_UNIT = _rx(r"\b(?:director|manager|head|coordinator|chief)\s+of\s+[\w-]+")  # "our director of operations"

@@ -14,6 +14,8 @@ from pathlib import Path
 
 # Everyday lay words for conditions and symptoms (ICD-10-CM's formal descriptions rarely use them).
 CONDITIONS_LAY = """
+itch itching itchy blister blisters hives bruise bruised bruising sprain sprained rotator cuff
+embarazo embarazada diabético diabética infección alergia alergias asma ansiedad depresión cáncer fiebre caries síntomas
 infection infections infected abscess abscesses cavity cavities decay tooth decay gum disease gingivitis periodontitis
 periodontal disease anxiety depression depressed diabetes diabetic pregnancy pregnant cancer tumor tumour allergy
 allergies allergic asthma hypertension high blood pressure toothache sensitivity bleeding gums swelling swollen
@@ -33,6 +35,9 @@ pain painful discomfort hurt hurting sore soreness stress treatment treatments p
 tooth teeth gum gums jaw mouth smile bite nerve nerves knee back shoulder hip neck skin eye eyes ear ears heart
 """
 PROCEDURES = """
+laser excision excisions rescan scan scans skin check skin checks care plan hospice
+vacuna vacunas cirugía cirugías operación tratamiento tratamientos terapia inyección inyecciones radiografía radiografías
+limpieza extracción endodoncia empaste empastes frenos biopsia ultrasonido
 root canal root canals crown crowns implant implants dental implant filling fillings invisalign aligner aligners
 braces retainer retainers botox filler fillers dermal filler biopsy biopsies x-ray x-rays xray xrays x ray radiograph
 radiographs cleaning cleanings deep cleaning scaling root planing extraction extractions extracted pulled tooth
@@ -48,6 +53,7 @@ laser treatment lasik chemotherapy chemo radiation dialysis infusion iv drip
 oral surgeon oral surgeons surgeon surgeons periodontist endodontist orthodontist anesthesiologist
 """
 MEDICATIONS_LAY = """
+eye drops ear drops ointment medicamento medicamentos receta recetas pastillas antibiótico antibióticos gamot
 antibiotic antibiotics painkiller painkillers pain medication pain medicine pain meds pain pills medication
 medications medicine medicines meds pills pill opioid opioids narcotics steroid steroids antidepressant
 antidepressants insulin inhaler sedative sedatives muscle relaxer muscle relaxant prescription prescriptions rx
@@ -74,6 +80,7 @@ def _multiword(block: str, known: tuple[str, ...]) -> set[str]:
 
 
 MULTIWORD = (
+    "rotator cuff", "skin check", "skin checks", "care plan", "eye drops", "ear drops",
     "tooth decay", "gum disease", "periodontal disease", "high blood pressure", "bleeding gums", "broken tooth",
     "cracked tooth", "chipped tooth", "sleep apnea", "heart condition", "heart disease", "nerve damage", "dry socket",
     "impacted wisdom teeth", "crooked teeth", "bad breath", "mouth ulcer", "canker sore", "cold sore", "panic attack",

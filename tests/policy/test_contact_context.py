@@ -156,3 +156,30 @@ def test_a_colleague_who_shares_the_reviewers_name_may_still_be_mentioned():
 ])
 def test_a_visit_detail_in_another_language_is_a_visit_detail(reply, found):
     assert found in [reply[v.start:v.end] for v in check(reply, REVIEW, NO_SETTINGS).violations if v.rule == "phi_visit_detail"]
+
+
+@pytest.mark.parametrize("reply, name, rule, found", [
+    ("We'd appreciate it if you took this post down while we sort it out.", "Ana Ruiz", "asks_removal", "took this post down"),
+    ("Thank you! We'll see you in three months.", "Ana Ruiz", "phi_visit_detail", "see you in three months"),
+    ("Thank you! See you in the fall!", "Ana Ruiz", "phi_visit_detail", "See you in the fall"),
+    ("Our nurse will be out again on the 15th.", "Ana Ruiz", "phi_visit_detail", "on the 15th"),
+    ("El cargo es por la cita del 3 de mayo.", "Ana Ruiz", "phi_visit_detail", "3 de mayo"),
+    ("Gracias, señora Ramos. Le llamamos pronto.", "Elena Ramos", "names_reviewer", "señora Ramos"),
+    ("Thank you for the feedback, Ms. Delgado-Reyes.", "Marisol Delgado", "names_reviewer", "Ms. Delgado-Reyes"),
+    ("We'll send the form to k.morrow.home@example.com today.", "Kate Morrow", "names_reviewer", "k.morrow.home@example.com"),
+    ("Managing her pain at home was our first concern.", "Ana Ruiz", "phi_condition", "pain"),
+    ("¡Gracias! Esperamos que las vacunas sigan funcionando.", "Ana Ruiz", "phi_treatment", "vacunas"),
+    ("We hope the itching has calmed down.", "Ana Ruiz", "phi_condition", "itching"),
+])
+def test_disclosures_in_other_tenses_forms_and_languages_are_named(reply, name, rule, found):
+    result = check(reply, {**REVIEW, "reviewer_name": name}, NO_SETTINGS)
+    assert found in [reply[v.start:v.end] for v in result.violations if v.rule == rule] and not result.allowed
+
+
+@pytest.mark.parametrize("reply", [
+    "Thank you. We've asked our team to step up cleaning of the play area. Please call our office at (512) 555-0100.",
+    "We're sorry for the hurt described. Please call our office at (512) 555-0100 so we can talk.",
+    "Every person deserves a judgment-free place to care for their smile. Please call our office at (512) 555-0100.",
+])
+def test_everyday_words_of_a_building_or_a_feeling_are_no_ones_care(reply):
+    assert [v.rule for v in check(reply, REVIEW, NO_SETTINGS).violations if v.severity == "block" and not v.learned] == []
