@@ -173,7 +173,7 @@ _KIN = (r"(?:friend|buddy|cousin|brother|sister|dad|father|mom|mother|son|daught
         r"[\w-]+-in-law|coworker|colleague|amig[oa]|cuñad[oa]|herman[oa]|espos[oa]|vecin[oa]|hij[oa]|padre|madre|t[ií][oa]|prim[oa])")
 _LAWYER = r"(?:lawyer|attorney|abogad[oa])"
 _RELATION = (rf"\b(?:my|our|mi|su)\s+(?:\w+\s+){{0,2}}{_KIN}\s+(?:\w+\s+){{0,3}}(?:is|was|es|era)\s+(?:\w+\s+){{0,3}}{_LAWYER}|"
-             rf"\b{_LAWYER}\s+(?:\w+\s+)?{_KIN}\b|\b{_KIN},?\s+(?:\w+,?\s+){{0,4}}{_LAWYER}\b|"
+             rf"\b{_LAWYER}\s+(?:\w+\s+)?{_KIN}\b|\b{_KIN},?\s+(?:[\w']+,?\s+){{0,5}}{_LAWYER}\b|"
              r"\b(?:recommend\w*|referred|refers?|sent\s+me|told\s+me\s+to\s+(?:come|go)|recomend\w*)\b|"
              rf"\bi'?m\s+an?\s+(?:\w+\s+){{0,3}}{_LAWYER}\b|\blawyer\s+in\s+me\b")
 _LEGAL_THREAT = (r"\b(?:sue|suing|sued|court|legal\s+action|lawsuit|case|claim|letter|contact(?:ing)?\s+you|hear\s+from|"

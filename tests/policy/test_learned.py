@@ -177,6 +177,8 @@ def test_an_ordinary_review_in_another_language_is_answered(text):
     "I nearly died of boredom in that waiting room.",
     "My boss is gonna kill me, I missed half a shift because the lab line was backed up.",
     "Doc said 'this is gonna hurt' and he was not lying, but he was fast.",
+    "A cousin of mine who's a defense attorney says this is the only dentist she trusts. Agreed.",
+    "We first came here after an ER night two winters ago. Calm, kind people.",
 ])
 def test_escalation_words_used_harmlessly_get_a_reply(text):
     assert rules_triage(review(text, rating=4)).action == REPLY
