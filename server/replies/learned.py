@@ -48,8 +48,13 @@ def word_grams(text: str) -> list[str]:
 
 def char_grams(text: str) -> list[str]:
     """Character 2- to 5-grams inside each word padded with a space (so "ear" and " ear " differ)."""
-    return [padded[start:start + size] for padded in (f" {word} " for word in text.lower().split())
-            for size in (2, 3, 4, 5) for start in range(len(padded) - size + 1)]
+    return [gram for word in text.lower().split() for gram in _word_char_grams(word)]
+
+
+@lru_cache(maxsize=65536)  # replies are made of the same few thousand words: each is cut once
+def _word_char_grams(word: str) -> tuple[str, ...]:
+    padded = f" {word} "
+    return tuple(padded[start:start + size] for size in (2, 3, 4, 5) for start in range(len(padded) - size + 1))
 
 
 # Each block is TF-IDF weighted (sublinear term frequency) and normalised on its own; training uses the

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -198,36 +199,51 @@ def find_terms(text: str) -> list[tuple[str, str, int, int]]:
     return _find_in(text, term_index())
 
 
-def _find_in(text: str, index: dict[str, str]) -> list[tuple[str, str, int, int]]:
+def _find_in(text: str, index: Terms) -> list[tuple[str, str, int, int]]:
     tokens = words(text)
     spaced = [word.replace("-", " ") for word, _, _ in tokens]
     found, taken_until = [], -1
     for start in range(len(tokens)):
         if tokens[start][1] < taken_until:
             continue
-        for size in range(min(MAX_WORDS, len(tokens) - start), 0, -1):
-            term = " ".join(spaced[start:start + size]) if size > 1 else spaced[start]
-            category = index.get(term)
+        longest, phrase = None, spaced[start]
+        for size in range(1, min(MAX_WORDS, len(tokens) - start) + 1):
+            if size > 1:
+                phrase = f"{phrase} {spaced[start + size - 1]}"
+            category = index.categories.get(phrase)
             if category is None and size == 1 and "-" in tokens[start][0]:
-                category = index.get(tokens[start][0])
+                category = index.categories.get(tokens[start][0])
             if category is not None:
-                found.append((category, term, tokens[start][1], tokens[start + size - 1][2]))
-                taken_until = tokens[start + size - 1][2]
+                longest = (category, phrase, tokens[start][1], tokens[start + size - 1][2])
+            if phrase not in index.prefixes:  # no longer term begins with these words
                 break
+        if longest is not None:
+            found.append(longest)
+            taken_until = longest[3]
     return found
 
 
-def _term_index(vocabularies: dict[str, frozenset[str]]) -> dict[str, str]:
-    """Term → the first category (in the vocabularies' order) that has it."""
-    index: dict[str, str] = {}
+@dataclass(frozen=True)
+class Terms:
+    """Term → the first category (in the vocabularies' order) that has it, and the runs of words that begin
+    a longer term: a look-up stops at the first run that begins none (most words begin none)."""
+
+    categories: dict[str, str]
+    prefixes: frozenset[str]
+
+
+def _term_index(vocabularies: dict[str, frozenset[str]]) -> Terms:
+    categories: dict[str, str] = {}
     for name, terms in vocabularies.items():
         for term in terms:
-            index.setdefault(term, name)
-    return index
+            categories.setdefault(term, name)
+    prefixes = frozenset(" ".join(parts[:size]) for parts in (term.replace("-", " ").split() for term in categories)
+                         for size in range(1, len(parts)))
+    return Terms(categories, prefixes)
 
 
 @lru_cache(maxsize=1)
-def term_index() -> dict[str, str]:
+def term_index() -> Terms:
     return _term_index(lexicon())
 
 
