@@ -453,8 +453,10 @@ def _names(reply: str, review: ReviewContext, settings: PracticeSettings, out: _
                     f"'{original}' looks like a person's name; tied to this review it can reveal who was seen. "
                     "Add staff to the names allowed in replies, or leave the name out.")
     for match in EMAIL.finditer(reply):  # k.morrow.allergy@… is Kate Morrow's, whatever the words around it
-        mailbox = fold(match.group().partition("@")[0])
-        if any(len(part) > 2 and part in mailbox for part in reviewer_words):
+        mailbox = match.group().partition("@")[0].lower()
+        pieces = [fold(piece) for piece in re.split(r"[^a-zà-ÿ]+", mailbox) if piece]
+        if mailbox not in OFFICE_MAILBOXES and any(len(name) > 2 and (piece.startswith(name) or piece.endswith(name))
+                                                   for piece in pieces for name in reviewer_words):
             out.add("names_reviewer", match.start(), match.end(), f"'{match.group()}' carries the reviewer's name. Remove it.")
     if (cjk := CJK_NAME.match(review.reviewer_name.strip())):  # 陈美玲 addressed as 陈女士: family name first
         for match in re.finditer(re.escape(cjk.group(1)) + CJK_HONORIFIC, reply):
@@ -600,7 +602,7 @@ SIGN_OFF = re.compile(r"(?:[—–|]|\b(?:With\s+gratitude|Sincerely|Warmly|Best
                       r"Atentamente|Cordialmente),)\s*([^!?\n]{2,120}?)[.!]?\s*$")
 NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|&|and|of|the|de|del|la|y|at|\d[\d()\s.-]*|\(\d{3}\)|[\w.-]+\.(?:com|org|net|us|example)\S*|"
                        r"[\w.+-]+@\S+|[|,·-])$")
-IDIOMS = _rx(r"\bheart\s+of\b|\binfection\s+(?:control|prevention)\b|\bcleaning\s+(?:crew|staff|team|schedule|service|company)\b|"
+IDIOMS = _rx(r"\bheart\s+of\b|\b(?:become|becomes|became|be|is|was|are|were)\s+(?:a|such\s+a)\s+(?:real\s+|big\s+|known\s+)?headache\b|\binfection\s+(?:control|prevention)\b|\bcleaning\s+(?:crew|staff|team|schedule|service|company)\b|"
              r"\bclean(?:ing)?\s+(?:(?:of|in)\s+)?(?:the|our)\s+(?:[\w-]+\s+)?(?:area|room|rooms|office|restrooms?|bathrooms?|lobby|"
              r"building|floors?|chairs?|toys?)\b|\b(?:for|put|bring|brought|gave|gives|give)\s+(?:us\s+)?(?:a|the|such\s+a)\s+(?:big\s+)?smile\b|"
              r"\bsmiles?\s+on\s+our\s+faces\b|\b(?:makes?|made|making)\s+(?:us|everyone|all\s+of\s+us|our\s+(?:whole\s+|entire\s+)?(?:team|staff|day))\s+smile\b")

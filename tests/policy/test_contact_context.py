@@ -180,6 +180,12 @@ def test_disclosures_in_other_tenses_forms_and_languages_are_named(reply, name, 
     "Thank you. We've asked our team to step up cleaning of the play area. Please call our office at (512) 555-0100.",
     "We're sorry for the hurt described. Please call our office at (512) 555-0100 so we can talk.",
     "Every person deserves a judgment-free place to care for their smile. Please call our office at (512) 555-0100.",
+    "No billing question should become a headache. Please call our office at (512) 555-0100.",
 ])
 def test_everyday_words_of_a_building_or_a_feeling_are_no_ones_care(reply):
     assert [v.rule for v in check(reply, REVIEW, NO_SETTINGS).violations if v.severity == "block" and not v.learned] == []
+
+
+def test_an_office_mailbox_is_not_the_reviewers_name_though_it_holds_its_letters():
+    reply = "Thank you for the feedback. Please reach our front desk at frontdesk@northridge.example."
+    assert [v for v in check(reply, {**REVIEW, "reviewer_name": "Ron Castellano"}, NO_SETTINGS).violations if v.rule == "names_reviewer"] == []

@@ -19,6 +19,8 @@ REVIEW = {"text": "Lovely people, quick visit.", "rating": 5, "platform": "googl
     "Please call our office manager at (512) 555-0100.",
     "Muchas gracias por sus amables palabras.",
     "We appreciate your honest feedback and will pass it along to the whole team.",
+    "We're always here if you need us.",
+    "Please don't hesitate to reach out if you need anything.",
 ])
 def test_thanks_apology_invitation_and_commitment_are_safe_shapes(sentence):
     assert safe_shape(sentence_text(sentence))
