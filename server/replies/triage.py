@@ -184,12 +184,20 @@ _RULED_OUT = (r"\b(?:not|never|no)\s+(?:\w+\s+)?(?:going\s+to|gonna|planning\s+t
 _LONG_AGO = (r"\b(?:last\s+(?:year|spring|summer|fall|autumn|winter)|(?:a|one|two|three|four|five|several|many|\d+)\s+(?:years?|winters?|summers?|springs?|falls?|autumns?)\s+ago|years\s+ago|"
              r"years\s+back|el\s+a[ñn]o\s+pasado|hace\s+(?:\w+\s+)?a[ñn]os|worked\s+(?:\w+\s+){0,4}in|trabaj\w+\s+(?:\w+\s+){0,5}en|"
              r"instead\s+of|rather\s+than|faster\s+to\s+(?:just\s+)?go|en\s+vez\s+de)\b|以前|从前|trước\s+đây")
+# Idioms that are harmless wherever they stand ("nearly died when I saw the bill", "killing me with paperwork").
+_POWER_OF_ATTORNEY = re.compile(r"\bpowers?\s+of\s+attorney\b", re.I)
+_DIED_OF = re.compile(r"\b(?:died|die|dying)\s+(?:of|from)\s+(?:boredom|laugh\w*|embarrassment|shame|hunger)\b|"
+                      r"\b(?:nearly|almost|practically)\s+(?:died|had\s+a\s+heart\s+attack)\s+(?:when|after)\s+(?:I\s+)?"
+                      r"(?:saw|read|heard|got|opened)\b", re.I)
+_KILLING_ME_WITH = re.compile(r"\bkill(?:ing)?\s+(?:me|us)\s+with\s+(?:the\s+|their\s+|all\s+the\s+)?(?:paperwork|forms?|kindness|"
+                              r"waits?|hold\s+music|phone\s+tree|bills?|fees?|prices?|questions)\b", re.I)
+IDIOMS_ANYWHERE = (_POWER_OF_ATTORNEY, _DIED_OF, _KILLING_ME_WITH)
 HARMLESS = {
-    "legal": [re.compile(_RULED_OUT, re.I), re.compile(_JOKE, re.I),
+    "legal": [re.compile(_RULED_OUT, re.I), re.compile(_JOKE, re.I), _POWER_OF_ATTORNEY,
               lambda sentence: re.search(_RELATION, sentence, re.I) and not re.search(_LEGAL_THREAT, sentence, re.I)],
     "emergency": [re.compile(_LONG_AGO, re.I)],
-    "clinical_harm": [re.compile(r"\b(?:died|die|dying)\s+(?:of|from)\s+(?:boredom|laugh\w*|embarrassment|shame|hunger)\b", re.I)],
-    "violence": [re.compile(_JOKE, re.I)],
+    "clinical_harm": [_DIED_OF],
+    "violence": [re.compile(_JOKE, re.I), _KILLING_ME_WITH],
     "self_harm": [re.compile(r"đau\s+muốn\s+chết", re.I)],
 }
 # An idiom right at the words: someone else "is gonna kill me", "this is gonna hurt".
@@ -234,10 +242,11 @@ def _escalation(category: str, kind: str, evidence: tuple[Evidence, ...], decide
 
 def harmless_sentences(text: str) -> list[tuple[int, int]]:
     """The sentences whose escalation words the rules read as harmless (a lawyer friend's recommendation, an
-    ER visit years ago, "my boss is gonna kill me")."""
+    ER visit years ago, "my boss is gonna kill me") or that hold an idiom harmless anywhere."""
     spans = sentences(text)
-    return sorted({next(((s, e) for s, e in spans if s <= match.start() < e), (0, len(text)))
-                   for category, pattern in ESCALATIONS for match in pattern.finditer(text) if _harmless(category, text, match)})
+    found = {next(((s, e) for s, e in spans if s <= match.start() < e), (0, len(text)))
+             for category, pattern in ESCALATIONS for match in pattern.finditer(text) if _harmless(category, text, match)}
+    return sorted(found | {(s, e) for s, e in spans if any(idiom.search(text[s:e]) for idiom in IDIOMS_ANYWHERE)})
 
 
 def rules_triage(review: ReviewContext) -> Triage:

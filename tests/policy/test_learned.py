@@ -179,6 +179,8 @@ def test_an_ordinary_review_in_another_language_is_answered(text):
     "Doc said 'this is gonna hurt' and he was not lying, but he was fast.",
     "A cousin of mine who's a defense attorney says this is the only dentist she trusts. Agreed.",
     "We first came here after an ER night two winters ago. Calm, kind people.",
+    "I almost died when I saw the parking fee, but the nurses were lovely and my knee is fine.",
+    "They helped us set up a power of attorney and a caregiver plan. So organized.",
 ])
 def test_escalation_words_used_harmlessly_get_a_reply(text):
     assert rules_triage(review(text, rating=4)).action == REPLY
