@@ -178,12 +178,20 @@ class RuleNamesModel(LinearModel):
         return tuple(rule for rule, score in zip(self.classes, self.scores(sentence)) if 1 / (1 + np.exp(-score)) >= self.threshold)
 
 
+MARKUP = re.compile(r"<[^<>]{0,500}>")  # an HTML tag pasted into a review: no words a person reads
+
+
+def readable(text: str) -> str:
+    """The text as a person reads it: HTML tags pasted into it are not words."""
+    return MARKUP.sub(" ", text) if "<" in text else text
+
+
 def review_text(text: str, rating: int | None = None, recommends: bool | None = None) -> str:
     """A review as the triage model reads it: a word for its stars (or its recommendation) before its text,
     since the same words mean something else in a five-star post than in a one-star one."""
     stars = (f"zzrating{rating}" if rating is not None else "zzrecommends" if recommends
              else "zznotrecommends" if recommends is False else "zznorating")
-    return f"{stars} {text}"
+    return f"{stars} {readable(text)}"
 
 
 def sentence_text(sentence: str, practice_name: str = "") -> str:

@@ -15,7 +15,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from server.replies.learned import DO_NOT_REPLY_CATEGORIES, ESCALATE_CATEGORIES, Opinion, TriageModel, review_text, triage_model
+from server.replies.learned import (DO_NOT_REPLY_CATEGORIES, ESCALATE_CATEGORIES, Opinion, TriageModel, readable, review_text,
+                                    triage_model)
 from server.replies.policy import ReviewContext, sentences, sentiment
 
 REPLY, DO_NOT_REPLY, ESCALATE = "reply", "do_not_reply", "escalate"
@@ -311,7 +312,9 @@ CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")  # written withou
 
 
 def word_count(text: str) -> int:
-    return len(text.split()) + len(CJK.findall(text)) // 2
+    """Words a person reads: tokens with a letter, outside HTML tags ("&" and "=" are none)."""
+    text = readable(text)
+    return sum(1 for token in text.split() if any(char.isalpha() for char in token)) + len(CJK.findall(text)) // 2
 
 
 def decide(review: ReviewContext, model: TriageModel | None) -> Triage:

@@ -132,3 +132,11 @@ def test_a_short_one_star_complaint_gets_a_reply(text):
 def test_a_short_post_that_shows_on_its_face_it_needs_no_reply_gets_none(text):
     decided = triage(review(text, 1))
     assert decided.action == DO_NOT_REPLY and decided.category in ("gibberish", "political", "spam")
+
+
+def test_html_pasted_into_a_short_complaint_is_not_read_as_words():
+    from server.replies.triage import word_count
+
+    text = '<img src=x onerror="alert(1)">Terrible <b>service</b> & "rude" staff <script>steal()</script>'
+    assert word_count(text) == 5
+    assert triage(review(text, 1)).action == REPLY
