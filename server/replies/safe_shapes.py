@@ -30,7 +30,7 @@ welcome always here if would like manager director coordinator administrator des
 people community serve serving committed commitment priority important matters matter respect respectful dignity privacy courtesy
 standard standards improve improving working work continue continuing strive aim hold ourselves high clear communication promptly
 timely can can't cannot could will would should do don't not no but however also too as well more further pass along entire whole
-member members pleased honored privilege trust confidence encouragement support supportive whenever need needs
+member members pleased honored privilege trust trusting confidence encouragement support supportive whenever need needs
 hesitate anything ever give just out
 """
 SPANISH = """

@@ -40,11 +40,12 @@ from server.replies.safe_shapes import safe_shape
 from server.replies.triage import decide, rules_triage
 
 CORPORA = Path(__file__).resolve().parent / "corpora"
-# w3, w8, w11, w14, w15, w18, w21, w22, w25 and w26 were test writers, each first read after one version of the models was frozen.
+# w3, w8, w11, w14, w15, w18, w21, w22, w25, w26, w27 and w28 were test writers, each first read after one version of
+# the models was frozen.
 TRAIN_WRITERS = ("w1", "w2", "w3", "w5", "w6", "w7", "w8", "w9", "w10", "w11", "w12", "w13", "w14", "w15", "w16", "w17", "w18",
-                 "w19", "w20", "w21", "w22", "w23", "w24", "w25", "w26")
+                 "w19", "w20", "w21", "w22", "w23", "w24", "w25", "w26", "w27", "w28")
 DEV_WRITERS = ("w4",)
-TEST_WRITERS = ("w27", "w28")  # written while the eighth models were tested; first read after the ninth were frozen
+TEST_WRITERS = ("w29", "w30")  # written while the ninth models were tested; first read after the tenth were frozen
 SHIPPED_WRITERS = (*TRAIN_WRITERS, *DEV_WRITERS)
 EARLIER_REPLIES = (CORPORA / "earlier" / "corpus.jsonl", CORPORA / "earlier" / "heldout.jsonl")
 PRACTICE = "practice"  # the writer of the practice's own corrections
