@@ -75,8 +75,9 @@ def test_wrong_token_shows_how_to_get_the_right_one(live_server, page):
 def test_sign_out(live_server, page):
     sign_in(page, live_server)
     page.wait_for_selector("#reviews")
-    page.click(".logout button")
-    page.wait_for_url("**/login")
+    page.wait_for_load_state("load")  # the inbox fully loaded before the form is sent (CI once clicked too early)
+    with page.expect_navigation(url="**/login"):
+        page.click(".logout button")
     page.goto(live_server.url + "/")
     assert page.url.endswith("/login")
 
