@@ -641,6 +641,9 @@ IMPLIED = {
 }
 
 
+IDENTITY_RULES = ("names_reviewer", "contact_info_of_patient")
+
+
 def _implied_rules(reply: str, settings: PracticeSettings, model: Any, approved: frozenset[str], out: _Findings) -> None:
     """For each blocked sentence, the rules it breaks by implication that nothing has named yet (the learned
     model of rule names): the block is the same, the message says what is wrong. Learned when no rule
@@ -654,7 +657,12 @@ def _implied_rules(reply: str, settings: PracticeSettings, model: Any, approved:
             continue
         named = {v.rule for v in touching}
         learned_only = all(v.learned for v in touching)
-        for rule in model.rules(sentence_text(reply[start:end], settings.practice_name)):
+        # A name or a line is who the reader is, no sign of their care: the model reads the sentence without it.
+        sentence = reply[start:end]
+        for v in sorted((v for v in touching if v.rule in IDENTITY_RULES), key=lambda v: -v.start):
+            cut_from, cut_to = max(v.start, start) - start, min(v.end, end) - start
+            sentence = sentence[:cut_from] + " " + sentence[cut_to:]
+        for rule in model.rules(sentence_text(sentence, settings.practice_name)):
             if rule not in named and rule in IMPLIED:
                 out.add(rule, start, end, f"“{reply[start:end].strip()}” {IMPLIED[rule]}", learned=learned_only)
 

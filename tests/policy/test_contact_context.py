@@ -189,3 +189,12 @@ def test_everyday_words_of_a_building_or_a_feeling_are_no_ones_care(reply):
 def test_an_office_mailbox_is_not_the_reviewers_name_though_it_holds_its_letters():
     reply = "Thank you for the feedback. Please reach our front desk at frontdesk@northridge.example."
     assert [v for v in check(reply, {**REVIEW, "reviewer_name": "Ron Castellano"}, NO_SETTINGS).violations if v.rule == "names_reviewer"] == []
+
+
+def test_a_sentence_blocked_for_a_name_is_not_also_said_to_imply_care_unless_the_rest_of_it_does():
+    greeting = "Gracias, señora Ramos. Por favor llame a nuestra oficina al (512) 555-0100."
+    found = {v.rule for v in check(greeting, {**REVIEW, "reviewer_name": "Elena Ramos"}, NO_SETTINGS).violations}
+    assert "names_reviewer" in found and not {rule for rule in found if rule.startswith("phi_")}
+    hoping = "Rhonda, we hope the new inhaler helps."
+    found = {v.rule for v in check(hoping, {**REVIEW, "reviewer_name": "Rhonda K."}, NO_SETTINGS).violations}
+    assert {"names_reviewer", "phi_medication"} <= found
