@@ -287,8 +287,8 @@ VISIT_DETAIL = [
 ]
 CJK_NAME = re.compile(r"([\u4e00-\u9fff])[\u4e00-\u9fff]{1,3}$")
 CJK_HONORIFIC = r"(?:女士|先生|小姐|太太|阿姨|叔叔|伯伯|奶奶|爷爷|同学)"
-HONORIFIC_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Prof|[Ss]eñora|[Ss]eñor|[Ss]eñorita|Sra|Sr|Srta|[Dd]oña|Don|Gng|G)\.?\s+"
-                            r"([A-ZÁÉÍÓÚÑ][\w'’-]+)")
+HONORIFIC_NAME = re.compile(r"\b(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Prof|[Ss]eñora|[Ss]eñor|[Ss]eñorita|Sra|Sr|Srta|[Dd]oña|Don)\.?|"
+                            r"(?:Gng|G)\.)\s+([A-ZÁÉÍÓÚÑ][\w'’-]+)")  # G. and Gng.: Tagalog's Mr. and Mrs.
 INITIALS_GREETING = re.compile(r"(?:^|[.!?]\s+|,\s*|\b(?:Dear|Hi|Hello|Hey|Thanks|Thank\s+you),?\s+)((?:[A-Z]\.\s?){2,3})(?=\s*[,!?.]|\s*$)")
 GREETING_NAME = re.compile(r"(?:^|[.!?¡¿]\s*|\b(?:Dear|Hi|Hello|Hey|Thanks|Thank you|Gracias|Muchas gracias|Hola|Estimad[oa]|Querid[oa]|"
                            r"Salamat(?: po)?),?\s+)(?!(?:Dear|Hi|Hello|Hey|Thanks|Gracias|Hola|Salamat)\b)([A-ZÁÉÍÓÚÑ][a-záéíóúñ'’-]{1,20})"
@@ -602,7 +602,8 @@ SIGN_OFF = re.compile(r"(?:[—–|]|\b(?:With\s+gratitude|Sincerely|Warmly|Best
                       r"Atentamente|Cordialmente),)\s*([^!?\n]{2,120}?)[.!]?\s*$")
 NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|&|and|of|the|de|del|la|y|at|\d[\d()\s.-]*|\(\d{3}\)|[\w.-]+\.(?:com|org|net|us|example)\S*|"
                        r"[\w.+-]+@\S+|[|,·-])$")
-IDIOMS = _rx(r"\bheart\s+of\b|\b(?:become|becomes|became|be|is|was|are|were)\s+(?:a|such\s+a)\s+(?:real\s+|big\s+|known\s+)?headache\b|\binfection\s+(?:control|prevention)\b|\bcleaning\s+(?:crew|staff|team|schedule|service|company)\b|"
+IDIOMS = _rx(r"\bheart\s+of\b|\b(?:become|becomes|became|be|is|was|are|were)\s+(?:a|such\s+a)\s+(?:real\s+|big\s+|known\s+)?"
+             r"headache\b|\binfection\s+(?:control|prevention)\b|\bcleaning\s+(?:crew|staff|team|schedule|service|company)\b|"
              r"\bclean(?:ing)?\s+(?:(?:of|in)\s+)?(?:the|our)\s+(?:[\w-]+\s+)?(?:area|room|rooms|office|restrooms?|bathrooms?|lobby|"
              r"building|floors?|chairs?|toys?)\b|\b(?:for|put|bring|brought|gave|gives|give)\s+(?:us\s+)?(?:a|the|such\s+a)\s+(?:big\s+)?smile\b|"
              r"\bsmiles?\s+on\s+our\s+faces\b|\b(?:makes?|made|making)\s+(?:us|everyone|all\s+of\s+us|our\s+(?:whole\s+|entire\s+)?(?:team|staff|day))\s+smile\b")
@@ -674,8 +675,8 @@ def sentence_key(sentence: str) -> str:
 
 def _not_about_care(reply: str, settings: PracticeSettings) -> list[tuple[int, int]]:
     """Spans whose medical or billing words are about no one's care: idioms, the practice's and its staff's
-    names and any other organisation's name, the practice's own units ("our counseling team", "director of
-    operations"), and any client at all ("every consultation"); and a sign-off (see SIGN_OFF)."""
+    names and any other organisation's name, a role at the practice ("director of operations") and any client
+    at all ("every consultation") in a sentence not about the reader; and a sign-off (see SIGN_OFF)."""
     spans = [(m.start(), m.end()) for pattern in (IDIOMS, ORGANISATION) for m in pattern.finditer(reply)]
     for start, end in sentences(reply):  # "our dialysis team looks forward to seeing you" is about the reader
         if not READER.search(reply[start:end]):
