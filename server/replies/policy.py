@@ -603,7 +603,8 @@ SIGN_OFF = re.compile(r"(?:[—–|]|\b(?:With\s+gratitude|Sincerely|Warmly|Best
 NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|&|and|of|the|de|del|la|y|at|\d[\d()\s.-]*|\(\d{3}\)|[\w.-]+\.(?:com|org|net|us|example)\S*|"
                        r"[\w.+-]+@\S+|[|,·-])$")
 IDIOMS = _rx(r"\bheart\s+of\b|\b(?:become|becomes|became|be|is|was|are|were)\s+(?:a|such\s+a)\s+(?:real\s+|big\s+|known\s+)?"
-             r"headache\b|\binfection\s+(?:control|prevention)\b|\bcleaning\s+(?:crew|staff|team|schedule|service|company)\b|"
+             r"headache\b|\bscan(?:ning)?\s+(?:the|this|our|a)\s+(?:qr|code|barcode|form|forms|document|documents|card|sign-in)\b|"
+             r"\binfection\s+(?:control|prevention)\b|\bcleaning\s+(?:crew|staff|team|schedule|service|company)\b|"
              r"\bclean(?:ing)?\s+(?:(?:of|in)\s+)?(?:the|our)\s+(?:[\w-]+\s+)?(?:area|room|rooms|office|restrooms?|bathrooms?|lobby|"
              r"building|floors?|chairs?|toys?)\b|\b(?:for|put|bring|brought|gave|gives|give)\s+(?:us\s+)?(?:a|the|such\s+a)\s+(?:big\s+)?smile\b|"
              r"\bsmiles?\s+on\s+our\s+faces\b|\b(?:makes?|made|making)\s+(?:us|everyone|all\s+of\s+us|our\s+(?:whole\s+|entire\s+)?(?:team|staff|day))\s+smile\b")

@@ -181,6 +181,7 @@ def test_disclosures_in_other_tenses_forms_and_languages_are_named(reply, name, 
     "We're sorry for the hurt described. Please call our office at (512) 555-0100 so we can talk.",
     "Every person deserves a judgment-free place to care for their smile. Please call our office at (512) 555-0100.",
     "No billing question should become a headache. Please call our office at (512) 555-0100.",
+    "Thank you! Scan the QR code at the front desk to reach our office manager.",
 ])
 def test_everyday_words_of_a_building_or_a_feeling_are_no_ones_care(reply):
     assert [v.rule for v in check(reply, REVIEW, NO_SETTINGS).violations if v.severity == "block" and not v.learned] == []
