@@ -346,7 +346,7 @@ def _phi(reply: str, review: ReviewContext, out: _Findings) -> None:
     echoed = vocabulary.medical_words(review.text) if review.text else set()
     for _, term, start, end in vocabulary.contextual_terms(reply):
         before = reply[max(0, start - 12):start].lower()
-        if EVERYDAY_SENSE.get(term) and EVERYDAY_SENSE[term].search(reply[max(0, start - 30):end + 12]):
+        if (everyday := EVERYDAY_SENSE.get(term)) and everyday.search(reply[max(0, start - 30):end + 12]):
             continue  # "hear back from us", "sorry for the stress this caused"
         if term in echoed or re.search(r"\b(?:your|the|his|her)\s+$", before):  # "their" is most often anyone's
             out.add(vocabulary.CONTEXTUAL_CATEGORY.get(term, "phi_condition"), start, end,
@@ -609,7 +609,7 @@ IDIOMS = _rx(r"\bheart\s+of\b|\b(?:become|becomes|became|be|is|was|are|were)\s+(
              r"building|floors?|chairs?|toys?)\b|\b(?:for|put|bring|brought|gave|gives|give)\s+(?:us\s+)?(?:a|the|such\s+a)\s+(?:big\s+)?smile\b|"
              r"\bsmiles?\s+on\s+our\s+faces\b|\b(?:makes?|made|making)\s+(?:us|everyone|all\s+of\s+us|our\s+(?:whole\s+|entire\s+)?(?:team|staff|day))\s+smile\b")
 
-PRACTICE_UNIT = _rx(r"\b(?:director|manager|head|coordinator|chief)\s+of\s+[\w-]+")  # "our director of operations"
+PRACTICE_ROLE = _rx(r"\b(?:director|manager|head|coordinator|chief)\s+of\s+[\w-]+")  # "our director of operations"
 ANY_ONE = _rx(r"\b(?:every|each|any)\s+(?!other\b|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|day|week|month|"
               r"morning|afternoon|evening|night|visit|time)s?\b)(?:[\w-]+\s+)?[\w-]+")
 
@@ -681,12 +681,10 @@ def _not_about_care(reply: str, settings: PracticeSettings) -> list[tuple[int, i
     spans = [(m.start(), m.end()) for pattern in (IDIOMS, ORGANISATION) for m in pattern.finditer(reply)]
     for start, end in sentences(reply):  # "our dialysis team looks forward to seeing you" is about the reader
         if not READER.search(reply[start:end]):
-            spans += [(start + m.start(), start + m.end()) for pattern in (PRACTICE_UNIT, ANY_ONE) for m in pattern.finditer(reply[start:end])]
-    for name in settings.staff_names:  # "Dr. Hana Ito" is a colleague, whatever her name resembles
+            spans += [(start + m.start(), start + m.end()) for pattern in (PRACTICE_ROLE, ANY_ONE) for m in pattern.finditer(reply[start:end])]
+    for name in (*settings.staff_names, settings.practice_name):  # "Dr. Hana Ito" is a colleague, whatever her name resembles
         if name.strip():
             spans += [(m.start(), m.end()) for m in re.finditer(re.escape(name.strip()), reply, re.IGNORECASE)]
-    if settings.practice_name.strip():
-        spans += [(m.start(), m.end()) for m in re.finditer(re.escape(settings.practice_name.strip()), reply, re.IGNORECASE)]
     if (sign_off := SIGN_OFF.search(reply)) and all(NAME_WORD.match(word) for word in sign_off.group(1).replace(",", " , ").split()):
         spans.append(sign_off.span(1))
     return spans
