@@ -171,12 +171,15 @@ def _profane(text: str) -> float:
 # to go, a dying of boredom, a threat that is an idiom ("my boss is gonna kill me", "this is gonna hurt").
 _JOKE = r"\b(?:lol|lmao|haha\w*|jaja\w*|just\s+kidding|jk|kidding)\b|😂|🤣|😅|😆"
 _KIN = (r"(?:friend|buddy|cousin|brother|sister|dad|father|mom|mother|son|daughter|husband|wife|uncle|aunt|neighbou?r|"
-        r"[\w-]+-in-law|coworker|colleague|amig[oa]|cuñad[oa]|herman[oa]|espos[oa]|vecin[oa]|hij[oa]|padre|madre|t[ií][oa]|prim[oa])")
+        r"[\w-]+-in-law|coworker|colleague|amig[oa]|cuñad[oa]|herman[oa]|espos[oa]|vecin[oa]|hij[oa]|padre|madre|t[ií][oa]|prim[oa]|"
+        r"compadre|comadre|kapatid|pinsan|kaibigan|asawa|tatay|nanay|anak|tito|tita|kumpare|kumare)")
 _LAWYER = r"(?:lawyer|attorney|abogad[oa])"
 _RELATION = (rf"\b(?:my|our|mi|su)\s+(?:\w+\s+){{0,2}}{_KIN}\s+(?:\w+\s+){{0,3}}(?:is|was|es|era)\s+(?:\w+\s+){{0,3}}{_LAWYER}|"
              rf"\b{_LAWYER}\s+(?:\w+\s+)?{_KIN}\b|\b{_KIN},?\s+(?:[\w']+,?\s+){{0,5}}{_LAWYER}\b|"
              r"\b(?:recommend\w*|referred|refers?|sent\s+me|told\s+me\s+to\s+(?:come|go)|recomend\w*)\b|"
-             rf"\bi'?m\s+an?\s+(?:\w+\s+){{0,3}}{_LAWYER}\b|\blawyer\s+in\s+me\b")
+             rf"\bi'?m\s+an?\s+(?:\w+\s+){{0,3}}{_LAWYER}\b|\blawyer\s+in\s+me\b|\bas\s+an?\s+(?:\w+\s+)?{_LAWYER}\b|"
+             # "Mi abogado es mi compadre", "Abogado ang kapatid ko" (Tagalog: my sibling is a lawyer)
+             rf"\b{_LAWYER}\s+(?:is|es|ang)\s+(?:\w+\s+){{0,2}}{_KIN}\b")
 _LEGAL_THREAT = (r"\b(?:sue|suing|sued|court|legal\s+action|lawsuit|case|claim|letter|contact(?:ing)?\s+you|hear\s+from|"
                  r"demand\w*|caso|demanda\w*|corte|spoke|spoken|talked|talking|speaking|consulted|consulting|retain\w*|habl[eé]\w*|"
                  r"about\s+(?:the\s+way|what|how))\b")
@@ -184,21 +187,48 @@ _RULED_OUT = (r"\b(?:not|never|no)\s+(?:\w+\s+)?(?:going\s+to|gonna|planning\s+t
               r"\bnot\s+a\s+lawsuit|\blawsuit[- ]level\b")
 _LONG_AGO = (r"\b(?:last\s+(?:year|spring|summer|fall|autumn|winter)|(?:a|one|two|three|four|five|several|many|\d+)\s+(?:years?|winters?|summers?|springs?|falls?|autumns?)\s+ago|years\s+ago|"
              r"years\s+back|el\s+a[ñn]o\s+pasado|hace\s+(?:\w+\s+)?a[ñn]os|worked\s+(?:\w+\s+){0,4}in|trabaj\w+\s+(?:\w+\s+){0,5}en|"
-             r"instead\s+of|rather\s+than|faster\s+to\s+(?:just\s+)?go|en\s+vez\s+de)\b|以前|从前|trước\s+đây")
+             r"instead\s+of|rather\s+than|faster\s+to\s+(?:just\s+)?go|en\s+vez\s+de|back\s+in\s+(?:19|20)\d\d|"
+             r"before\s+(?:i|we)\s+(?:found|started\s+(?:coming|going|seeing)|switched|came\s+here)|"
+             # an emergency room no longer needed: "we haven't been back to the ER since", "kept him out of the ER"
+             r"(?:haven'?t|have\s+not|hasn'?t|never)\s+(?:\w+\s+){0,2}(?:been|gone|had\s+to\s+go)\s+(?:back\s+)?to|"
+             r"(?:kept|keeps|keep|keeping|stayed|stay)\s+(?:\w+\s+)?out\s+of)\b|以前|从前|trước\s+đây")
+# What makes an emergency told a sentence or two after "two years ago" current again.
+_NOW = re.compile(r"\b(?:today|tonight|yesterday|last\s+night|this\s+(?:morning|afternoon|evening|week)|right\s+now|now|still|"
+                  r"currently|hoy|anoche|ayer|ahora|todav[ií]a)\b", re.I)
 # Idioms that are harmless wherever they stand ("nearly died when I saw the bill", "killing me with paperwork").
 _POWER_OF_ATTORNEY = re.compile(r"\bpowers?\s+of\s+attorney\b", re.I)
 _DIED_OF = re.compile(r"\b(?:died|die|dying)\s+(?:of|from)\s+(?:boredom|laugh\w*|embarrassment|shame|hunger)\b|"
-                      r"\b(?:nearly|almost|practically)\s+(?:died|had\s+a\s+heart\s+attack)\s+(?:when|after)\s+(?:I\s+)?"
-                      r"(?:saw|read|heard|got|opened)\b", re.I)
+                      r"\b(?:nearly|almost|practically)\s+(?:died|had\s+a\s+heart\s+attack)\s+(?:when|after)\s+(?:(?:I|they|she|he|we)\s+)?"
+                      r"(?:saw|read|heard|got|opened|(?:told|showed|quoted|handed|sent)\s+(?:me|us)\s+(?:\w+\s+)?(?:price|bill|total|"
+                      r"cost|quote|estimate|fee|wait))\b|"
+                      r"\b(?:nearly|almost|practically)\s+died\s+(?:waiting|laughing|looking|searching|trying\s+to\s+(?:find|park|get\s+through))\b|"
+                      r"\bcasi\s+(?:me\s+|se\s+)?mor[ií]\w*\s+(?:buscando|esperando|de\s+(?:la\s+)?(?:risa|aburrimiento|hambre|verg[üu]enza))|"
+                      r"\bcasi\s+se\s+muere\s+(?:buscando|esperando|de\s+(?:la\s+)?(?:risa|aburrimiento|hambre|verg[üu]enza))|"
+                      r"\bmamatay\s+sa\s+(?:tagal|paghihintay|gutom|hiya|tawa|inip)\b", re.I)
+# A threat at whoever designed a thing, or at one's own family for a trifle ("gonna kill my sister for not
+# telling me about this place"): a figure of speech.
+_WHOEVER = re.compile(r"\b(?:sue|kill|strangle|hunt\s+down)\s+(?:whoever|whomever|the\s+(?:genius|person|people|guy|one)\s+(?:who|that))\b|"
+                      rf"\bkill\s+(?:my|our|his|her)\s+(?:\w+\s+)?{_KIN}\s+for\b", re.I)
+# A privacy word in praise: "kept everything confidential", "respected my privacy", "隐私也做得很好".
+_PRIVACY_PRAISED = re.compile(r"\b(?:kept|keeps|keep|keeping|very|always|totally|completely|fully|super|so)\s+(?:\w+\s+)?confidential\b|"
+                              r"\b(?:respect\w*|protect\w*|valu\w*|guard\w*|honou?r\w*)\s+(?:my|our|your|their|patients?'?|everyone'?s)\s+"
+                              r"(?:privacy|confidentiality)\b|\brespet\w+\s+(?:mi|la|tu|su|nuestra)\s+privacidad\b|"
+                              r"隐私(?:也|都)?(?:做得|保护得|保护)(?:很|非常|特别|挺)?好|注重隐私", re.I)
+# A report to people or to a review site, not to an authority: "reporting this office to every mom I know".
+_TO_AUDIENCE = re.compile(r"^\s*(?:every\w*|all\b|anyone|yelp|google|facebook|the\s+(?:internet|world|neighbou?rhood)|social\s+media|"
+                          rf"friends|(?:all\s+)?(?:my|our)\s+(?:\w+\s+){{0,2}}(?:friends|group|chat|followers|family|{_KIN})\b)", re.I)
+_AUTHORITY = re.compile(r"\b(?:board|authorit\w+|state|department|commission|licens\w*|agency|ocr|hhs|attorney\s+general|"
+                        r"government|police|insurance\s+commissioner)\b", re.I)
 _KILLING_ME_WITH = re.compile(r"\bkill(?:ing)?\s+(?:me|us)\s+with\s+(?:the\s+|their\s+|all\s+the\s+)?(?:paperwork|forms?|kindness|"
                               r"waits?|hold\s+music|phone\s+tree|bills?|fees?|prices?|questions)\b", re.I)
 IDIOMS_ANYWHERE = (_POWER_OF_ATTORNEY, _DIED_OF, _KILLING_ME_WITH)
 HARMLESS = {
-    "legal": [re.compile(_RULED_OUT, re.I), re.compile(_JOKE, re.I), _POWER_OF_ATTORNEY,
+    "legal": [re.compile(_RULED_OUT, re.I), re.compile(_JOKE, re.I), _POWER_OF_ATTORNEY, _WHOEVER,
               lambda sentence: re.search(_RELATION, sentence, re.I) and not re.search(_LEGAL_THREAT, sentence, re.I)],
     "emergency": [re.compile(_LONG_AGO, re.I)],
     "clinical_harm": [_DIED_OF],
-    "violence": [re.compile(_JOKE, re.I), _KILLING_ME_WITH],
+    "violence": [re.compile(_JOKE, re.I), _KILLING_ME_WITH, _WHOEVER],
+    "privacy_breach": [_PRIVACY_PRAISED],
     "self_harm": [re.compile(r"đau\s+muốn\s+chết", re.I)],
 }
 # An idiom right at the words: someone else "is gonna kill me", "this is gonna hurt".
@@ -209,9 +239,17 @@ IDIOM_AROUND = {
 
 def _harmless(category: str, text: str, match: re.Match) -> bool:
     """Whether the escalation words matched are used harmlessly, judged in their sentence."""
-    start, end = next(((s, e) for s, e in sentences(text) if s <= match.start() < e), (0, len(text)))
+    spans = sentences(text)
+    at = next((index for index, (s, e) in enumerate(spans) if s <= match.start() < e), None)
+    start, end = spans[at] if at is not None else (0, len(text))
     sentence = text[start:end]
     if any((check(sentence) if callable(check) else check.search(sentence)) for check in HARMLESS.get(category, ())):
+        return True
+    if category == "emergency" and at and not _NOW.search(sentence):  # the story set long ago a sentence or two before
+        if any(re.search(_LONG_AGO, text[s:e], re.I) for s, e in spans[max(0, at - 2):at]):
+            return True
+    if (category == "regulator" and match.group().lower().startswith("report") and _TO_AUDIENCE.search(text[match.end():end])
+            and not _AUTHORITY.search(text[match.end():end])):
         return True
     if category in IDIOM_AROUND:
         before, after = IDIOM_AROUND[category]

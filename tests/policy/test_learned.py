@@ -181,6 +181,20 @@ def test_an_ordinary_review_in_another_language_is_answered(text):
     "We first came here after an ER night two winters ago. Calm, kind people.",
     "I almost died when I saw the parking fee, but the nurses were lovely and my knee is fine.",
     "They helped us set up a power of attorney and a caregiver plan. So organized.",
+    "Two years ago I had a bad fall in the parking lot. Before my wife could dial, a nurse ran out to call 911. Kindest people.",
+    "We haven't been back to the ER since Dr. Ames changed the plan for our son's asthma.",
+    "Ended up in the ER back in 2019 before I found this clinic. The portal is clunky though.",
+    "As a lawyer I read every form I sign, and theirs were the clearest I've seen.",
+    "Abogado ang kapatid ko at siya ang nagrekomenda sa clinic na ito.",
+    "Mi abogado es mi compadre y me dijo que mejor me cambie de doctor.",
+    "I'm going to kill whoever designed that phone tree.",
+    "Gonna kill my sister for not telling me about this clinic sooner.",
+    "I almost died when they told me the price, but they worked out a payment plan.",
+    "Mi esposo casi se muere buscando estacionamiento jaja.",
+    "Grabe, muntik na akong mamatay sa tagal ng paghihintay!",
+    "Reporting this office to every mom in my group chat: rescheduled three times.",
+    "They respected my privacy and kept everything confidential.",
+    "环境安静，隐私也做得很好。",
 ])
 def test_escalation_words_used_harmlessly_get_a_reply(text):
     assert rules_triage(review(text, rating=4)).action == REPLY
@@ -192,6 +206,11 @@ def test_escalation_words_used_harmlessly_get_a_reply(text):
     ("The guy in the waiting room was yelling that he had a knife and would use it on the tech.", "violence"),
     ("Next time I am coming back with a gun.", "violence"),
     ("My son can't breathe and nobody answers the phone, we're going to the ER now.", "emergency"),
+    ("We started here two years ago. Last night my son couldn't swallow and we ended up in the ER.", "emergency"),
+    ("My lawyer is my cousin and we are suing this office.", "legal"),
+    ("Reporting this office to the medical board and to all my friends.", "regulator"),
+    ("I am reporting this office to my state's licensing authority.", "regulator"),
+    ("They did not keep my results confidential: my boss knew before I did.", "privacy_breach"),
 ])
 def test_the_same_words_in_earnest_still_escalate(text, category):
     decision = rules_triage(review(text))
