@@ -227,7 +227,7 @@ OFFICE_CONTEXT_MORE = [
     _rx(r"(?:^|[.!?;:,]\s*|\b(?:please|just|simply|free\s+to|you\s+can|you\s+may|anyone\s+can|to|or)\s+)"
         r"(?:call|text|dial|ring|phone|e-?mail|write\s+to)\s*:?\s*$"),
     # a conversation offered at a line: "we'd welcome a private conversation at ...", "open to suggestions at ..."
-    _rx(r"\b(?:conversation|chat|talk|call|suggestions|feedback|ideas|input|concerns|questions|comments)\s+(?:at|on|via|by\s+calling)\s*:?\s*$"),
+    _rx(r"\b(?:conversation|chat|talk|call|suggestions|feedback|ideas|input|concerns|questions|comments|thoughts)\s+(?:at|on|via|by\s+calling)\s*:?\s*$"),
     _rx(r"\breach\s+out(?:\s+to\s+(?:us|the\s+office))?\s+(?:at|on|via)\s*:?\s*$|\b(?:line|number|inbox|mailbox)\s+(?:for|to)\b[^.?!]{0,40}[:,]\s*$"),
     _rx(r"\b(?:llamar(?:nos)?|escribir(?:nos)?|marcar)\s+(?:al?|a\s+la)?\s*$|\b(?:comun[ií]ca(?:rse|rte|se)|cont[aá]ctenos)\b[^.?!]{0,70}$"),
     # Vietnamese, Chinese and Tagalog: "liên hệ văn phòng theo số", "请致电", "tawagan kami sa"
@@ -244,7 +244,8 @@ GENERIC_PRACTICE_WORDS = frozenset({"dental", "dentistry", "medical", "medicine"
                                     "care", "family", "group", "associates", "practice", "office", "specialists", "partners", "surgery",
                                     "pediatrics", "therapy", "physicians", "doctors", "smile", "smiles", "mail", "gmail", "yahoo",
                                     "hotmail", "outlook", "icloud"})
-PATIENT_CONTACT = _rx(r"\b(?:your(?!\s+(?:call|calls|message|messages|e-?mail|note|questions?)\b)|"
+PATIENT_CONTACT = _rx(r"\b(?:your(?!\s+(?:call|calls|message|messages|e-?mail|note|questions?|thoughts|feedback|comments|input|ideas|"
+                      r"suggestions|concerns)\b)|"
                       # "glad to hear from you at", "talk with you at": where the reader reaches the office
                       r"(?<!from\s)(?<!with\s)(?<!to\s)you\s+(?:at|on)|reach\s+you|call\s+you|text\s+you|email\s+you|"
                       r"(?:sent|send|mailed|emailed|e-mailed|forwarded)\s+(?:\w+\s+){0,3}to|"
@@ -285,6 +286,10 @@ VISIT_DETAIL = [
         r"\d{1,2}(?:st|nd|rd|th)\b|\bat\s+\d{1,2}\s+weeks\b|\b\d{1,2}\s+de\s+(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
         r"septiembre|octubre|noviembre|diciembre)\b|\b(?:el|la)\s+(?:próximo|próxima|proximo|proxima|pasado|pasada)\s+(?:año|mes|semana)\b"),
 ]
+# "today" as the day of the practice's own step, with no "you" on the way: "a manager will respond today".
+PRACTICE_ACTS_TODAY = _rx(r"\b(?:we|a\s+manager|someone|our\s+[\w-]+(?:\s+[\w-]+)?|the\s+office)\s*(?:will|'ll|are|'re|is|can|shall)\s+"
+                          r"(?:(?:also|personally|already|be|start|begin)\s+)*(?:respond|reply|review|look|follow|reach|contact|get\s+back|"
+                          r"update|fix|check|investigat|address|discuss|work|shar|post|meet)\w*\s+(?:(?!you\b|your\b|happened\b|occurred\b|went\b)[\w'-]+\s+){0,4}$")
 CJK_NAME = re.compile(r"([\u4e00-\u9fff])[\u4e00-\u9fff]{1,3}$")
 CJK_HONORIFIC = r"(?:女士|先生|小姐|太太|阿姨|叔叔|伯伯|奶奶|爷爷|同学)"
 HONORIFIC_NAME = re.compile(r"\b(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Prof|[Ss]eñora|[Ss]eñor|[Ss]eñorita|Sra|Sr|Srta|[Dd]oña|Don)\.?|"
@@ -352,8 +357,13 @@ def _phi(reply: str, review: ReviewContext, out: _Findings) -> None:
             out.add(vocabulary.CONTEXTUAL_CATEGORY.get(term, "phi_condition"), start, end,
                     f"'{reply[start:end]}' refers to the reader's care"
                     + (" and repeats the review" if term in echoed else "") + ". Remove it; speak only in general terms.")
+    spans = sentences(reply)
     for pattern in VISIT_DETAIL:
         for match in pattern.finditer(reply):
+            if match.group().lower() == "today":  # the practice's own step: "a manager will respond today"
+                start = next((s for s, e in spans if s <= match.start() < e), 0)
+                if PRACTICE_ACTS_TODAY.search(reply[start:match.start()]):
+                    continue
             out.add("phi_visit_detail", match.start(), match.end(),
                     f"'{match.group()}' is a detail of a visit (a date, time or duration). Leave it out.")
     for start, end in sentences(reply):
@@ -610,6 +620,11 @@ IDIOMS = _rx(r"\bheart\s+of\b|\b(?:become|becomes|became|be|is|was|are|were)\s+(
              r"\bsmiles?\s+on\s+our\s+faces\b|\b(?:makes?|made|making)\s+(?:us|everyone|all\s+of\s+us|our\s+(?:whole\s+|entire\s+)?(?:team|staff|day))\s+smile\b")
 
 PRACTICE_ROLE = _rx(r"\b(?:director|manager|head|coordinator|chief)\s+of\s+[\w-]+")  # "our director of operations"
+# A role in running the practice, whoever reads it: "Operations Manager", "our director of operations".
+BUSINESS_ROLE = _rx(r"\b(?:director|manager|head|vp|chief|coordinator|lead)\s+of\s+(?:operations|administration|finance|marketing|"
+                    r"quality|compliance|human\s+resources|patient\s+(?:experience|relations|services))\b|"
+                    r"\boperations\s+(?:manager|director|team|lead|coordinator|department|supervisor|staff)\b")
+WEB_ADDRESS = _rx(r"\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|us|example|health|clinic|care)(?:/\S*)?")
 ANY_ONE = _rx(r"\b(?:every|each|any)\s+(?!other\b|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|day|week|month|"
               r"morning|afternoon|evening|night|visit|time)s?\b)(?:[\w-]+\s+)?[\w-]+")
 
@@ -678,7 +693,8 @@ def _not_about_care(reply: str, settings: PracticeSettings) -> list[tuple[int, i
     """Spans whose medical or billing words are about no one's care: idioms, the practice's and its staff's
     names and any other organisation's name, a role at the practice ("director of operations") and any client
     at all ("every consultation") in a sentence not about the reader; and a sign-off (see SIGN_OFF)."""
-    spans = [(m.start(), m.end()) for pattern in (IDIOMS, ORGANISATION) for m in pattern.finditer(reply)]
+    # an e-mail address or a web address: a mailbox's name ("shots@...") is no one's care; whose line it is, the contact rules say
+    spans = [(m.start(), m.end()) for pattern in (IDIOMS, ORGANISATION, BUSINESS_ROLE, EMAIL, WEB_ADDRESS) for m in pattern.finditer(reply)]
     for start, end in sentences(reply):  # "our dialysis team looks forward to seeing you" is about the reader
         if not READER.search(reply[start:end]):
             spans += [(start + m.start(), start + m.end()) for pattern in (PRACTICE_ROLE, ANY_ONE) for m in pattern.finditer(reply[start:end])]

@@ -202,3 +202,29 @@ def test_the_tone_check_skips_vader_only_where_it_could_not_read_anything_negati
     assert len(skipped) > len(texts) / 4  # the point: most calls are spared
     assert [text for text in skipped if sentiment(text) < 0] == []
     assert all(_may_read_negative(text) for text in texts[-3:])
+
+
+@pytest.mark.parametrize("reply", [
+    "Please contact our director of operations at (713) 555-0166 so we can address this with you directly.",
+    "We're sorry for the trouble. — Desmond Hale, Operations Manager",
+    "Please reach us at 555-0192 or shots@meadowbrookallergy.example.",
+    "Please call us at (512) 555-0100 and a manager will respond today.",
+    "Our after-hours line should always reach a person, and we're reviewing it today.",
+    "Wait times are something we're actively working on, and we'd welcome your thoughts at (919) 555-0172.",
+])
+def test_the_practices_own_roles_mailboxes_lines_and_steps_are_no_ones_care(reply):
+    result = check(reply, NEGATIVE, {"practice_name": "Maple Family Dental"}, sentence_model=None)
+    assert result.allowed, result.violations
+
+
+@pytest.mark.parametrize("reply, rule", [
+    ("We will see you today at 3.", "phi_visit_detail"),
+    ("We are sorry about today.", "phi_visit_detail"),
+    ("We're looking into what happened today.", "phi_visit_detail"),
+    ("We will follow up with you today about your results.", "phi_visit_detail"),
+    ("We'd welcome your thoughts at 555-0166, the number you left with us.", "contact_info_of_patient"),
+])
+def test_the_same_words_about_the_reader_are_still_blocked(reply, rule):
+    review = {**NEGATIVE, "text": "Waited forever. Call me at 555-0166."}
+    result = check(reply, review, {"practice_name": "Maple Family Dental"}, sentence_model=None)
+    assert not result.allowed and rule in {v.rule for v in result.violations}, result.violations
