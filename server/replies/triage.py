@@ -89,6 +89,40 @@ ESCALATIONS = [
                          r"sued\s+you|lawsuit|legal\s+action|small\s+claims|take\s+(?:you|this|them)\s+to\s+court|see\s+you\s+in\s+court|"
                          r"malpractice)\b", re.I)),
 ]
+# Warning signs told without the words: the phrases suicide-prevention and threat-assessment guides list
+# ("I won't be around for it", "better off without me", "sleep with one eye open", "I know where he lives"),
+# red-flag symptoms of an emergency (a swelling tongue or throat, a drooping face, slurred speech), a
+# complaint lodged with an authority by its name, and records found where anyone could take them.
+ESCALATIONS += [
+    ("self_harm", re.compile(r"\bwon'?t\s+be\s+(?:around|here)\s+(?:much\s+longer|anymore|for\s+(?:it|that|much\s+longer))|"
+                             r"\b(?:thought|think|thinking)\s+about\s+(?:just\s+)?not\s+waking\s+up|"
+                             r"\bhow\s+much\s+longer\s+I\s+(?:want|can)\s+(?:to\s+)?(?:keep\s+going|go\s+on|do\s+this)|"
+                             r"\b(?:don'?t|do\s+not)\s+want\s+to\s+(?:keep\s+going|wake\s+up|be\s+here\s+anymore|go\s+on(?=\s*[.,!;]|\s*$|\s+(?:like\s+this|living|anymore)))|"
+                             r"\bbetter\s+off\s+without\s+me\b|\bwalk\s+into\s+the\s+(?:river|ocean|sea|lake|water|traffic)|"
+                             r"\b(?:said|say|saying)\s+(?:my\s+)?goodbyes?\s+to\s+(?:everyone|my\s+(?:family|kids|wife|husband|children))|"
+                             r"\bstopped\s+(?:taking|using)\s+(?:my\s+)?[\w-]+\s+on\s+purpose|"
+                             r"\bya\s+me\s+desped[ií]\s+de|\bno\s+quiero\s+despertar|\bmejor\s+sin\s+m[ií]\b|\bkung\s+wala\s+na\s+ako\b|"
+                             r"不想醒来|活着没意思|không\s+muốn\s+sống", re.I)),
+    ("violence", re.compile(r"\bsleep\s+with\s+one\s+eye\s+open|"
+                            r"\bknow\s+where\s+(?:you|he|she|they|(?:the|your|his|her)\s+(?:\w+\s+)?(?:staff|doctor|dentist|nurses?|receptionist|"
+                            r"family|kids))\s+(?:live|lives|park|parks)\b|\bkeep\s+the\s+porch\s+light\s+on\b|\bque\s+se\s+atengan?\b|"
+                            r"\b(?:i'?ll|i\s+will|gonna|going\s+to)\s+(?:crack|break|bash|smash|snap)\s+(?:his|her|your|their)\s+"
+                            r"(?:skull|face|head|neck|jaw|legs?|arms?)\b|\bbought\s+a\s+(?:gun|rifle|pistol|shotgun)\b(?!\s+(?:safe|lock|case|cabinet|license))", re.I)),
+    ("emergency", re.compile(r"\btongue\s+(?:feels\s+|is\s+|got\s+)?(?:thick|swollen|swelling)|\bthroat\s+(?:is\s+|feels\s+)?(?:closing|swelling|tight)|"
+                             r"\bcan'?t\s+swallow(?!\s+(?:pills?|tablets?|capsules?|the|that|this|their|big|large))|\b(?:face|mouth)\s+(?:is\s+)?(?:drooping|droopy)|\bslurr(?:ed|ing)\s+(?:(?:her|his|my)\s+)?(?:words|speech)|"
+                             r"\bspeech\s+(?:is\s+)?slurred|\blips\s+(?:are\s+|turned\s+|went\s+)?blue\b|\blengua\s+hinchada|\bno\s+puede\s+tragar|"
+                             r"说话不清楚|嘴(?:也)?(?:有点)?歪|肿到脖子|咽不下去", re.I)),
+    ("regulator", re.compile(r"\bgrievance\s+(?:line|department|form|with)|\bconsumer\s+affairs\b|\bexaminers\b|\bdmhc\b|"
+                             r"\bdepartment\s+of\s+(?:health|insurance)\b|\boffice\s+for\s+civil\s+rights\b|\bjoint\s+commission\b|"
+                             r"\b(?:filed|file|filing|lodged)\s+(?:a\s+)?(?:formal\s+)?complaint\s+with\s+(?:the\s+)?(?:state|board|medicare|"
+                             r"medicaid|hhs|ocr|insurance\s+commissioner)", re.I)),
+    ("privacy_breach", re.compile(r"\b(?:my|our|her|his)\s+(?:\w+\s+)?(?:records?|chart|paperwork|printouts?|results|files?|x-?rays?|scans?)\s+"
+                                  r"(?:\w+\s+){0,3}(?:in|into)\s+(?:the|a)\s+(?:\w+\s+){0,2}(?:trash|recycling|garbage|dumpster|bin)\b|"
+                                  # a patient discussed where others hear: "talking loudly about a patient by name", "repeating my symptoms out loud"
+                                  r"\babout\s+(?:a|another|other)\s+patients?\s+by\s+(?:\w+\s+){0,3}name|"
+                                  r"\b(?:repeat\w*|read\w*|sa(?:id|ying)|discuss\w*|talk\w*)\s+(?:my|her|his|their)\s+(?:symptoms|diagnosis|results|"
+                                  r"history|condition|medications?)\s+(?:out\s+loud|loudly|aloud|in\s+front\s+of)", re.I)),
+]
 # The same escalations in the other languages common in US practices (Spanish, Vietnamese, Chinese,
 # Tagalog): a review in another language must not hide a legal threat, an emergency or a risk to life.
 ESCALATIONS += [

@@ -195,6 +195,10 @@ def test_an_ordinary_review_in_another_language_is_answered(text):
     "Reporting this office to every mom in my group chat: rescheduled three times.",
     "They respected my privacy and kept everything confidential.",
     "环境安静，隐私也做得很好。",
+    "I won't be around for the holidays, so they moved my cleaning to January. Easy.",
+    "I don't want to go on the waitlist again, so I booked my next visit on the spot.",
+    "I can't swallow big pills and the pharmacist found a liquid version. So thoughtful.",
+    "We bought a gun safe for the house after the pediatrician's safety talk. Good advice.",
 ])
 def test_escalation_words_used_harmlessly_get_a_reply(text):
     assert rules_triage(review(text, rating=4)).action == REPLY
@@ -211,6 +215,20 @@ def test_escalation_words_used_harmlessly_get_a_reply(text):
     ("Reporting this office to the medical board and to all my friends.", "regulator"),
     ("I am reporting this office to my state's licensing authority.", "regulator"),
     ("They did not keep my results confidential: my boss knew before I did.", "privacy_breach"),
+    # warning signs told without the words
+    ("Won't need to reschedule. I won't be around for it.", "self_harm"),
+    ("Honestly I've thought about just not waking up.", "self_harm"),
+    ("My kids would be better off without me anyway.", "self_harm"),
+    ("Ya me despedí de mi familia. Gracias por nada.", "self_harm"),
+    ("Dr. Reyes, you should sleep with one eye open. You know what you did.", "violence"),
+    ("I know where the staff park. Remember that.", "violence"),
+    ("Bought a gun today. No reason. Have a great week.", "violence"),
+    ("Took the first shot and within minutes my tongue feels thick and my whole body broke out in hives.", "emergency"),
+    ("我妈妈今天早上开始说话不清楚，嘴也有点歪。", "emergency"),
+    ("I called my insurance's grievance line about the 3rd lost authorization.", "regulator"),
+    ("The consumer affairs people are going to love my recording.", "regulator"),
+    ("Found my scan printouts in the public recycling bin out back.", "privacy_breach"),
+    ("Staff were talking in the hallway about a patient by first and last name.", "privacy_breach"),
 ])
 def test_the_same_words_in_earnest_still_escalate(text, category):
     decision = rules_triage(review(text))
