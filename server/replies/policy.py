@@ -619,6 +619,39 @@ IDIOMS = _rx(r"\bheart\s+of\b|\b(?:become|becomes|became|be|is|was|are|were)\s+(
              r"building|floors?|chairs?|toys?)\b|\b(?:for|put|bring|brought|gave|gives|give)\s+(?:us\s+)?(?:a|the|such\s+a)\s+(?:big\s+)?smile\b|"
              r"\bsmiles?\s+on\s+our\s+faces\b|\b(?:makes?|made|making)\s+(?:us|everyone|all\s+of\s+us|our\s+(?:whole\s+|entire\s+)?(?:team|staff|day))\s+smile\b")
 
+# A signature on its own line: a person's name and their role at the practice after a comma ("Dana Whitcomb,
+# Office Manager", "— Dr. Priya Nair, DDS"). The names rule still reads it (the reviewer's name is never one).
+SIGNATURE = re.compile(r"^\s*(?:[—–-]\s*)?(?:Dr\.?\s+)?(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][\w'’-]+){1,2})"
+                       r"(?:\s*,\s*(?P<role>[^,.!?]{2,80}))?\s*\.?\s*$")
+ROLE_WORDS = frozenset("""manager office practice clinic operations director coordinator administrator owner founder co-founder lead team
+front desk patient patients care services experience relations and & of the at our dds dmd md do np pa pa-c rn lpn ma phd psyd lcsw
+dc dpt od facs dentist hygienist physician doctor partner medical dental assistant receptionist scheduler billing supervisor chief
+officer ceo coo president vice gerente directora director administradora administrador equipo""".split())
+TITLE_WORDS = frozenset("""manager director coordinator administrator owner founder co-founder lead dds dmd md do np pa pa-c rn
+lpn ma phd psyd lcsw dc dpt od facs dentist hygienist physician doctor partner assistant receptionist scheduler supervisor chief
+officer ceo coo president gerente directora director administradora administrador""".split())
+GREETING_WORDS = frozenset("congratulations congrats happy thanks thank welcome dear hi hello best warm merry good get".split())
+
+
+def is_signature(sentence: str, practice_name: str = "") -> bool:
+    """Whether the sentence is only a signature: a name, then a role at the practice (which may name the practice)."""
+    if practice_name.strip():
+        sentence = re.sub(re.escape(practice_name.strip()), "Practice", sentence, flags=re.IGNORECASE)
+    match = SIGNATURE.match(sentence)
+    if not match or not match.group("role") or any(word.lower() in GREETING_WORDS for word in match.group("name").split()):
+        return False
+    role = [word.lower().strip(".") for word in match.group("role").replace("/", " ").split()]
+    return all(word in ROLE_WORDS for word in role) and any(word in TITLE_WORDS for word in role)
+
+
+def _before_signature(sentence: str, practice_name: str) -> str:
+    """The sentence without a signature that ends it (on its own line or after a dash); "" when it is one."""
+    if is_signature(sentence, practice_name):
+        return ""
+    cut = max(sentence.rfind("\n"), sentence.rfind("—"), sentence.rfind("–"))
+    return sentence[:cut] if cut > 0 and is_signature(sentence[cut:], practice_name) else sentence
+
+
 PRACTICE_ROLE = _rx(r"\b(?:director|manager|head|coordinator|chief)\s+of\s+[\w-]+")  # "our director of operations"
 # A role in running the practice, whoever reads it: "Operations Manager", "our director of operations".
 BUSINESS_ROLE = _rx(r"\b(?:director|manager|head|vp|chief|coordinator|lead)\s+of\s+(?:operations|administration|finance|marketing|"
@@ -641,8 +674,9 @@ def _about_reader(reply: str, settings: PracticeSettings, model: Any, approved: 
             continue
         if approved and sentence_key(reply[start:end]) in approved:
             continue
-        text = sentence_text(reply[start:end], settings.practice_name)
-        if not safe_shape(text) and model.about_reader(text) >= model.threshold:
+        said = _before_signature(reply[start:end], settings.practice_name)
+        text = sentence_text(said, settings.practice_name)
+        if said.strip() and not safe_shape(text) and model.about_reader(text) >= model.threshold:
             out.add("confirms_patient", start, end, f"“{reply[start:end].strip()}”: {ABOUT_READER_MESSAGE}", learned=True)
 
 

@@ -31,20 +31,22 @@ people community serve serving committed commitment priority important matters m
 standard standards improve improving working work continue continuing strive aim hold ourselves high clear communication promptly
 timely can can't cannot could will would should do don't not no but however also too as well more further pass along entire whole
 member members pleased honored privilege trust trusting confidence encouragement support supportive whenever need needs
-hesitate anything ever give just out
+hesitate anything ever give just out that's understand understood okay expectations unacceptable upsetting short fell falls
 """
 SPANISH = """
 gracias muchas muchísimas por su sus palabras comentarios comentario reseña reseñas tiempo tomarse tomar escribirnos escribir
 compartir compartiremos equipo todo todos toda todas nuestro nuestra nuestros nuestras la el los las lo de del y o a al en con que
 para nos le les lamentamos sentimos disculpas disculpe llame llámenos comuníquese comunicarse escríbanos oficina gerente saludos
 atentamente queremos estamos agradecemos valoramos mucho muy amables amable es son se un una cada pacientes familias comunidad
-respeto privacidad hablar conversar directamente cualquier pregunta preguntas ayudar atención apreciamos gusto cordiales
+respeto privacidad hablar conversar directamente cualquier pregunta preguntas ayudar atención apreciamos gusto cordiales razón tiene haya quedado satisfecha satisfecho
 """
 # The placeholders the learned layer reads in place of phone numbers, e-mail addresses and the practice's name
 # (learned.sentence_text): whose line it is was the rules' business, already done.
 PLACEHOLDERS = ("phonenumber", "emailaddress", "practicename")
 SAFE_WORDS = frozenset(ENGLISH.split()) | frozenset(SPANISH.split()) | frozenset(PLACEHOLDERS)
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+# A sign-off said as a sentence of its own.
+SIGN_OFF_SENTENCES = frozenset(("take care", "all the best", "cuídese", "cuídense"))
 # "patients like you", "one of our patients": the reader and patienthood in one sentence is not a safe shape.
 READER = frozenset(("you", "your", "su", "sus", "le"))
 PATIENTHOOD = frozenset(("patients", "pacientes"))
@@ -53,5 +55,8 @@ PATIENTHOOD = frozenset(("patients", "pacientes"))
 def safe_shape(sentence: str) -> bool:
     """Whether the sentence (as :func:`server.replies.learned.sentence_text` gives it) is made only of the
     words of the safe things a reply does, and does not put the reader beside patienthood."""
-    words = {word.replace("’", "'") for word in WORD.findall(sentence.lower())}
+    found = [word.replace("’", "'") for word in WORD.findall(sentence.lower())]
+    if " ".join(found) in SIGN_OFF_SENTENCES:
+        return True
+    words = set(found)
     return bool(words) and words <= SAFE_WORDS and not (words & READER and words & PATIENTHOOD)

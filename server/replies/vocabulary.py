@@ -29,6 +29,8 @@ cyst cysts lump infection's diagnosis diagnosed condition conditions symptoms sy
 disorder disorders syndrome phobia panic attack panic attacks ptsd bipolar schizophrenia insomnia fever nausea
 vomiting dizziness fatigue numbness tingling miscarriage infertility menopause std sti uti kidney stones
 out of pain in pain socket bleeding bled bleed healing heal healed recovery recovering stitches
+copd emphysema snoring snore tinnitus vertigo reflux acid reflux gerd ibs thyroid hypothyroidism hyperthyroidism lupus
+shingles gout anemia cataract cataracts glaucoma hearing loss bunion bunions hernia sciatica postpartum lymphedema
 """
 # Words that are medical only about the reader ("your pain") or when the review used them first.
 CONTEXTUAL = """
@@ -52,6 +54,7 @@ periodontal maintenance orthodontics orthodontic treatment treatment plan treatm
 counseling counselling session sessions consultation consult referral referrals
 laser treatment lasik chemotherapy chemo radiation dialysis infusion iv drip
 oral surgeon oral surgeons surgeon surgeons periodontist endodontist orthodontist anesthesiologist
+hearing aid hearing aids cpap pacemaker stent stents sleep study ivf láser máy trợ thính 助听器
 """
 MEDICATIONS_LAY = """
 eye drops ear drops ointment medicamento medicamentos receta recetas pastillas antibiótico antibióticos gamot
@@ -92,6 +95,7 @@ MULTIWORD = (
     "orthodontic treatment", "treatment plan", "treatment plans", "physical therapy", "laser treatment", "iv drip",
     "pain medication", "pain medicine", "pain meds", "pain pills", "muscle relaxer", "muscle relaxant",
     "out of pain", "in pain", "oral surgeon", "oral surgeons",
+    "acid reflux", "hearing loss", "hearing aid", "hearing aids", "sleep study", "máy trợ thính",
 )
 
 

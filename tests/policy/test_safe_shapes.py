@@ -21,6 +21,9 @@ REVIEW = {"text": "Lovely people, quick visit.", "rating": 5, "platform": "googl
     "We appreciate your honest feedback and will pass it along to the whole team.",
     "We're always here if you need us.",
     "Please don't hesitate to reach out if you need anything.",
+    "We understand, and we're sorry we fell short of your expectations.",
+    "Take care!",
+    "Lamentamos que no haya quedado satisfecha.",
 ])
 def test_thanks_apology_invitation_and_commitment_are_safe_shapes(sentence):
     assert safe_shape(sentence_text(sentence))
@@ -33,6 +36,8 @@ def test_thanks_apology_invitation_and_commitment_are_safe_shapes(sentence):
     "We appreciate patients like you!",
     "Thank you for trusting us with your mother.",
     "Gracias, y que disfrute su nueva sonrisa.",
+    "We missed you!",
+    "Take care of that knee!",
     "",
 ])
 def test_one_word_outside_the_safe_functions_is_not_a_safe_shape(sentence):
@@ -52,3 +57,14 @@ def test_the_learned_layer_judges_only_sentences_outside_the_safe_shapes():
     result = check(reply, REVIEW, {}, sentence_model=_BlocksEverything(), rule_model=None)
     blocked = [reply[v.start:v.end] for v in result.violations if v.severity == "block"]
     assert blocked == ["Enjoy the lake this summer."]
+
+
+@pytest.mark.parametrize("reply, judged", [
+    ("Thank you for the feedback. Dana Whitcomb, Office Manager", []),
+    ("Thank you for the feedback.\n— Dr. Priya Nair, DDS", []),
+    ("Thank you! Congratulations Maria Lopez, Happy Graduation", ["Congratulations Maria Lopez, Happy Graduation"]),
+    ("Thank you! See You Soon", ["See You Soon"]),
+])
+def test_a_signature_with_a_role_at_the_practice_is_a_sign_off_anything_else_is_judged(reply, judged):
+    result = check(reply, REVIEW, {}, sentence_model=_BlocksEverything(), rule_model=None)
+    assert [reply[v.start:v.end] for v in result.violations if v.severity == "block"] == judged
