@@ -713,7 +713,10 @@ def _implied_rules(reply: str, settings: PracticeSettings, model: Any, approved:
         for v in sorted((v for v in touching if v.rule in IDENTITY_RULES), key=lambda v: -v.start):
             cut_from, cut_to = max(v.start, start) - start, min(v.end, end) - start
             sentence = sentence[:cut_from] + " " + sentence[cut_to:]
-        for rule in model.rules(sentence_text(sentence, settings.practice_name)):
+        said = sentence_text(sentence, settings.practice_name)
+        if safe_shape(said):  # without the name or line, only the safe things a reply does: nothing implied
+            continue
+        for rule in model.rules(said):
             if rule not in named and rule in IMPLIED:
                 out.add(rule, start, end, f"“{reply[start:end].strip()}” {IMPLIED[rule]}", learned=learned_only)
 
