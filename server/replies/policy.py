@@ -423,6 +423,9 @@ def _short_forms(shown: Any, word: str) -> set[str]:
     return {folded} if first and len(folded) >= 4 and first != folded and first.startswith(folded) else set()
 
 
+HANDLE_WORD = re.compile(r"[A-Z][a-z]+|(?<![A-Za-z])[a-z]+")  # the words of a handle: capitalised runs, or lower-case ones
+
+
 def _names(reply: str, review: ReviewContext, settings: PracticeSettings, out: _Findings) -> None:
     allowed = {fold(word) for name in (*settings.staff_names, settings.practice_name) for word in re.findall(r"[\w'’-]+", name)}
     shown = shown_name(review.reviewer_name)
@@ -432,6 +435,8 @@ def _names(reply: str, review: ReviewContext, settings: PracticeSettings, out: _
         if len(name.first) > 1:
             reviewer_words |= set(name_variants(name.first)) | {name.first}
         reviewer_words |= {part for part in (name.last, *name.last_parts) if len(part) > 1}
+    elif review.reviewer_name and " " not in review.reviewer_name.strip():  # a handle: "GwenO_62", "maria_lopez88"
+        reviewer_words |= {fold(word) for word in HANDLE_WORD.findall(review.reviewer_name) if len(word) >= 3}
     for word, start, end in vocabulary.words(reply):
         addressed = reply[end:].lstrip().startswith(",")
         if not reply[start].isupper() or fold(word) not in reviewer_words | _short_forms(shown, word):

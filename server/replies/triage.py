@@ -213,7 +213,8 @@ _RELATION = (rf"\b(?:my|our|mi|su)\s+(?:\w+\s+){{0,2}}{_KIN}\s+(?:\w+\s+){{0,3}}
              r"\b(?:recommend\w*|referred|refers?|sent\s+me|told\s+me\s+to\s+(?:come|go)|recomend\w*)\b|"
              rf"\bi'?m\s+an?\s+(?:\w+\s+){{0,3}}{_LAWYER}\b|\blawyer\s+in\s+me\b|\bas\s+an?\s+(?:\w+\s+)?{_LAWYER}\b|"
              # "Mi abogado es mi compadre", "Abogado ang kapatid ko" (Tagalog: my sibling is a lawyer)
-             rf"\b{_LAWYER}\s+(?:is|es|ang)\s+(?:\w+\s+){{0,2}}{_KIN}\b")
+             rf"\b{_LAWYER}\s+(?:is|es|ang)\s+(?:\w+\s+){{0,2}}{_KIN}\b|"
+             rf"\b(?:my|our)\s+{_KIN}['’]s\s+an?\s+(?:[\w-]+\s+){{0,3}}{_LAWYER}\b")  # "my husband's a personal injury lawyer"
 _LEGAL_THREAT = (r"\b(?:sue|suing|sued|court|legal\s+action|lawsuit|case|claim|letter|contact(?:ing)?\s+you|hear\s+from|"
                  r"demand\w*|caso|demanda\w*|corte|spoke|spoken|talked|talking|speaking|consulted|consulting|retain\w*|habl[eé]\w*|"
                  r"about\s+(?:the\s+way|what|how))\b")
@@ -242,7 +243,12 @@ _DIED_OF = re.compile(r"\b(?:died|die|dying)\s+(?:of|from)\s+(?:boredom|laugh\w*
 # A threat at whoever designed a thing, or at one's own family for a trifle ("gonna kill my sister for not
 # telling me about this place"): a figure of speech.
 _WHOEVER = re.compile(r"\b(?:sue|kill|strangle|hunt\s+down)\s+(?:whoever|whomever|the\s+(?:genius|person|people|guy|one)\s+(?:who|that))\b|"
-                      rf"\bkill\s+(?:my|our|his|her)\s+(?:\w+\s+)?{_KIN}\s+for\b", re.I)
+                      rf"\bkill\s+(?:my|our|his|her)\s+(?:\w+\s+)?{_KIN}\s+for\b|"
+                      # wanting something badly: "I'd kill for this kind of convenience"
+                      r"\bkill\s+for\s+(?:this|that|a|an|some|one|it|their|your)\b", re.I)
+# The hospital as where a place is: "the dental clinic in the hospital".
+PLACE_IN_HOSPITAL = re.compile(r"\b(?:clinic|office|practice|pharmacy|lab|cafeteria|parking|garage|lobby|building|department|center|"
+                               r"centre|suite|wing|floor|gift\s+shop)\s+in\s+the\s+hospital$", re.I)
 # A privacy word in praise: "kept everything confidential", "respected my privacy", "隐私也做得很好".
 _PRIVACY_PRAISED = re.compile(r"\b(?:kept|keeps|keep|keeping|very|always|totally|completely|fully|super|so)\s+(?:\w+\s+)?confidential\b|"
                               r"\b(?:respect\w*|protect\w*|valu\w*|guard\w*|honou?r\w*)\s+(?:my|our|your|their|patients?'?|everyone'?s)\s+"
@@ -282,6 +288,8 @@ def _harmless(category: str, text: str, match: re.Match) -> bool:
     if category == "emergency" and at and not _NOW.search(sentence):  # the story set long ago a sentence or two before
         if any(re.search(_LONG_AGO, text[s:e], re.I) for s, e in spans[max(0, at - 2):at]):
             return True
+    if category == "clinical_harm" and PLACE_IN_HOSPITAL.search(text[max(0, match.start() - 40):match.end()]):
+        return True
     if (category == "regulator" and match.group().lower().startswith("report") and _TO_AUDIENCE.search(text[match.end():end])
             and not _AUTHORITY.search(text[match.end():end])):
         return True

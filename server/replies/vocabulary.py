@@ -16,7 +16,7 @@ from pathlib import Path
 # Everyday lay words for conditions and symptoms (ICD-10-CM's formal descriptions rarely use them).
 CONDITIONS_LAY = """
 itch itching itchy blister blisters hives bruise bruised bruising sprain sprained rotator cuff
-embarazo embarazada diabético diabética infección alergia alergias asma ansiedad depresión cáncer fiebre caries síntomas
+embarazo embarazada diabético diabética infección alergia alergias asma ansiedad depresión cáncer fiebre caries síntomas recuperación
 infection infections infected abscess abscesses cavity cavities decay tooth decay gum disease gingivitis periodontitis
 periodontal disease anxiety depression depressed diabetes diabetic pregnancy pregnant cancer tumor tumour allergy
 allergies allergic asthma hypertension high blood pressure toothache sensitivity bleeding gums swelling swollen

@@ -228,3 +228,14 @@ def test_the_same_words_about_the_reader_are_still_blocked(reply, rule):
     review = {**NEGATIVE, "text": "Waited forever. Call me at 555-0166."}
     result = check(reply, review, {"practice_name": "Maple Family Dental"}, sentence_model=None)
     assert not result.allowed and rule in {v.rule for v in result.violations}, result.violations
+
+
+def test_a_handle_gives_the_reviewers_name_words():
+    review = {**NEGATIVE, "reviewer_name": "GwenO_62"}
+    result = check("Thank you, Gwen Ostrander, for the kind words.", review, {"practice_name": "Maple Family Dental"}, sentence_model=None)
+    assert "names_reviewer" in {v.rule for v in result.violations}
+
+
+def test_recovery_in_spanish_is_someones_care():
+    result = check("Gracias por confiar en nosotros durante su recuperación.", NEGATIVE, SETTINGS, sentence_model=None)
+    assert not result.allowed

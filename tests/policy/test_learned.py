@@ -199,6 +199,9 @@ def test_an_ordinary_review_in_another_language_is_answered(text):
     "I don't want to go on the waitlist again, so I booked my next visit on the spot.",
     "I can't swallow big pills and the pharmacist found a liquid version. So thoughtful.",
     "We bought a gun safe for the house after the pediatrician's safety talk. Good advice.",
+    "I will kill for this kind of convenience honestly. Tech was friendly.",
+    "My husband's a personal injury lawyer and even he says these are the guys you want for a shoulder.",
+    "The dental clinic in the hospital did good work on my dentures.",
 ])
 def test_escalation_words_used_harmlessly_get_a_reply(text):
     assert rules_triage(review(text, rating=4)).action == REPLY
@@ -229,6 +232,8 @@ def test_escalation_words_used_harmlessly_get_a_reply(text):
     ("The consumer affairs people are going to love my recording.", "regulator"),
     ("Found my scan printouts in the public recycling bin out back.", "privacy_breach"),
     ("Staff were talking in the hallway about a patient by first and last name.", "privacy_breach"),
+    ("I was in the hospital for a week after they nicked an artery.", "clinical_harm"),
+    ("My husband's a lawyer and we are suing.", "legal"),
 ])
 def test_the_same_words_in_earnest_still_escalate(text, category):
     decision = rules_triage(review(text))

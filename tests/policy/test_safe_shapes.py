@@ -68,3 +68,9 @@ def test_the_learned_layer_judges_only_sentences_outside_the_safe_shapes():
 def test_a_signature_with_a_role_at_the_practice_is_a_sign_off_anything_else_is_judged(reply, judged):
     result = check(reply, REVIEW, {}, sentence_model=_BlocksEverything(), rule_model=None)
     assert [reply[v.start:v.end] for v in result.violations if v.severity == "block"] == judged
+
+
+def test_the_practice_named_by_its_first_words_is_its_name_to_the_model():
+    assert sentence_text("Saludos del equipo de DoorStep Draw.", "DoorStep Draw Mobile Phlebotomy").split() == \
+        ["Saludos", "del", "equipo", "de", "practicename", "."]
+    assert safe_shape(sentence_text("Saludos del equipo de DoorStep Draw.", "DoorStep Draw Mobile Phlebotomy"))
