@@ -40,13 +40,14 @@ from server.replies.safe_shapes import safe_shape
 from server.replies.triage import decide, rules_triage
 
 CORPORA = Path(__file__).resolve().parent / "corpora"
-# w3, w8, w11, w14, w15, w18, w21, w22, w25 to w30 were test writers, each first read after one version of the
+# w3, w8, w11, w14, w15, w18, w21, w22, w25 to w32 were test writers, each first read after one version of the
 # models was frozen.
 TRAIN_WRITERS = ("w1", "w2", "w3", "w5", "w6", "w7", "w8", "w9", "w10", "w11", "w12", "w13", "w14", "w15", "w16", "w17", "w18",
                  "w19", "w20", "w21", "w22", "w23", "w24", "w25", "w26", "w27", "w28", "w29", "w30", "w33", "w34", "w35", "w36",
-                 "w39", "w40", "w41", "w42", "w43", "w44")
+                 "w39", "w40", "w41", "w42", "w43", "w44",
+                 "w31", "w32", "w45", "w46", "w47", "w48", "w49", "w50")
 DEV_WRITERS = ("w4",)
-TEST_WRITERS = ("w31", "w32")  # written while the tenth models were tested; first read after the eleventh were frozen
+TEST_WRITERS = ("w37", "w38")  # written while the eleventh models were trained; first read after the twelfth were frozen
 SHIPPED_WRITERS = (*TRAIN_WRITERS, *DEV_WRITERS)
 EARLIER_REPLIES = (CORPORA / "earlier" / "corpus.jsonl", CORPORA / "earlier" / "heldout.jsonl")
 PRACTICE = "practice"  # the writer of the practice's own corrections
