@@ -46,7 +46,8 @@ PLACEHOLDERS = ("phonenumber", "emailaddress", "practicename")
 SAFE_WORDS = frozenset(ENGLISH.split()) | frozenset(SPANISH.split()) | frozenset(PLACEHOLDERS)
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # A sign-off said as a sentence of its own.
-SIGN_OFF_SENTENCES = frozenset(("take care", "all the best", "cuídese", "cuídense"))
+SIGN_OFF_SENTENCES = frozenset(("take care", "all the best", "all the best to you", "wishing you all the best", "wishing you the best",
+                                "best wishes", "cuídese", "cuídense", "saludos cordiales"))
 # "patients like you", "one of our patients": the reader and patienthood in one sentence is not a safe shape.
 READER = frozenset(("you", "your", "su", "sus", "le"))
 PATIENTHOOD = frozenset(("patients", "pacientes"))

@@ -79,6 +79,8 @@ ESCALATIONS = [
                             r"(?:knife|gun|pistol|firearm|weapon|blade|machete)\b", re.I)),
     ("emergency", re.compile(r"\b(?:emergency\s+room|the\s+er\b|ambulance|911|can'?t\s+breathe|still\s+bleeding)", re.I)),
     ("clinical_harm", re.compile(r"\b(?:hospitali[sz]ed|in\s+the\s+hospital|nearly\s+died|almost\s+died|sepsis|life[- ]threatening|"
+                                 r"emergency\s+surgery|wrong\s+(?:tooth|side|eye|knee|leg|arm|hip|site|dose|dosage|medication|"
+                                 r"prescription|patient)\b|"
                                  r"permanent(?:ly)?\s+(?:damage|injur)|paralys\w*)", re.I)),
     ("privacy_breach", re.compile(r"\b(?:hipaa|my\s+privacy|privacy\s+(?:violation|breach)|confidential\w*|leaked\s+my|data\s+(?:leak|breach)|"
                                   r"(?:shared|disclosed|posted|told)\s+(?:my|our)\s+(?:information|info|records|details|diagnosis|results|"
@@ -203,14 +205,14 @@ def _profane(text: str) -> float:
 # Escalation words used harmlessly, judged in their sentence: a lawyer who is a relative or recommended the
 # office, a lawsuit ruled out or joked about, an emergency room visited long ago or named as the place not
 # to go, a dying of boredom, a threat that is an idiom ("my boss is gonna kill me", "this is gonna hurt").
-_JOKE = r"\b(?:lol|lmao|haha\w*|jaja\w*|just\s+kidding|jk|kidding)\b|😂|🤣|😅|😆"
+_JOKE = r"\b(?:lol|lmao|haha\w*|jaja\w*|just\s+kidding|jk|kidding|joking)\b|😂|🤣|😅|😆"
 _KIN = (r"(?:friend|buddy|cousin|brother|sister|dad|father|mom|mother|son|daughter|husband|wife|uncle|aunt|neighbou?r|"
         r"[\w-]+-in-law|coworker|colleague|amig[oa]|cuñad[oa]|herman[oa]|espos[oa]|vecin[oa]|hij[oa]|padre|madre|t[ií][oa]|prim[oa]|"
         r"compadre|comadre|kapatid|pinsan|kaibigan|asawa|tatay|nanay|anak|tito|tita|kumpare|kumare)")
 _LAWYER = r"(?:lawyer|attorney|abogad[oa])"
 _RELATION = (rf"\b(?:my|our|mi|su)\s+(?:\w+\s+){{0,2}}{_KIN}\s+(?:\w+\s+){{0,3}}(?:is|was|es|era)\s+(?:\w+\s+){{0,3}}{_LAWYER}|"
              rf"\b{_LAWYER}\s+(?:\w+\s+)?{_KIN}\b|\b{_KIN},?\s+(?:[\w']+,?\s+){{0,5}}{_LAWYER}\b|"
-             r"\b(?:recommend\w*|referred|refers?|sent\s+me|told\s+me\s+to\s+(?:come|go)|recomend\w*)\b|"
+             r"\b(?:recommend\w*|referred|refers?|sent\s+me|told\s+(?:me|us)\s+to\s+(?:come|go|find|try|see)|recomend\w*)\b|"
              rf"\bi'?m\s+an?\s+(?:\w+\s+){{0,3}}{_LAWYER}\b|\blawyer\s+in\s+me\b|\bas\s+an?\s+(?:\w+\s+)?{_LAWYER}\b|"
              # "Mi abogado es mi compadre", "Abogado ang kapatid ko" (Tagalog: my sibling is a lawyer)
              rf"\b{_LAWYER}\s+(?:is|es|ang)\s+(?:\w+\s+){{0,2}}{_KIN}\b|"
@@ -219,8 +221,9 @@ _LEGAL_THREAT = (r"\b(?:sue|suing|sued|court|legal\s+action|lawsuit|case|claim|l
                  r"demand\w*|caso|demanda\w*|corte|spoke|spoken|talked|talking|speaking|consulted|consulting|retain\w*|habl[eé]\w*|"
                  r"about\s+(?:the\s+way|what|how))\b")
 _RULED_OUT = (r"\b(?:not|never|no)\s+(?:\w+\s+)?(?:going\s+to|gonna|planning\s+to|trying\s+to)\s+sue\b|\bnot\s+(?:\w+\s+)?suing\b|"
-              r"\bnot\s+a\s+lawsuit|\blawsuit[- ]level\b")
-_LONG_AGO = (r"\b(?:last\s+(?:year|spring|summer|fall|autumn|winter)|(?:a|one|two|three|four|five|several|many|\d+)\s+(?:years?|winters?|summers?|springs?|falls?|autumns?)\s+ago|years\s+ago|"
+              r"\bsue\s+myself\b|\b(?:this|so)\s+close\s+to\s+(?:filing|suing|taking\s+(?:them|you)\s+to\s+court)\b|"
+              r"\bnot\s+a\s+lawsuit|\blawsuit[- ](?:level|worthy)\b")
+_LONG_AGO = (r"\b(?:last\s+(?:year|month|spring|summer|fall|autumn|winter)|(?:a|one|two|three|four|five|several|many|\d+)\s+(?:years?|winters?|summers?|springs?|falls?|autumns?)\s+ago|years\s+ago|"
              r"years\s+back|el\s+a[ñn]o\s+pasado|hace\s+(?:\w+\s+)?a[ñn]os|worked\s+(?:\w+\s+){0,4}in|trabaj\w+\s+(?:\w+\s+){0,5}en|"
              r"instead\s+of|rather\s+than|faster\s+to\s+(?:just\s+)?go|en\s+vez\s+de|back\s+in\s+(?:19|20)\d\d|"
              r"before\s+(?:i|we)\s+(?:found|started\s+(?:coming|going|seeing)|switched|came\s+here)|"
@@ -233,6 +236,7 @@ _NOW = re.compile(r"\b(?:today|tonight|yesterday|last\s+night|this\s+(?:morning|
 # Idioms that are harmless wherever they stand ("nearly died when I saw the bill", "killing me with paperwork").
 _POWER_OF_ATTORNEY = re.compile(r"\bpowers?\s+of\s+attorney\b", re.I)
 _DIED_OF = re.compile(r"\b(?:died|die|dying)\s+(?:of|from)\s+(?:boredom|laugh\w*|embarrassment|shame|hunger)\b|"
+                      r"\bmorir\w*\s+de\s+(?:aburrimiento|risa|hambre|verg[üu]enza)|"
                       r"\b(?:nearly|almost|practically)\s+(?:died|had\s+a\s+heart\s+attack)\s+(?:when|after)\s+(?:(?:I|they|she|he|we)\s+)?"
                       r"(?:saw|read|heard|got|opened|(?:told|showed|quoted|handed|sent)\s+(?:me|us)\s+(?:\w+\s+)?(?:price|bill|total|"
                       r"cost|quote|estimate|fee|wait))\b|"
@@ -269,6 +273,7 @@ HARMLESS = {
     "clinical_harm": [_DIED_OF],
     "violence": [re.compile(_JOKE, re.I), _KILLING_ME_WITH, _WHOEVER],
     "privacy_breach": [_PRIVACY_PRAISED],
+    "regulator": [re.compile(r"\bboard[- ](?:exams?|certified|certification)\b", re.I)],
     "self_harm": [re.compile(r"đau\s+muốn\s+chết", re.I)],
 }
 # An idiom right at the words: someone else "is gonna kill me", "this is gonna hurt".
@@ -288,6 +293,9 @@ def _harmless(category: str, text: str, match: re.Match) -> bool:
     if category == "emergency" and at and not _NOW.search(sentence):  # the story set long ago a sentence or two before
         if any(re.search(_LONG_AGO, text[s:e], re.I) for s, e in spans[max(0, at - 2):at]):
             return True
+    if category in ("legal", "violence") and at is not None and at + 1 < len(spans) and re.match(
+            rf"\W*(?:{_JOKE})", text[spans[at + 1][0]:spans[at + 1][1]], re.I):
+        return True  # the joke owned up to in the next sentence: "I'll sue you for my afternoon! Just kidding."
     if category == "clinical_harm" and PLACE_IN_HOSPITAL.search(text[max(0, match.start() - 40):match.end()]):
         return True
     if (category == "regulator" and match.group().lower().startswith("report") and _TO_AUDIENCE.search(text[match.end():end])

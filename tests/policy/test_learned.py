@@ -202,6 +202,13 @@ def test_an_ordinary_review_in_another_language_is_answered(text):
     "I will kill for this kind of convenience honestly. Tech was friendly.",
     "My husband's a personal injury lawyer and even he says these are the guys you want for a shoulder.",
     "The dental clinic in the hospital did good work on my dentures.",
+    "Me voy a morir de aburrimiento en esa sala de espera, tres horas!!",
+    "I'm going to sue myself for ever thinking a $400 consult fee was reasonable.",
+    "I should sue you for the three hours of my life I lost in that waiting room. Joking. Mostly.",
+    "I was this close to filing in small claims, then the billing manager reversed the charge.",
+    "My mother's elder law attorney told us to find a geriatrician who returns calls. This one does.",
+    "My state dental board exam is next month and shadowing here was a masterclass.",
+    "Lawsuit-worthy levels of incompetence at the billing office, but the doctor is great.",
 ])
 def test_escalation_words_used_harmlessly_get_a_reply(text):
     assert rules_triage(review(text, rating=4)).action == REPLY
@@ -234,6 +241,9 @@ def test_escalation_words_used_harmlessly_get_a_reply(text):
     ("Staff were talking in the hallway about a patient by first and last name.", "privacy_breach"),
     ("I was in the hospital for a week after they nicked an artery.", "clinical_harm"),
     ("My husband's a lawyer and we are suing.", "legal"),
+    ("They pulled the wrong tooth and nobody will call me back.", "clinical_harm"),
+    ("Two days later I needed emergency surgery to undo what they did.", "clinical_harm"),
+    ("I'll sue you for this. My lawyer has the file.", "legal"),
 ])
 def test_the_same_words_in_earnest_still_escalate(text, category):
     decision = rules_triage(review(text))
