@@ -223,7 +223,7 @@ _LEGAL_THREAT = (r"\b(?:sue|suing|sued|court|legal\s+action|lawsuit|case|claim|l
 _RULED_OUT = (r"\b(?:not|never|no)\s+(?:\w+\s+)?(?:going\s+to|gonna|planning\s+to|trying\s+to)\s+sue\b|\bnot\s+(?:\w+\s+)?suing\b|"
               r"\bsue\s+myself\b|\b(?:this|so)\s+close\s+to\s+(?:filing|suing|taking\s+(?:them|you)\s+to\s+court)\b|"
               r"\bnot\s+a\s+lawsuit|\blawsuit[- ](?:level|worthy)\b")
-_LONG_AGO = (r"\b(?:last\s+(?:year|month|spring|summer|fall|autumn|winter)|(?:a|one|two|three|four|five|several|many|\d+)\s+(?:years?|winters?|summers?|springs?|falls?|autumns?)\s+ago|years\s+ago|"
+_LONG_AGO = (r"\b(?:last\s+(?:year|spring|summer|fall|autumn|winter)|(?:a|one|two|three|four|five|several|many|\d+)\s+(?:years?|winters?|summers?|springs?|falls?|autumns?)\s+ago|years\s+ago|"
              r"years\s+back|el\s+a[ñn]o\s+pasado|hace\s+(?:\w+\s+)?a[ñn]os|worked\s+(?:\w+\s+){0,4}in|trabaj\w+\s+(?:\w+\s+){0,5}en|"
              r"instead\s+of|rather\s+than|faster\s+to\s+(?:just\s+)?go|en\s+vez\s+de|back\s+in\s+(?:19|20)\d\d|"
              r"before\s+(?:i|we)\s+(?:found|started\s+(?:coming|going|seeing)|switched|came\s+here)|"
