@@ -29,6 +29,7 @@ DO_NOT_REPLY_CATEGORIES = ("spam", "wrong_business", "hate", "harassment", "gibb
 CATEGORIES = (*ESCALATE_CATEGORIES, *DO_NOT_REPLY_CATEGORIES, "genuine")
 MAX_CHARS = 5000  # a longer review is judged on its first 5,000 characters
 SENTENCES_REMEMBERED = 4096  # sentences whose scores a checker model keeps (a few hundred kB)
+WORDS_REMEMBERED = 100_000  # words whose character n-grams' rows a model keeps (a few MB at most)
 TOKEN = re.compile(r"(?u)\b\w\w+\b")
 # A phone number, with or without the area code, and an e-mail address (the checker's rules read them too).
 PHONE = re.compile(r"(?<![\d-])(?:(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?)?\d{3}[\s.-]\d{4}(?![\d-])")
@@ -69,6 +70,25 @@ class _Block:
         self.index = {term: i for i, term in enumerate(terms)}
         self.idf = idf.astype(np.float64)
         self.offset = offset
+        self._word_rows: dict[str, np.ndarray] = {}  # the character block: each word's known n-grams, looked up once
+
+    def word_features(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """``features(char_grams(text))`` from the text's words, each word's n-grams looked up once per process."""
+        known, index = self._word_rows, self.index
+        parts = []
+        for word in words:
+            rows = known.get(word)
+            if rows is None:
+                rows = np.array([index[gram] for gram in _word_char_grams(word) if gram in index], dtype=np.intp)
+                if len(known) < WORDS_REMEMBERED:
+                    known[word] = rows
+            parts.append(rows)
+        found = np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
+        if not len(found):
+            return np.zeros(0, dtype=np.intp), np.zeros(0)
+        rows, counts = np.unique(found, return_counts=True)
+        values = (1.0 + np.log(counts)) * self.idf[rows]
+        return rows + self.offset, values / np.linalg.norm(values)
 
     def features(self, grams: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """The rows and TF-IDF values (unit length) of the known n-grams among ``grams``."""
@@ -125,7 +145,7 @@ class LinearModel:
         scores = self.bias.copy()
         clipped = text[:MAX_CHARS]
         for analyzer, block in self.blocks:
-            rows, values = block.features(analyzer(clipped))
+            rows, values = block.word_features(clipped.lower().split()) if analyzer is char_grams else block.features(analyzer(clipped))
             if len(rows):
                 scores += values @ self.weights[rows]
         return scores
