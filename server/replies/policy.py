@@ -289,7 +289,8 @@ VISIT_DETAIL = [
 # "today" as the day of the practice's own step, with no "you" on the way: "a manager will respond today".
 PRACTICE_ACTS_TODAY = _rx(r"\b(?:we|a\s+manager|someone|our\s+[\w-]+(?:\s+[\w-]+)?|the\s+office)\s*(?:will|'ll|are|'re|is|can|shall)\s+"
                           r"(?:(?:also|personally|already|be|start|begin)\s+)*(?:respond|reply|review|look|follow|reach|contact|get\s+back|"
-                          r"update|fix|check|investigat|address|discuss|work|shar|post|meet)\w*\s+(?:(?!you\b|your\b|happened\b|occurred\b|went\b)[\w'-]+\s+){0,4}$")
+                          r"update|fix|check|investigat|address|discuss|work|shar|post|meet)\w*\s+"
+                          r"(?:(?!you\b|your\b|happened\b|occurred\b|went\b)[\w'-]+\s+){0,4}$")
 CJK_NAME = re.compile(r"([\u4e00-\u9fff])[\u4e00-\u9fff]{1,3}$")
 CJK_HONORIFIC = r"(?:女士|先生|小姐|太太|阿姨|叔叔|伯伯|奶奶|爷爷|同学)"
 HONORIFIC_NAME = re.compile(r"\b(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Prof|[Ss]eñora|[Ss]eñor|[Ss]eñorita|Sra|Sr|Srta|[Dd]oña|Don)\.?|"

@@ -38,7 +38,8 @@ gracias muchas muchísimas por su sus palabras comentarios comentario reseña re
 compartir compartiremos equipo todo todos toda todas nuestro nuestra nuestros nuestras la el los las lo de del y o a al en con que
 para nos le les lamentamos sentimos disculpas disculpe llame llámenos comuníquese comunicarse escríbanos oficina gerente saludos
 atentamente queremos estamos agradecemos valoramos mucho muy amables amable es son se un una cada pacientes familias comunidad
-respeto privacidad hablar conversar directamente cualquier pregunta preguntas ayudar atención apreciamos gusto cordiales razón tiene haya quedado satisfecha satisfecho señora señor señorita doña don
+respeto privacidad hablar conversar directamente cualquier pregunta preguntas ayudar atención apreciamos gusto cordiales
+razón tiene haya quedado satisfecha satisfecho señora señor señorita doña don
 """
 # The placeholders the learned layer reads in place of phone numbers, e-mail addresses and the practice's name
 # (learned.sentence_text): whose line it is was the rules' business, already done.

@@ -99,7 +99,8 @@ ESCALATIONS += [
     ("self_harm", re.compile(r"\bwon'?t\s+be\s+(?:around|here)\s+(?:much\s+longer|anymore|for\s+(?:it|that|much\s+longer))|"
                              r"\b(?:thought|think|thinking)\s+about\s+(?:just\s+)?not\s+waking\s+up|"
                              r"\bhow\s+much\s+longer\s+I\s+(?:want|can)\s+(?:to\s+)?(?:keep\s+going|go\s+on|do\s+this)|"
-                             r"\b(?:don'?t|do\s+not)\s+want\s+to\s+(?:keep\s+going|wake\s+up|be\s+here\s+anymore|go\s+on(?=\s*[.,!;]|\s*$|\s+(?:like\s+this|living|anymore)))|"
+                             r"\b(?:don'?t|do\s+not)\s+want\s+to\s+(?:keep\s+going|wake\s+up|be\s+here\s+anymore|"
+                             r"go\s+on(?=\s*[.,!;]|\s*$|\s+(?:like\s+this|living|anymore)))|"
                              r"\bbetter\s+off\s+without\s+me\b|\bwalk\s+into\s+the\s+(?:river|ocean|sea|lake|water|traffic)|"
                              r"\b(?:said|say|saying)\s+(?:my\s+)?goodbyes?\s+to\s+(?:everyone|my\s+(?:family|kids|wife|husband|children))|"
                              r"\bstopped\s+(?:taking|using)\s+(?:my\s+)?[\w-]+\s+on\s+purpose|"
@@ -109,9 +110,11 @@ ESCALATIONS += [
                             r"\bknow\s+where\s+(?:you|he|she|they|(?:the|your|his|her)\s+(?:\w+\s+)?(?:staff|doctor|dentist|nurses?|receptionist|"
                             r"family|kids))\s+(?:live|lives|park|parks)\b|\bkeep\s+the\s+porch\s+light\s+on\b|\bque\s+se\s+atengan?\b|"
                             r"\b(?:i'?ll|i\s+will|gonna|going\s+to)\s+(?:crack|break|bash|smash|snap)\s+(?:his|her|your|their)\s+"
-                            r"(?:skull|face|head|neck|jaw|legs?|arms?)\b|\bbought\s+a\s+(?:gun|rifle|pistol|shotgun)\b(?!\s+(?:safe|lock|case|cabinet|license))", re.I)),
+                            r"(?:skull|face|head|neck|jaw|legs?|arms?)\b|"
+                            r"\bbought\s+a\s+(?:gun|rifle|pistol|shotgun)\b(?!\s+(?:safe|lock|case|cabinet|license))", re.I)),
     ("emergency", re.compile(r"\btongue\s+(?:feels\s+|is\s+|got\s+)?(?:thick|swollen|swelling)|\bthroat\s+(?:is\s+|feels\s+)?(?:closing|swelling|tight)|"
-                             r"\bcan'?t\s+swallow(?!\s+(?:pills?|tablets?|capsules?|the|that|this|their|big|large))|\b(?:face|mouth)\s+(?:is\s+)?(?:drooping|droopy)|\bslurr(?:ed|ing)\s+(?:(?:her|his|my)\s+)?(?:words|speech)|"
+                             r"\bcan'?t\s+swallow(?!\s+(?:pills?|tablets?|capsules?|the|that|this|their|big|large))|"
+                             r"\b(?:face|mouth)\s+(?:is\s+)?(?:drooping|droopy)|\bslurr(?:ed|ing)\s+(?:(?:her|his|my)\s+)?(?:words|speech)|"
                              r"\bspeech\s+(?:is\s+)?slurred|\blips\s+(?:are\s+|turned\s+|went\s+)?blue\b|\blengua\s+hinchada|\bno\s+puede\s+tragar|"
                              r"说话不清楚|嘴(?:也)?(?:有点)?歪|肿到脖子|咽不下去", re.I)),
     ("regulator", re.compile(r"\bgrievance\s+(?:line|department|form|with)|\bconsumer\s+affairs\b|\bexaminers\b|\bdmhc\b|"
