@@ -270,14 +270,20 @@ _KILLING_ME_WITH = re.compile(r"\bkill(?:ing)?\s+(?:me|us)\s+with\s+(?:the\s+|th
                               r"waits?|hold\s+music|phone\s+tree|bills?|fees?|prices?|questions)\b", re.I)
 IDIOMS_ANYWHERE = (_POWER_OF_ATTORNEY, _DIED_OF, _KILLING_ME_WITH)
 HARMLESS = {
-    "legal": [re.compile(_RULED_OUT, re.I), re.compile(_JOKE, re.I), _POWER_OF_ATTORNEY, _WHOEVER,
+    "legal": [re.compile(_RULED_OUT, re.I), re.compile(_JOKE, re.I), _POWER_OF_ATTORNEY,
               lambda sentence: re.search(_RELATION, sentence, re.I) and not re.search(_LEGAL_THREAT, sentence, re.I)],
     "emergency": [re.compile(_LONG_AGO, re.I)],
     "clinical_harm": [_DIED_OF],
-    "violence": [re.compile(_JOKE, re.I), _KILLING_ME_WITH, _WHOEVER],
-    "privacy_breach": [_PRIVACY_PRAISED],
-    "regulator": [re.compile(r"\bboard[- ](?:exams?|certified|certification)\b", re.I)],
+    "violence": [re.compile(_JOKE, re.I), _KILLING_ME_WITH],
     "self_harm": [re.compile(r"đau\s+muốn\s+chết", re.I)],
+}
+# Harmless only where the matched words are part of it (another threat in the same sentence still counts):
+# a threat at whoever designed the phone tree, privacy praised, a board exam.
+AT_THE_WORDS = {
+    "legal": [_WHOEVER],
+    "violence": [_WHOEVER],
+    "privacy_breach": [_PRIVACY_PRAISED],
+    "regulator": [re.compile(r"\b(?:dental|medical|state|licensing)\s+board[- ](?:exams?|certified|certification)\b", re.I)],
 }
 # An idiom right at the words: someone else "is gonna kill me", "this is gonna hurt".
 IDIOM_AROUND = {
@@ -292,6 +298,9 @@ def _harmless(category: str, text: str, match: re.Match) -> bool:
     start, end = spans[at] if at is not None else (0, len(text))
     sentence = text[start:end]
     if any((check(sentence) if callable(check) else check.search(sentence)) for check in HARMLESS.get(category, ())):
+        return True
+    if any(found.start() < match.end() and match.start() < found.end()  # the same words
+           for pattern in AT_THE_WORDS.get(category, ()) for found in pattern.finditer(text, start, end)):
         return True
     if category == "emergency" and at and not _NOW.search(sentence):  # the story set long ago a sentence or two before
         if any(re.search(_LONG_AGO, text[s:e], re.I) for s, e in spans[max(0, at - 2):at]):

@@ -244,6 +244,10 @@ def test_escalation_words_used_harmlessly_get_a_reply(text):
     ("They pulled the wrong tooth and nobody will call me back.", "clinical_harm"),
     ("Two days later I needed emergency surgery to undo what they did.", "clinical_harm"),
     ("I'll sue you for this. My lawyer has the file.", "legal"),
+    # a harmless phrase beside the real thing in one sentence does not hide it
+    ("I'd kill whoever designed the phone tree, and I'm going to come back with a gun for the doctor.", "violence"),
+    ("They said they keep everything confidential, then shared my diagnosis with my boss.", "privacy_breach"),
+    ("The doctor is board certified, but I'm reporting this office to the medical board.", "regulator"),
 ])
 def test_the_same_words_in_earnest_still_escalate(text, category):
     decision = rules_triage(review(text))
