@@ -216,8 +216,8 @@ def review_text(text: str, rating: int | None = None, recommends: bool | None = 
 
 def sentence_text(sentence: str, practice_name: str = "") -> str:
     """A reply's sentence as the model reads it: phone numbers, e-mail addresses, the practice's name (or its
-    first words) and any other organisation's ("Redwood Hematology Group") stand as placeholders (whose they are is the rules'
-    business, and a medical word in a name is about no one's care)."""
+    first words) and any other organisation's ("Redwood Hematology Group") stand as placeholders (whose they
+    are is the rules' business, and a medical word in a name is about no one's care)."""
     text = ORGANISATION.sub(" practicename ", EMAIL.sub(" emailaddress ", PHONE.sub(" phonenumber ", sentence)))
     words = practice_name.split()
     for count in range(len(words), 1, -1):  # "DoorStep Draw" for "DoorStep Draw Mobile Phlebotomy"

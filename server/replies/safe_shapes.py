@@ -31,7 +31,7 @@ people community serve serving committed commitment priority important matters m
 standard standards improve improving working work continue continuing strive aim hold ourselves high clear communication promptly
 timely can can't cannot could will would should do don't not no but however also too as well more further pass along entire whole
 member members pleased honored privilege trust trusting confidence encouragement support supportive whenever need needs
-hesitate anything ever give just out that's understand understood okay expectations unacceptable upsetting short fell falls
+hesitate anything ever give just out that's understand understood okay expectations unacceptable upsetting
 """
 SPANISH = """
 gracias muchas muchísimas por su sus palabras comentarios comentario reseña reseñas tiempo tomarse tomar escribirnos escribir
@@ -39,7 +39,7 @@ compartir compartiremos equipo todo todos toda todas nuestro nuestra nuestros nu
 para nos le les lamentamos sentimos disculpas disculpe llame llámenos comuníquese comunicarse escríbanos oficina gerente saludos
 atentamente queremos estamos agradecemos valoramos mucho muy amables amable es son se un una cada pacientes familias comunidad
 respeto privacidad hablar conversar directamente cualquier pregunta preguntas ayudar atención apreciamos gusto cordiales
-razón tiene haya quedado satisfecha satisfecho señora señor señorita doña don
+razón tiene haya quedado satisfecha satisfecho señora señor señorita doña
 """
 # The placeholders the learned layer reads in place of phone numbers, e-mail addresses and the practice's name
 # (learned.sentence_text): whose line it is was the rules' business, already done.

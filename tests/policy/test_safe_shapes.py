@@ -21,7 +21,7 @@ REVIEW = {"text": "Lovely people, quick visit.", "rating": 5, "platform": "googl
     "We appreciate your honest feedback and will pass it along to the whole team.",
     "We're always here if you need us.",
     "Please don't hesitate to reach out if you need anything.",
-    "We understand, and we're sorry we fell short of your expectations.",
+    "We understand, and that's not okay.",
     "Take care!",
     "Lamentamos que no haya quedado satisfecha.",
 ])
@@ -37,6 +37,8 @@ def test_thanks_apology_invitation_and_commitment_are_safe_shapes(sentence):
     "Thank you for trusting us with your mother.",
     "Gracias, y que disfrute su nueva sonrisa.",
     "We missed you!",
+    "We're sorry you fell.",
+    "Thanks, Don!",
     "Take care of that knee!",
     "",
 ])
