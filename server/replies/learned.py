@@ -84,9 +84,12 @@ class _Block:
                     known[word] = rows
             parts.append(rows)
         found = np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
-        if not len(found):
+        return self._weighted(*np.unique(found, return_counts=True))
+
+    def _weighted(self, rows: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The rows in the weight matrix and the TF-IDF values (sublinear, unit length) of these counts."""
+        if not len(rows):
             return np.zeros(0, dtype=np.intp), np.zeros(0)
-        rows, counts = np.unique(found, return_counts=True)
         values = (1.0 + np.log(counts)) * self.idf[rows]
         return rows + self.offset, values / np.linalg.norm(values)
 
@@ -99,11 +102,7 @@ class _Block:
             if row is not None:
                 rows.append(row)
                 found.append(count)
-        if not rows:
-            return np.zeros(0, dtype=np.intp), np.zeros(0)
-        rows = np.array(rows, dtype=np.intp)
-        values = (1.0 + np.log(np.array(found, dtype=np.float64))) * self.idf[rows]
-        return rows + self.offset, values / np.linalg.norm(values)
+        return self._weighted(np.array(rows, dtype=np.intp), np.array(found, dtype=np.float64))
 
 
 @dataclass(frozen=True)

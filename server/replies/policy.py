@@ -367,7 +367,7 @@ def _phi(reply: str, review: ReviewContext, out: _Findings) -> None:
                     continue
             out.add("phi_visit_detail", match.start(), match.end(),
                     f"'{match.group()}' is a detail of a visit (a date, time or duration). Leave it out.")
-    for start, end in sentences(reply):
+    for start, end in spans:
         sentence = reply[start:end]
         if not READER.search(sentence):
             continue
