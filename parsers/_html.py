@@ -23,15 +23,41 @@ EMOJI_ALT_MAX = 8
 # style sheets and Google's event-wiring attributes. Dropping them from the text before building the
 # tree roughly halves the parse time of a 2 MB capture. The bounds keep an unclosed <svg> in a cut
 # capture from swallowing more than an icon's worth of what follows.
-NOISE = re.compile(r"<svg\b.{0,20000}?</svg\s*>|<style\b.{0,200000}?</style\s*>", re.S | re.I)
+NOISE_BOUNDS = {"svg": 20_000, "style": 200_000}
+NOISE_OPENING = re.compile(r"<(svg|style)\b", re.I)
+NOISE_CLOSING = {tag: re.compile(rf"</{tag}\s*>", re.I) for tag in NOISE_BOUNDS}
 NOISE_ATTRIBUTES = re.compile(r'\s(?:jsaction|jslog|jsname|jscontroller|jsan|jstcache|jsdata)="[^"]*"')
+
+
+def without_noise(html: str) -> str:
+    """``html`` without its inline SVG icons and style sheets, each no longer than its bound.
+
+    In one pass: the closing tag after an opening is looked for once and remembered for the openings
+    before it, so a capture full of unclosed ``<style`` costs its length, not its length times the bound.
+    """
+    kept, position = [], 0
+    next_closing: dict[str, tuple[int, int] | None] = {}  # tag -> (start, end) of its next closing, None: none left
+    for opening in NOISE_OPENING.finditer(html):
+        if opening.start() < position:  # inside what was just dropped
+            continue
+        tag = opening.group(1).lower()
+        known = next_closing.get(tag, (-1, -1))
+        if known is not None and known[0] < opening.end():
+            found = NOISE_CLOSING[tag].search(html, opening.end())
+            known = next_closing[tag] = (found.start(), found.end()) if found else None
+        if known is None or known[0] - opening.start() > NOISE_BOUNDS[tag]:
+            continue  # unclosed, or longer than any icon or style sheet: left for the parser
+        kept.append(html[position:opening.start()])
+        position = known[1]
+    kept.append(html[position:])
+    return "".join(kept)
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
     """A document tree for a whole page or a fragment; None when there is nothing to parse."""
     if not html or not html.strip():
         return None
-    html = NOISE_ATTRIBUTES.sub("", NOISE.sub("", html.replace("\x00", "")))
+    html = NOISE_ATTRIBUTES.sub("", without_noise(html.replace("\x00", "")))
     try:
         return lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):

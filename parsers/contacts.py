@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
+import threading
+import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date, datetime
@@ -18,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from dateutil import parser as date_parser
+
+from parsers import limits
 
 FIELDS = ("external_id", "name", "first_name", "last_name", "middle_name", "preferred_name", "phone", "email",
           "last_visit", "last_activity")
@@ -46,7 +51,7 @@ ACTIVITY_SYNONYMS: dict[str, tuple[str, ...]] = {
     "staff": ("staff", "user", "provider", "assignedto", "owner", "by", "employee"),
 }
 DELIMITERS = ",;\t|"
-MAX_FILE_BYTES = 200 * 1024 * 1024
+WARNINGS_LISTED = 20  # problems of single rows listed one by one; the rest are counted
 
 
 class ContactFileError(ValueError):
@@ -98,6 +103,28 @@ class Table:
     columns: list[str]
     rows: list[tuple[int, list[Any]]]  # (row number as the user counts it, values)
     encoding: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _listed(columns: list[str]) -> str:
+    """Columns for an error message: the first COLUMNS_LISTED, and how many more."""
+    named = [column for column in columns if column]
+    shown = ", ".join(column[:60] for column in named[:limits.COLUMNS_LISTED]) or "(no columns)"
+    return shown + (f" and {len(named) - limits.COLUMNS_LISTED} more" if len(named) > limits.COLUMNS_LISTED else "")
+
+
+def _check_width(columns: list[Any]) -> None:
+    if len(columns) > limits.COLUMNS:
+        raise ContactFileError(f"The file has {len(columns)} columns; ReviewDesk reads at most {limits.COLUMNS}. "
+                               "Export only the contact columns (names, phone, e-mail, id, last visit) and import that.")
+
+
+def _rows_capped(rows: Any) -> Any:
+    """The rows, refusing a file with more than limits.ROWS of them."""
+    for count, row in enumerate(rows, start=1):
+        if count > limits.ROWS + 1:  # the header and ROWS contacts
+            raise ContactFileError(f"The file has more than {limits.ROWS:,} rows; split it into several files and import each.")
+        yield row
 
 
 def header_key(column: str) -> str:
@@ -140,22 +167,44 @@ def read_csv(raw: bytes) -> Table:
         except csv.Error:
             delimiter = ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True, skipinitialspace=False)
+    columns: list[str] | None = None
+    rows: list[tuple[int, list[Any]]] = []
     try:
-        lines = list(reader)
+        # Row numbers as a spreadsheet shows them (the first line is row 1).
+        for number, line in enumerate(_rows_capped(reader), start=1):
+            if not any(cell.strip() for cell in line):
+                continue
+            if columns is None:
+                _check_width(line)
+                columns = [cell.strip() for cell in line]
+            else:
+                rows.append((number, line[:len(columns)]))
     except csv.Error as error:
-        raise ContactFileError(f"The CSV file is malformed ({error}); check its quotes, or export it again.") from None
-    header_index = next((i for i, line in enumerate(lines) if any(cell.strip() for cell in line)), None)
-    if header_index is None:
+        raise ContactFileError(f"The CSV file is malformed ({str(error)[:200]}); check its quotes, or export it again.") from None
+    if columns is None:
         raise ContactFileError("The file is empty: it has no header row and no contacts.")
-    columns = [cell.strip() for cell in lines[header_index]]
-    # Row numbers as a spreadsheet shows them: the header is row header_index + 1.
-    rows = [(header_index + 2 + i, line) for i, line in enumerate(lines[header_index + 1:]) if "".join(line).strip()]
     return Table(columns, rows, encoding)
+
+
+def _check_unpacked_size(raw: bytes) -> None:
+    """A workbook is a zip archive: refuse one whose parts unpack to more than limits.XLSX_UNPACKED_BYTES, or
+    to more than limits.XLSX_RATIO times their packed size (a few kilobytes that unpack to gigabytes)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise ContactFileError(f"The Excel file could not be opened ({error}); save it again as .xlsx or CSV.") from None
+    unpacked = sum(part.file_size for part in parts)
+    packed = sum(part.compress_size for part in parts)
+    if unpacked > limits.XLSX_UNPACKED_BYTES or unpacked > limits.XLSX_RATIO * max(packed, 1) + 1_000_000:
+        raise ContactFileError(f"The Excel file unpacks to {unpacked / 1e6:,.0f} MB from {len(raw) / 1e6:,.1f} MB, far more than "
+                               "a contact list; open it in Excel, save it again as .xlsx or CSV, and import that.")
 
 
 def read_xlsx(raw: bytes) -> Table:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(raw)
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
@@ -163,30 +212,67 @@ def read_xlsx(raw: bytes) -> Table:
     sheet = workbook.worksheets[0]
     columns: list[str] | None = None
     rows: list[tuple[int, list[Any]]] = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number, values in enumerate(_rows_capped(sheet.iter_rows(values_only=True, max_col=limits.COLUMNS + 1)), start=1):
         values = ["" if value is None else value for value in values]
         if not any(str(value).strip() for value in values):
             continue
         if columns is None:
+            while values and values[-1] == "":  # a read-only sheet pads its rows to max_col
+                values.pop()
+            _check_width(values)
             columns = [str(value).strip() for value in values]
         else:
-            rows.append((number, list(values)))
+            rows.append((number, values[:len(columns)]))
     workbook.close()
     if columns is None:
         raise ContactFileError("The first sheet of the workbook is empty.")
     return Table(columns, rows)
 
 
+class _UnreadableLines(logging.Handler):
+    """Counts, per thread, the lines the vCard reader skipped. vobject reports each one at ERROR level with
+    the line itself (a phone, an e-mail, a note about a treatment): its log goes here, never to the log."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.counts.value = getattr(self.counts, "value", 0) + 1
+
+    def take(self) -> int:
+        count, self.counts.value = getattr(self.counts, "value", 0), 0
+        return count
+
+
+_VCARD_LOG = _UnreadableLines()
+
+
+def _quiet_vobject() -> None:
+    """vobject's reader logs to "vobject.base", with a handler of its own on stderr when it is imported before
+    logging is set up: that log goes to the count alone."""
+    logger = logging.getLogger("vobject.base")
+    for handler in list(logger.handlers):
+        if handler is not _VCARD_LOG:
+            logger.removeHandler(handler)
+    if _VCARD_LOG not in logger.handlers:
+        logger.addHandler(_VCARD_LOG)
+    logger.propagate = False
+
+
 def read_vcard(raw: bytes) -> Table:
     import vobject
 
+    _quiet_vobject()
     text, encoding = decode(raw)
     columns = ["UID", "FN", "First Name", "Last Name", "Middle Name", "Nickname", "Phone", "Email"]
     rows = []
+    _VCARD_LOG.take()
     try:
         cards = list(vobject.readComponents(text, ignoreUnreadable=True))
-    except Exception as error:  # vobject raises ParseError and others
-        raise ContactFileError(f"The vCard file could not be read ({error}).") from None
+    except Exception:  # vobject raises ParseError and others; its message quotes the line
+        raise ContactFileError("The vCard file could not be read; export the contacts again as vCard 3.0 or as CSV.") from None
+    unreadable = _VCARD_LOG.take()
     for number, card in enumerate(cards, start=1):
         def value(name: str) -> str:
             item = card.contents.get(name)
@@ -201,7 +287,10 @@ def read_vcard(raw: bytes) -> Table:
         mobile = next((t for t in phones if "CELL" in str(t.params.get("TYPE", "")).upper()), phones[0] if phones else None)
         rows.append((number, [value("uid"), value("fn"), given, family, additional, value("nickname"),
                               str(mobile.value).strip() if mobile else "", value("email")]))
-    return Table(columns, rows, encoding)
+        if len(rows) > limits.ROWS:
+            raise ContactFileError(f"The file has more than {limits.ROWS:,} contacts; split it into several files and import each.")
+    warnings = [f"{unreadable} line(s) of the vCard file could not be read and were skipped."] if unreadable else []
+    return Table(columns, rows, encoding, warnings)
 
 
 def unique_headings(columns: list[str]) -> list[str]:
@@ -209,12 +298,14 @@ def unique_headings(columns: list[str]) -> list[str]:
     repeated empty heading "(no heading 2)"."""
     taken = set(columns)
     seen: set[str] = set()
+    next_number: dict[str, int] = {}  # where the search for a free number goes on: linear in the columns
     unique = []
     for column in columns:
         if column in seen:
-            number = 2
+            number = next_number.get(column, 2)
             while (renamed := f"{column} ({number})" if column else f"(no heading {number})") in taken:
                 number += 1
+            next_number[column] = number + 1
             column = renamed
             taken.add(column)
         seen.add(column)
@@ -230,8 +321,8 @@ def read_table(raw: bytes, filename: str) -> Table:
 
 
 def _read_any_table(raw: bytes, filename: str) -> Table:
-    if len(raw) > MAX_FILE_BYTES:
-        raise ContactFileError(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; split it into several files.")
+    if len(raw) > limits.CONTACT_FILE_BYTES:
+        raise ContactFileError(f"The file is larger than {limits.CONTACT_FILE_BYTES // (1024 * 1024)} MB; split it into several files.")
     suffix = Path(filename).suffix.lower()
     if suffix in (".xlsx", ".xlsm") or raw[:4] == b"PK\x03\x04":
         return read_xlsx(raw)
@@ -247,11 +338,13 @@ def _read_any_table(raw: bytes, filename: str) -> Table:
 
 def auto_mapping(columns: list[str], synonyms: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """column -> field for the columns ReviewDesk recognises (each field from its best column)."""
-    keys = {column: header_key(column) for column in columns}
+    by_key: dict[str, list[str]] = {}  # header word -> its columns, in file order
+    for column in columns:
+        by_key.setdefault(header_key(column), []).append(column)
     mapping: dict[str, str] = {}
     for target, words in synonyms.items():
         for word in words:
-            column = next((c for c in columns if keys[c] == word and c not in mapping), None)
+            column = next((c for c in by_key.get(word, ()) if c not in mapping), None)
             if column is not None:
                 mapping[column] = target
                 break
@@ -368,37 +461,44 @@ def read_contacts(raw: bytes, filename: str, explicit: dict[str, str] | None = N
     targets = set(mapping.values())
     if not targets & {"name", "first_name", "last_name"}:
         raise ContactFileError(
-            f"No name column found; the file has: {', '.join(c for c in table.columns if c) or '(no columns)'}. "
+            f"No name column found; the file has: {_listed(table.columns)}. "
             "Pass --map COLUMN=first_name (and last_name, or name for a full name)."
         )
     index = {target: table.columns.index(column) for column, target in mapping.items()}
-    phone_columns = [table.columns.index(c) for c in table.columns if header_key(c) in SYNONYMS["phone"] and c not in mapping]
+    phone_columns = [i for i, c in enumerate(table.columns) if header_key(c) in SYNONYMS["phone"] and c not in mapping]
     dated = [(kind, index[target], f"{kind.capitalize()} ({header_of(mapping, target)})")
              for target, kind in (("last_visit", "appointment"), ("last_activity", "activity")) if target in index]
-    result = ContactFile([], [], mapping, table.encoding)
-    bad_dates = 0
+    result = ContactFile([], [], mapping, table.encoding, list(table.warnings))
+    bad_dates, bad_emails, too_long = 0, [], []
     no_column = len(table.columns) + 1_000_000  # an index no row has: the field reads as ""
     first_i, last_i, full_i = (index.get(target, no_column) for target in ("first_name", "last_name", "name"))
     other = {target: index.get(target, no_column) for target in ("phone", "email", "external_id", "middle_name", "preferred_name")}
     for number, values in table.rows:
-        first, last, full = _text(_cell(values, first_i)), _text(_cell(values, last_i)), _text(_cell(values, full_i))
+        def text(column: int, limit: int = limits.CELL_CHARS) -> str:
+            """The cell's text; a cell longer than any contact field is left out and reported, never stored."""
+            value = _cell(values, column)
+            if isinstance(value, str) and len(value) > limit:
+                too_long.append(number)
+                return ""
+            return _text(value)
+
+        first, last, full = (text(i, limits.NAME_CHARS) for i in (first_i, last_i, full_i))
         if not (first or last or full):
             result.skipped.append(Skipped(number, "no name"))
             continue
-        phone = phone_key(_cell(values, other["phone"])) or next(
-            (key for key in (phone_key(_cell(values, i)) for i in phone_columns) if key), None)
-        raw_email = _text(_cell(values, other["email"]))
+        phone = phone_key(text(other["phone"])) or next((key for key in (phone_key(text(i)) for i in phone_columns) if key), None)
+        raw_email = text(other["email"])
         email = email_key(raw_email)
         if raw_email and not email:
-            result.warnings.append(f"Row {number}: '{raw_email}' is not an e-mail address; it was left out.")
+            bad_emails.append(f"Row {number}: '{raw_email[:80]}' is not an e-mail address; it was left out.")
         contact = Contact(
             row=number,
-            external_id=_text(_cell(values, other["external_id"])) or None,
+            external_id=text(other["external_id"]) or None,
             name=full or " ".join(part for part in (first, last) if part),
             first_name=first,
             last_name=last,
-            middle_name=_text(_cell(values, other["middle_name"])),
-            preferred_name=_text(_cell(values, other["preferred_name"])),
+            middle_name=text(other["middle_name"], limits.NAME_CHARS),
+            preferred_name=text(other["preferred_name"], limits.NAME_CHARS),
             phone=phone,
             email=email,
         )
@@ -415,7 +515,18 @@ def read_contacts(raw: bytes, filename: str, explicit: dict[str, str] | None = N
         result.contacts.append(contact)
     if bad_dates:
         result.warnings.append(f"{bad_dates} date(s) could not be read and were left out; use ISO (2026-11-05) or US (11/05/2026) dates.")
+    result.warnings += bad_emails[:WARNINGS_LISTED]
+    if len(bad_emails) > WARNINGS_LISTED:
+        result.warnings.append(f"{len(bad_emails) - WARNINGS_LISTED} more value(s) in the e-mail column are not e-mail addresses "
+                               "and were left out.")
+    if too_long:
+        result.warnings.append(f"{len(too_long)} field(s) longer than a contact field can be ({limits.NAME_CHARS} characters for a "
+                               f"name, {limits.CELL_CHARS} for the others) were left out: rows " + _first_few([str(n) for n in too_long]) + ".")
     return result
+
+
+def _first_few(items: list[str], shown: int = 5) -> str:
+    return ", ".join(items[:shown]) + (f" and {len(items) - shown} more" if len(items) > shown else "")
 
 
 @dataclass
@@ -475,7 +586,7 @@ def read_activities(raw: bytes, filename: str, explicit: dict[str, str] | None =
     if missing:
         raise ContactFileError(
             f"The activities file needs a contact reference and a date column; missing {', '.join(missing)}. "
-            f"It has: {', '.join(table.columns)}. Pass --map COLUMN=contact_ref or COLUMN=at."
+            f"It has: {_listed(table.columns)}. Pass --map COLUMN=contact_ref or COLUMN=at."
         )
     index = {target: table.columns.index(column) for column, target in mapping.items()}
     activities, skipped = [], []

@@ -8,6 +8,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from parsers import _html as h
+from parsers import limits
 from parsers._abstract import PlatformParser
 from parsers.facebook import FacebookParser
 from parsers.generic import FALLBACK_SOURCES
@@ -26,17 +27,21 @@ class UnsupportedSite(LookupError):
     """No parser reads reviews from this address."""
 
     def __init__(self, url: str):
-        super().__init__(f"ReviewDesk does not read reviews from {url}")
+        super().__init__(f"ReviewDesk does not read reviews from {url[:200]}")
         self.url = url
 
 
 def parser_for(url: str) -> PlatformParser:
     """The parser that reads reviews from ``url``'s host; raises UnsupportedSite for any other address."""
+    if not isinstance(url, str) or len(url) > limits.URL_CHARS:
+        raise UnsupportedSite(str(url)[:80])
     try:
-        parts = urlsplit(url if isinstance(url, str) else "")
+        parts = urlsplit(url)
         host = (parts.hostname or "").lower().rstrip(".")
     except ValueError:  # "http://[::1" and other addresses urlsplit refuses
-        raise UnsupportedSite(str(url)) from None
+        raise UnsupportedSite(url) from None
+    if parts.scheme.lower() not in limits.URL_SCHEMES:  # ftp:, file:, javascript: at a review site's name
+        raise UnsupportedSite(url)
     for parser in PARSERS:
         if parser.matches(host, parts.path):
             return parser

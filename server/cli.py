@@ -133,6 +133,7 @@ def serve(host: str | None, port: int | None, allow_network: bool, data_dir: Pat
 def token(rotate: bool, data_dir: Path | None) -> None:
     """Print the pairing token for the toolbar and the dashboard."""
     config_file = ConfigFile(resolve_data_dir(data_dir))
+    config_file.protect()
     try:
         value = config_file.rotate_token() if rotate else config_file.token()
     except ConfigError as error:

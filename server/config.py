@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import secrets
+import stat
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,7 +79,23 @@ def resolve_data_dir(explicit: str | os.PathLike | None = None) -> Path:
 
 
 def ensure_private_dir(path: Path) -> None:
+    """The folder, created if need be, and open to its owner only (made so, with a warning, if it was not)."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_owner_only(path, 0o700)
+
+
+def make_owner_only(path: Path, mode: int) -> bool:
+    """Give ``path`` ``mode`` when others or the group may read it (it holds the token and patient data);
+    True when it had to, with a warning in the log. Only on POSIX systems, where modes mean this."""
+    if os.name != "posix" or not path.exists():
+        return False
+    current = stat.S_IMODE(path.stat().st_mode)
+    if not current & 0o077:
+        return False
+    path.chmod(mode)
+    log.warning("%s was open to other users of this computer (mode %o); it is now open to its owner only (mode %o).",
+                path, current, mode)
+    return True
 
 
 def write_private_file(path: Path, data: str) -> None:
@@ -95,14 +113,20 @@ def write_private_file(path: Path, data: str) -> None:
         raise
 
 
+# A Host header as RFC 9110 has it: a name or an IPv4 address, or an IPv6 address in brackets, then an optional port.
+HOST_HEADER = re.compile(r"(?:\[(?P<ipv6>[0-9a-f:.]{2,45})\]|(?P<name>[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9.])?))(?::\d{1,5})?")
+
+
 def host_name(host_header: str) -> str:
-    """The name in a Host header, without port, brackets or a trailing dot, lower case."""
-    host = host_header.strip().lower()
-    if host.startswith("["):
-        return host[1 : host.find("]")] if "]" in host else host
-    if host.count(":") == 1:
-        host = host.split(":", 1)[0]
-    return host.rstrip(".")
+    """The name in a Host header, without port, brackets or a trailing dot, lower case; "" for anything
+    that is not a host and an optional port ("localhost:5151@evil", "127.0.0.1:evil.example")."""
+    text = host_header.strip().lower()
+    if text.count(":") > 1 and not text.startswith("["):  # a bare IPv6 address, as --host and the settings give it
+        text = f"[{text}]"
+    found = HOST_HEADER.fullmatch(text)
+    if found is None:
+        return ""
+    return found.group("ipv6") or found.group("name").rstrip(".")
 
 
 def new_token() -> str:
@@ -150,6 +174,10 @@ class ConfigFile:
         values["token"] = new_token()
         self._write(values)
         return values["token"]
+
+    def protect(self) -> None:
+        """Make the file owner-only if it was made readable by others (it holds the token); done at every start."""
+        make_owner_only(self.path, 0o600)
 
     def _create(self) -> None:
         ensure_private_dir(self.path.parent)

@@ -125,3 +125,45 @@ def test_the_same_review_on_maps_and_in_search_is_stored_once(client, auth):
     search = capture(client, auth, search_html, url="https://www.google.com/search?q=maple+family+dental").json
     assert search["status"] == "ok" and search["created"] == 0
     assert search["reviews"][0]["id"] == maps["reviews"][0]["id"]
+
+
+# -- captures are held to the caps of POST /api/reviews (issue: captures validated like reviews) -------------
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("url", ["ftp://www.google.com/maps/place/x", "file://www.google.com/maps/place/x",
+                                 "javascript://www.google.com/maps/place/x", "gopher://www.yelp.com/biz/x",
+                                 "https://www.google.com/maps/" + "x" * 5000])
+def test_only_web_addresses_of_the_review_sites_are_captured(client, auth, url):
+    answer = capture(client, auth, card("ChZDSUhNMG9nS0VJQ0FnSUNqMmNfX0ZREAE", "Ana P", 5, "a week ago", "Great"), url=url)
+    assert answer.status_code == 422 and answer.json["error"] == "unsupported"
+    assert client.get("/api/reviews", headers=auth).json["total"] == 0
+
+
+def test_a_review_longer_than_any_site_allows_is_refused_and_nothing_is_stored(client, auth):
+    html = card("ChZDSUhNMG9nS0VJQ0FnSUNqMmNfX0ZREAE", "Ana P", 5, "a week ago", "Great") + \
+        card("ChZDSUhNMG9nS0VJQ0FnSUNqMmNfX0ZREAI", "Bo K", 1, "a week ago", "x " * 30_000)
+    answer = capture(client, auth, html)
+    assert answer.status_code == 422 and "longer than 50000" in answer.json["message"]
+    assert client.get("/api/reviews", headers=auth).json["total"] == 0
+
+
+def test_a_reviewer_name_of_thousands_of_capitals_is_refused_at_once(client, auth):
+    import time
+
+    started = time.perf_counter()
+    answer = capture(client, auth, card("ChZDSUhNMG9nS0VJQ0FnSUNqMmNfX0ZREAE", "A" * 32_000, 1, "a week ago", "Bad"))
+    assert answer.status_code == 422 and "reviewer_name" in answer.json["message"]
+    assert time.perf_counter() - started < 1
+
+
+def test_more_reviews_than_a_capture_may_store_is_413(client, auth, monkeypatch):
+    from parsers import limits
+
+    monkeypatch.setattr(limits, "REVIEWS_PER_CAPTURE", 3)
+    html = "".join(card(f"ChZDSUhNMG9nS0VJQ0FnSUNqMmNfX0ZREA{i}", f"Person {i}", 5, "a week ago", "Fine") for i in range(4))
+    answer = capture(client, auth, html)
+    assert answer.status_code == 413 and answer.json["error"] == "payload_too_large"
+    assert client.get("/api/reviews", headers=auth).json["total"] == 0

@@ -40,7 +40,8 @@ def test_api_with_token_is_allowed(client, auth):
     assert answer.json["database"]["journal_mode"] == "wal"
 
 
-@pytest.mark.parametrize("host", ["evil.example", "evil.example:5151", "127.0.0.1.evil.example", "192.168.1.20:5151", ""])
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:5151", "127.0.0.1.evil.example", "192.168.1.20:5151", "",
+                                  "localhost:5151@evil.example", "127.0.0.1:evil.example", "localhost:", "[::1", "localhost:5151:80"])
 def test_foreign_host_is_403_over_http(live_server, host):
     answer = live_server.request("GET", "/api/health", headers={"Host": host})
     assert answer.status == 403
@@ -209,6 +210,51 @@ def test_sign_out_ends_the_session(client, token):
     csrf = csrf_of(client)
     assert client.post("/logout", data={"csrf_token": csrf}).status_code == 302
     assert client.get("/api/reviews").status_code == 401
+
+
+def test_a_copy_of_the_cookie_taken_before_sign_out_no_longer_works(app, client, token):
+    """Sessions live on the server: signing out ends the session, not just the browser's copy of it."""
+    login(client, token)
+    copied = client.get_cookie("reviewdesk_session").value
+    assert client.post("/logout", data={"csrf_token": csrf_of(client)}).status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("reviewdesk_session", copied)
+    assert_error(thief.get("/api/reviews"), 401, "unauthorized")
+    assert thief.get("/").status_code == 302  # back to the sign-in page
+
+
+def test_rotating_the_token_from_the_dashboard_ends_every_other_session(app, client, token):
+    login(client, token)
+    other = app.test_client()
+    login(other, token)
+    assert other.get("/api/reviews").status_code == 200
+    rotated = client.post("/api/pairing/rotate", headers={"X-CSRF-Token": csrf_of(client)})
+    assert rotated.status_code == 200, rotated.json
+    assert client.get("/api/reviews").status_code == 200  # this one goes on
+    assert_error(other.get("/api/reviews"), 401, "unauthorized")
+
+
+def test_the_database_keeps_no_cookie_that_works(app, client, token):
+    import sqlite3
+
+    login(client, token)
+    with sqlite3.connect(app.config["DATABASE"]) as db:
+        kept = [row[0] for row in db.execute("SELECT id_hash FROM dashboard_sessions")]
+    assert len(kept) == 1 and client.get_cookie("reviewdesk_session").value not in kept[0]
+
+
+def test_data_folder_and_config_are_made_owner_only_at_start(data_dir, caplog):
+    import os
+    import stat
+
+    create_app({"TESTING": True, "DATA_DIR": str(data_dir)})
+    os.chmod(data_dir, 0o755)
+    os.chmod(data_dir / "config.json", 0o644)
+    with caplog.at_level("WARNING"):
+        create_app({"TESTING": True, "DATA_DIR": str(data_dir)})
+    assert stat.S_IMODE(os.stat(data_dir).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(data_dir / "config.json").st_mode) == 0o600
+    assert sum("open to other users" in record.getMessage() for record in caplog.records) == 2
 
 
 def test_every_write_of_a_signed_in_session_needs_the_csrf_token(app, client, token):

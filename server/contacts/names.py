@@ -127,7 +127,7 @@ def shown_name(display: str) -> ShownName:
         return ShownName("business")
     if len(words) == 1:
         word = words[0]
-        looks_like_handle = bool(re.search(r"\d|_|[a-z][A-Z]|[A-Z]{2,}[a-z]", raw)) or len(word) > 14
+        looks_like_handle = bool(re.search(r"\d|_|[a-z][A-Z]|[A-Z]{2}[a-z]", raw)) or len(word) > 14
         if looks_like_handle:
             return ShownName("handle")
         return ShownName("first_only", PersonName(first=word))

@@ -33,9 +33,9 @@ WORDS_REMEMBERED = 100_000  # words whose character n-grams' rows a model keeps 
 TOKEN = re.compile(r"(?u)\b\w\w+\b")
 # A phone number, with or without the area code, and an e-mail address (the checker's rules read them too).
 PHONE = re.compile(r"(?<![\d-])(?:(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?)?\d{3}[\s.-]\d{4}(?![\d-])")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")  # bounded: linear in the text's length
 # A name of two or more capitalised words and an organisation's noun: "Riverbend Physical Therapy", "Core Balance Pelvic Health".
-ORGANISATION = re.compile(r"\b(?!Your\b|Our\b)(?:[A-Z][\w'’&.-]*\s+){2,5}(?:Medicine|Therapy|Health|Healthcare|Dental|Dentistry|"
+ORGANISATION = re.compile(r"\b(?!Your\b|Our\b)(?:[A-Z][\w'’&.-]{0,40}\s{1,5}){2,5}(?:Medicine|Therapy|Health|Healthcare|Dental|Dentistry|"
                           r"Clinic|Center|Centre|Care|Surgery|Imaging|Pediatrics|Associates|Group|Practice|Hospital|Institute|"
                           r"Partners|Specialists|Fertility|Dermatology|Cardiology|Orthopedics|Audiology|Optometry|Chiropractic|"
                           r"Wellness|Rehab|Rehabilitation|Medical|Smiles|Orthodontics|Midwifery|Neurology|Vision|Hearing|Hospice)\b")

@@ -299,7 +299,7 @@ INITIALS_GREETING = re.compile(r"(?:^|[.!?]\s+|,\s*|\b(?:Dear|Hi|Hello|Hey|Thank
 GREETING_NAME = re.compile(r"(?:^|[.!?¡¿]\s*|\b(?:Dear|Hi|Hello|Hey|Thanks|Thank you|Gracias|Muchas gracias|Hola|Estimad[oa]|Querid[oa]|"
                            r"Salamat(?: po)?),?\s+)(?!(?:Dear|Hi|Hello|Hey|Thanks|Gracias|Hola|Salamat)\b)([A-ZÁÉÍÓÚÑ][a-záéíóúñ'’-]{1,20})"
                            r"(?=\s*[,!])")
-SENTENCE_END = re.compile(r"[.!?]+(?=\s+[\"'“(]?[A-Z0-9]|\s*$)")
+SENTENCE_END = re.compile(r"(?<![.!?])[.!?]+(?=\s+[\"'“(]?[A-Z0-9]|\s*$)")
 ABBREVIATIONS = ("dr", "mr", "mrs", "ms", "st", "jr", "sr", "prof", "no", "vs", "etc", "e.g", "i.e", "a.m", "p.m", "ave", "inc",
                  "dds", "dmd", "md", "approx", "dept")
 SIGN_OFFS = frozenset("best regards sincerely cheers thanks warmly kindly respectfully cordially".split())
@@ -310,14 +310,20 @@ we our thank thanks hi hello dear sorry please the this that it i you your at in
 
 # -- the checker ----------------------------------------------------------------------------------
 
+MOST_FINDINGS_PER_RULE = 50  # keeps the work on a reply of thousands of findings linear
+
 @dataclass
 class _Findings:
     reply: str
     items: list[Violation] = field(default_factory=list)
 
     def add(self, rule: str, start: int, end: int, message: str, learned: bool = False) -> None:
-        """One report per rule and stretch of text: the widest wording wins."""
-        overlapping = [v for v in self.items if v.rule == rule and v.start < end and start < v.end]
+        """One report per rule and stretch of text: the widest wording wins; at most MOST_FINDINGS_PER_RULE
+        reports of a rule (a reply that breaks it more often is blocked all the same)."""
+        same_rule = [v for v in self.items if v.rule == rule]
+        if len(same_rule) >= MOST_FINDINGS_PER_RULE:
+            return
+        overlapping = [v for v in same_rule if v.start < end and start < v.end]
         if any(v.end - v.start >= end - start for v in overlapping):
             return
         for violation in overlapping:
@@ -386,7 +392,7 @@ def _your_things(reply: str, out: _Findings) -> None:
         safe_at = next((i for i, word in enumerate(following) if word in SAFE_YOUR), None)
         if safe_at is not None and not any(word in CARE_NOUNS for word in following[:safe_at]):
             continue
-        words = re.match(r"\s*[\w'-]+", reply[match.end():])
+        words = re.match(r"\s*[\w'-]+", reply[match.end():match.end() + 100])
         end = match.end() + (words.end() if words else 0)
         out.add("confirms_patient", match.start(), end,
                 f"'{reply[match.start():end]}' refers to the reader's own dealings with the practice, which confirms "
@@ -397,7 +403,7 @@ def _your_things(reply: str, out: _Findings) -> None:
     for match in YOU_VERB.finditer(reply):
         verb, after = (match.group(1) or "").lower(), (match.group(2) or "").lower()
         if verb == "had" and after == "to" and re.match(r"\s*to\s+(?:write|share|post|reach|say|tell|leave|bring|go\s+through)",
-                                                        reply[match.end(1):], re.IGNORECASE):
+                                                        reply[match.end(1):match.end(1) + 60], re.IGNORECASE):
             continue
         if verb in ("were", "was") and after and after not in SAFE_YOU_WERE:
             end = match.end(2)
@@ -424,6 +430,21 @@ def _short_forms(shown: Any, word: str) -> set[str]:
     return {folded} if first and len(folded) >= 4 and first != folded and first.startswith(folded) else set()
 
 
+def _previous_char(text: str, index: int) -> str:
+    """The last character before ``index`` that is not white space ("" at the start): read back over
+    the white space only, so that asking it of every word costs the text's length, not its square."""
+    while index > 0 and text[index - 1].isspace():
+        index -= 1
+    return text[index - 1] if index > 0 else ""
+
+
+def _next_char(text: str, index: int) -> str:
+    """The first character from ``index`` on that is not white space ("" at the end)."""
+    while index < len(text) and text[index].isspace():
+        index += 1
+    return text[index] if index < len(text) else ""
+
+
 HANDLE_WORD = re.compile(r"[A-Z][a-z]+|(?<![A-Za-z])[a-z]+")  # the words of a handle: capitalised runs, or lower-case ones
 
 
@@ -439,12 +460,12 @@ def _names(reply: str, review: ReviewContext, settings: PracticeSettings, out: _
     elif review.reviewer_name and " " not in review.reviewer_name.strip():  # a handle: "GwenO_62", "maria_lopez88"
         reviewer_words |= {fold(word) for word in HANDLE_WORD.findall(review.reviewer_name) if len(word) >= 3}
     for word, start, end in vocabulary.words(reply):
-        addressed = reply[end:].lstrip().startswith(",")
+        addressed = _next_char(reply, end) == ","
         if not reply[start].isupper() or fold(word) not in reviewer_words | _short_forms(shown, word):
             continue
         if fold(word) in allowed and not (addressed or VOCATIVE.search(reply[max(0, start - 12):end + 1])):
             continue  # a colleague of the same name, unless the reply speaks to the reader with it ("thanks, Omar!")
-        at_sentence_start = not reply[:start].strip() or reply[:start].rstrip()[-1:] in ".!?"
+        at_sentence_start = _previous_char(reply, start) in ("", ".", "!", "?")
         if at_sentence_start and (not addressed or word.lower() in SIGN_OFFS):
             continue  # "Will you call us?", "Hope to hear from you", "Best," are words, not the reviewer
         out.add("names_reviewer", start, end, f"'{reply[start:end]}' is the reviewer's name (or a form of it). "
@@ -462,7 +483,7 @@ def _names(reply: str, review: ReviewContext, settings: PracticeSettings, out: _
                 f"'{match.group(1)}' addresses the reader by their initials. Never address the reader by name.")
     for word, start, end in vocabulary.words(reply):
         original = reply[start:end]
-        at_sentence_start = not reply[:start].strip() or reply[:start].rstrip()[-1:] in ".!?"
+        at_sentence_start = _previous_char(reply, start) in ("", ".", "!", "?")
         if (original[:1].isupper() and not at_sentence_start and fold(word) not in allowed and fold(word) not in reviewer_words
                 and word not in NOT_NAMES and is_first_name(original) and not reply[max(0, start - 4):start].rstrip().endswith(".")):
             out.add("names_other_person_phi", start, end,
@@ -545,8 +566,11 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans, not ending at "Dr.", "a.m.", "St." or a decimal point."""
     spans, start = [], 0
     for match in SENTENCE_END.finditer(text):
-        preceding = text[start:match.start()].split()
-        last_word = preceding[-1].lower().rstrip(".") if preceding else ""
+        # the word before the mark: a look back of a few characters, not over the whole sentence so far
+        window = text[max(start, match.start() - 24):match.start()]
+        preceding = window.split()
+        whole = len(preceding) > 1 or match.start() - 24 <= start or window[:1].isspace()
+        last_word = preceding[-1].lower().rstrip(".") if preceding and whole else ""
         if match.group() == "." and last_word.lstrip("(\"'") in ABBREVIATIONS:
             continue
         spans.append((start, match.end()))
@@ -663,7 +687,7 @@ PRACTICE_ROLE = _rx(r"\b(?:director|manager|head|coordinator|chief)\s+of\s+[\w-]
 BUSINESS_ROLE = _rx(r"\b(?:director|manager|head|vp|chief|coordinator|lead)\s+of\s+(?:operations|administration|finance|marketing|"
                     r"quality|compliance|human\s+resources|patient\s+(?:experience|relations|services))\b|"
                     r"\boperations\s+(?:manager|director|team|lead|coordinator|department|supervisor|staff)\b")
-WEB_ADDRESS = _rx(r"\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|us|example|health|clinic|care)(?:/\S*)?")
+WEB_ADDRESS = _rx(r"\b(?:https?://|www\.)\S+|\b[\w-]{1,63}\.(?:com|org|net|us|example|health|clinic|care)(?:/\S*)?")
 ANY_ONE = _rx(r"\b(?:every|each|any)\s+(?!other\b|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|day|week|month|"
               r"morning|afternoon|evening|night|visit|time)s?\b)(?:[\w-]+\s+)?[\w-]+")
 

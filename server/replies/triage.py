@@ -9,7 +9,9 @@ people, spreads hate or advertises does not.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -291,10 +293,16 @@ IDIOM_AROUND = {
 }
 
 
-def _harmless(category: str, text: str, match: re.Match) -> bool:
-    """Whether the escalation words matched are used harmlessly, judged in their sentence."""
-    spans = sentences(text)
-    at = next((index for index, (s, e) in enumerate(spans) if s <= match.start() < e), None)
+def _sentence_at(spans: list[tuple[int, int]], position: int) -> int | None:
+    """The index of the sentence (of ``spans``, in order) that holds ``position``; None between sentences."""
+    at = bisect_right(spans, (position, math.inf)) - 1
+    return at if at >= 0 and spans[at][0] <= position < spans[at][1] else None
+
+
+def _harmless(category: str, text: str, match: re.Match, spans: list[tuple[int, int]]) -> bool:
+    """Whether the escalation words matched are used harmlessly, judged in their sentence (``spans``: the
+    text's sentences, found once per text)."""
+    at = _sentence_at(spans, match.start())
     start, end = spans[at] if at is not None else (0, len(text))
     sentence = text[start:end]
     if any((check(sentence) if callable(check) else check.search(sentence)) for check in HARMLESS.get(category, ())):
@@ -345,17 +353,18 @@ def harmless_sentences(text: str) -> list[tuple[int, int]]:
     """The sentences whose escalation words the rules read as harmless (a lawyer friend's recommendation, an
     ER visit years ago, "my boss is gonna kill me") or that hold an idiom harmless anywhere."""
     spans = sentences(text)
-    found = {next(((s, e) for s, e in spans if s <= match.start() < e), (0, len(text)))
-             for category, pattern in ESCALATIONS for match in pattern.finditer(text) if _harmless(category, text, match)}
+    found = {spans[at] if (at := _sentence_at(spans, match.start())) is not None else (0, len(text))
+             for category, pattern in ESCALATIONS for match in pattern.finditer(text) if _harmless(category, text, match, spans)}
     return sorted(found | {(s, e) for s, e in spans if any(idiom.search(text[s:e]) for idiom in IDIOMS_ANYWHERE)})
 
 
 def rules_triage(review: ReviewContext) -> Triage:
     """The rules' decision alone (keywords and patterns)."""
     text, kind = review.text, review_sentiment(review)
+    spans = sentences(text)
     for category, pattern in ESCALATIONS:
         for match in pattern.finditer(text):
-            if not _harmless(category, text, match):
+            if not _harmless(category, text, match, spans):
                 return _escalation(category, kind, _found(match))
     report = _report_path(review.platform)
     if match := HATE.search(text):

@@ -11,6 +11,7 @@ from parsers.isotime import parse_iso
 from parsers.page import UNSUPPORTED
 from server.errors import Unsupported, ValidationError
 from server.reviews.ingest import IngestResult, ingest
+from server.reviews.intake import captured_within_caps
 from server.storage import Store
 
 # A capture time a little ahead of the server's clock is the browser's clock, not the future.
@@ -49,6 +50,6 @@ def store_capture(store: Store, url: str, html: str, captured_at: Any, lang: str
     result = parse_page(url, html, captured_moment(captured_at, now), lang)
     if result.status == UNSUPPORTED:
         raise Unsupported(result.warnings[0], extra={"status": UNSUPPORTED, "platform": None})
-    stored = ingest(store, result.reviews, now)
+    stored = ingest(store, captured_within_caps(result.reviews), now)
     return Captured(result.platform, result.status, result.layout, result.warnings, stored,
                     [store.get_review(review_id) for review_id in stored.review_ids])

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
+from parsers import limits
 from parsers.isotime import iso_date_or_utc
 from parsers.review import PLATFORMS, UNKNOWN, OwnerReply, Review
 from server.errors import MissingField, TooLarge, ValidationError
-
-MAX_REVIEWS_PER_REQUEST = 5_000
-MAX_TEXT_CHARS = 50_000
-MAX_SHORT_CHARS = 2_000
 
 
 class Problem(Exception):
@@ -23,7 +21,7 @@ class Problem(Exception):
         self.message = message
 
 
-def _string(item: dict, name: str, *, required: bool = False, allow_empty: bool = True, limit: int = MAX_SHORT_CHARS) -> str | None:
+def _string(item: dict, name: str, *, required: bool = False, allow_empty: bool = True, limit: int = limits.SHORT_TEXT_CHARS) -> str | None:
     if name not in item or item[name] is None:
         if required:
             raise Problem("missing", name, f"'{name}' is required")
@@ -37,6 +35,22 @@ def _string(item: dict, name: str, *, required: bool = False, allow_empty: bool 
     if len(value) > limit:
         raise Problem("invalid", name, f"'{name}' is longer than {limit} characters")
     return value
+
+
+def is_web_address(url: str) -> bool:
+    """An ``http(s)`` address with a host: what a review's link may be (never ``javascript:`` or ``file:``)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in limits.URL_SCHEMES and bool(parts.netloc)
+
+
+def _web_address(item: dict, name: str) -> str | None:
+    url = _string(item, name, limit=limits.URL_CHARS)
+    if url and not is_web_address(url):
+        raise Problem("invalid", name, f"'{name}' must be an http:// or https:// address, got {url[:80]!r}")
+    return url or None
 
 
 def parse_timestamp(value: Any, name: str) -> str | None:
@@ -79,7 +93,7 @@ def _owner_reply(item: dict) -> OwnerReply | None | object:
         value = {"text": value}
     if not isinstance(value, dict):
         raise Problem("invalid", "owner_reply", "'owner_reply' must be null, a string or an object with 'text'")
-    text = _string(value, "text", required=True, allow_empty=False, limit=MAX_TEXT_CHARS)
+    text = _string(value, "text", required=True, allow_empty=False, limit=limits.REVIEW_TEXT_CHARS)
     return OwnerReply(
         text=text,
         date_text=_string(value, "date_text"),
@@ -95,16 +109,16 @@ def review_from_json(item: Any) -> Review:
         raise Problem("invalid", "platform", f"'platform' must be one of {', '.join(PLATFORMS)}, got {platform!r}")
     return Review(
         platform=platform,
-        platform_review_id=_string(item, "platform_review_id", limit=500) or None,
-        reviewer_name=_string(item, "reviewer_name", required=True, allow_empty=False, limit=300),
-        reviewer_url=_string(item, "reviewer_url"),
+        platform_review_id=_string(item, "platform_review_id", limit=limits.REVIEW_ID_CHARS) or None,
+        reviewer_name=_string(item, "reviewer_name", required=True, allow_empty=False, limit=limits.REVIEWER_NAME_CHARS),
+        reviewer_url=_web_address(item, "reviewer_url"),
         rating=_rating(item),
         recommends=_recommends(item),
-        text=_string(item, "text", required=True, limit=MAX_TEXT_CHARS),
+        text=_string(item, "text", required=True, limit=limits.REVIEW_TEXT_CHARS),
         date_text=_string(item, "date_text", limit=200),
         created_at=parse_timestamp(item.get("created_at"), "created_at"),
-        url=_string(item, "url"),
-        place=_string(item, "place", limit=500),
+        url=_web_address(item, "url"),
+        place=_string(item, "place", limit=limits.REVIEW_ID_CHARS),
         owner_reply=_owner_reply(item),
     )
 
@@ -125,8 +139,8 @@ def reviews_from_payload(payload: Any) -> list[Review]:
     items = payload["reviews"]
     if not isinstance(items, list):
         raise ValidationError("reviews", "'reviews' must be a list of review objects.")
-    if len(items) > MAX_REVIEWS_PER_REQUEST:
-        raise TooLarge(f"Send at most {MAX_REVIEWS_PER_REQUEST} reviews per request, in several requests.")
+    if len(items) > limits.REVIEWS_PER_REQUEST:
+        raise TooLarge(f"Send at most {limits.REVIEWS_PER_REQUEST} reviews per request, in several requests.")
     reviews, problems = [], []
     for index, item in enumerate(items):
         try:
@@ -140,4 +154,29 @@ def reviews_from_payload(payload: Any) -> list[Review]:
         more = f" ({others} more problem{'s' if others > 1 else ''} listed in 'details')" if others else ""
         raise kind(problems[0]["field"], f"{problems[0]['message']}{more}. Nothing was stored; fix the reviews and send them again.",
                    details=problems)
+    return reviews
+
+
+CAPTURED_CAPS = (("reviewer_name", limits.REVIEWER_NAME_CHARS), ("text", limits.REVIEW_TEXT_CHARS),
+                 ("platform_review_id", limits.REVIEW_ID_CHARS), ("place", limits.REVIEW_ID_CHARS),
+                 ("date_text", limits.SHORT_TEXT_CHARS))
+
+
+def captured_within_caps(reviews: list[Review]) -> list[Review]:
+    """The reviews a captured page gave, held to the caps of ``POST /api/reviews``: a page with more reviews
+    or a longer field than any real page has is refused (TooLarge, ValidationError); a review's link that
+    is not an http(s) address (``javascript:void(0)``) is dropped, not stored."""
+    if len(reviews) > limits.REVIEWS_PER_CAPTURE:
+        raise TooLarge(f"The page holds {len(reviews)} reviews, more than the {limits.REVIEWS_PER_CAPTURE} a capture may store; "
+                       "capture the practice's own review page, not a page built to flood ReviewDesk.")
+    for index, review in enumerate(reviews):
+        for name, limit in CAPTURED_CAPS:
+            value = getattr(review, name) or ""
+            if len(value) > limit:
+                raise ValidationError(name, f"Review {index + 1} of the page has a '{name}' longer than {limit} characters, "
+                                            "which no review site allows; nothing was stored. Capture the practice's own review page.")
+        for name in ("url", "reviewer_url"):
+            value = getattr(review, name)
+            if value and (len(value) > limits.URL_CHARS or not is_web_address(value)):
+                setattr(review, name, None)
     return reviews

@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from server.storage import schema
 from server.storage.contacts import ContactQueries
 from server.storage.events import EventQueries
+from server.storage.sessions import SessionQueries
 from server.storage.reviews import ATTENTION_GROUPS, AttentionOrder, ReviewFilter, ReviewQueries, StageFilter
 
 BUSY_TIMEOUT_MS = 15_000
@@ -65,7 +66,7 @@ class StorePool:
             store.close()
 
 
-class Store(ReviewQueries, EventQueries, ContactQueries):
+class Store(ReviewQueries, EventQueries, ContactQueries, SessionQueries):
     """One connection to the ReviewDesk database. Not shared between threads."""
 
     def __init__(self, db: Database):

@@ -279,6 +279,21 @@ def m011_review_triage(db: Database) -> None:
     db.execute("ALTER TABLE reviews ADD COLUMN triage_rules TEXT")
 
 
+@migrations()
+def m012_dashboard_sessions(db: Database) -> None:
+    """Signed-in dashboard sessions, by the hash of the random id in their cookie (server/storage/sessions.py)."""
+    db.execute(
+        """
+        CREATE TABLE dashboard_sessions (
+            id_hash TEXT PRIMARY KEY,
+            token_digest TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )
+        """
+    )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 

@@ -14,7 +14,7 @@ from server.contacts.import_jobs import ImportJobs
 from server.replies.learned import use_practice_models
 from server.storage import Store, StorePool, initialise
 from server.web import api, dashboard, security, workbench
-from server.web.api.common import release_store
+from server.web.context import release_store
 from server.web.errors import register_error_handlers
 from server.workflow.events import derive_missing_progress
 
@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None, *, data_dir: str | os.PathLike |
     chosen_dir = resolve_data_dir((test_config or {}).get("DATA_DIR") or data_dir)
     ensure_private_dir(chosen_dir)
     config_file = ConfigFile(chosen_dir)
+    config_file.protect()
 
     app = Flask(__name__)
     app.config.update(load_settings(chosen_dir, config_file, test_config))

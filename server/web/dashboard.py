@@ -8,7 +8,7 @@ page is a template and a script; the data comes from the API, as text.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from server import __version__
 from server.web.api.common import store
@@ -16,6 +16,7 @@ from server.web.security import (
     check_csrf,
     csrf_token,
     current_token,
+    end_dashboard_session,
     has_dashboard_session,
     start_dashboard_session,
     token_matches,
@@ -97,5 +98,5 @@ def login_submit():
 @bp.post("/logout")
 def logout():
     check_csrf(request.form.get("csrf_token"))
-    session.clear()
+    end_dashboard_session()
     return redirect(url_for("dashboard.login"))

@@ -14,11 +14,13 @@ import re
 import secrets
 from datetime import timedelta
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 from flask_cors import CORS
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from parsers.isotime import iso_utc
 from server.config import LOOPBACK_HOSTS, host_name
+from server.web.context import now, store
 from server.web.errors import ApiError
 
 CHROME_EXTENSION_ID = r"[a-p]{32}"
@@ -56,11 +58,31 @@ def current_token() -> str:
     return current_app.extensions["reviewdesk.config_file"].token()
 
 
+def _session_key(session_id: str) -> str:
+    """What the server keeps of a session's id: its hash (the database never holds a cookie that works)."""
+    return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
+
+
 def start_dashboard_session() -> None:
+    """A new session, kept on the server for SESSION_LIFETIME; the cookie holds only its random id."""
     session.clear()
     session.permanent = True
-    session["auth"] = token_digest(current_token())
+    session_id = secrets.token_urlsafe(32)
+    started = now()
+    store().start_dashboard_session(_session_key(session_id), token_digest(current_token()), iso_utc(started),
+                                    iso_utc(started + SESSION_LIFETIME))
+    session["sid"] = session_id
     session["csrf"] = secrets.token_urlsafe(32)
+    g.pop("reviewdesk_signed_in", None)
+
+
+def end_dashboard_session() -> None:
+    """Sign out: the session ends on the server, so a copy of the cookie no longer works either."""
+    session_id = session.get("sid")
+    if isinstance(session_id, str):
+        store().end_dashboard_session(_session_key(session_id))
+    session.clear()
+    g.pop("reviewdesk_signed_in", None)
 
 
 def csrf_token() -> str:
@@ -71,8 +93,12 @@ def csrf_token() -> str:
 
 
 def has_dashboard_session() -> bool:
-    remembered = session.get("auth")
-    return isinstance(remembered, str) and hmac.compare_digest(remembered, token_digest(current_token()))
+    """A live session, started with the current token (rotating the token from the command line ends them all)."""
+    if "reviewdesk_signed_in" not in g:
+        session_id = session.get("sid")
+        remembered = store().dashboard_session_token(_session_key(session_id), iso_utc(now())) if isinstance(session_id, str) else None
+        g.reviewdesk_signed_in = remembered is not None and hmac.compare_digest(remembered, token_digest(current_token()))
+    return g.reviewdesk_signed_in
 
 
 def require_dashboard_session() -> None:
@@ -97,7 +123,7 @@ def rotate_token_keeping_this_session() -> str:
     """A new pairing token: the old one, the toolbar's copy and every other dashboard session stop working;
     this dashboard session goes on with the new token (and keeps its CSRF token)."""
     token = current_app.extensions["reviewdesk.config_file"].rotate_token()
-    session["auth"] = token_digest(token)
+    store().keep_only_dashboard_session(_session_key(session["sid"]), token_digest(token))
     return token
 
 
@@ -114,7 +140,8 @@ def own_origin() -> str:
 
 def _check_host(allowed: frozenset[str]) -> None:
     header = request.headers.get("Host")
-    if not header or host_name(header) not in allowed:
+    name = host_name(header) if header else ""
+    if not name or name not in allowed:
         raise ApiError(
             403,
             "forbidden_host",
@@ -175,7 +202,7 @@ def body_limit(app: Flask) -> int:
 
 def init_app(app: Flask) -> None:
     # The address the server listens on is always a valid Host (it is loopback unless --allow-network).
-    allowed_hosts = LOOPBACK_HOSTS | {host_name(name) for name in [*app.config["ALLOWED_HOSTS"], app.config["HOST"]]}
+    allowed_hosts = LOOPBACK_HOSTS | {host_name(name) for name in [*app.config["ALLOWED_HOSTS"], app.config["HOST"]]} - {""}
     extension_origins = extension_origin_pattern(app.config["EXTENSION_IDS"])
     app.config.update(
         SESSION_COOKIE_NAME="reviewdesk_session",

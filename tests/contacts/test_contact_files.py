@@ -212,3 +212,91 @@ def test_separate_activity_export():
     assert [(a.contact_ref, a.type, a.at, a.summary, a.staff) for a in activities] == [
         ("1042", "appointment", "2026-11-02", "Cleaning", "Front desk")]
     assert [(s.row, s.reason) for s in skipped] == [(3, "date '' could not be read"), (4, "no contact reference")]
+
+
+# -- files built to flood the server (issue: imports that cannot flood) ----------------------------------
+
+
+def test_a_field_longer_than_any_contact_field_is_left_out_and_reported():
+    text = f"First Name,Last Name,Phone,Notes\nAva,Reed,{'5' * 5000},x\nNoah,{'K' * 400},512-555-0101,y\n"
+    result = read_contacts(text.encode(), "x.csv")
+    ava, noah = result.contacts
+    assert (ava.first_name, ava.phone) == ("Ava", None)
+    assert (noah.first_name, noah.last_name, noah.phone) == ("Noah", "", "5125550101")
+    warning = next(w for w in result.warnings if "longer than" in w)
+    assert "2 field(s)" in warning and "rows 2, 3" in warning
+
+
+def test_a_file_with_too_many_columns_is_refused_quickly():
+    import time
+
+    from parsers import limits
+
+    header = ",".join(["Name"] + [f"Email{i}" for i in range(100_000)])
+    started = time.perf_counter()
+    with pytest.raises(ContactFileError) as error:
+        read_contacts(f"{header}\nAva Reed\n".encode(), "wide.csv")
+    assert time.perf_counter() - started < 2
+    assert f"at most {limits.COLUMNS}" in str(error.value) and len(str(error.value)) < 300
+
+
+def test_many_columns_that_mean_the_same_field_are_mapped_in_linear_time():
+    import time
+
+    from parsers import limits
+
+    header = ",".join(["Name"] * limits.COLUMNS)
+    started = time.perf_counter()
+    result = read_contacts(f"{header}\nAva Reed\n".encode(), "same.csv")
+    assert time.perf_counter() - started < 1
+    assert [c.name for c in result.contacts] == ["Ava Reed"]
+
+
+def test_the_error_for_a_file_without_a_name_column_lists_only_the_first_columns():
+    from parsers import limits
+
+    header = ",".join(f"Column {i}" for i in range(400))
+    with pytest.raises(ContactFileError) as error:
+        read_contacts(f"{header}\n1\n".encode(), "nameless.csv")
+    message = str(error.value)
+    assert "Column 0, Column 1" in message and f"Column {limits.COLUMNS_LISTED}," not in message
+    assert f"and {400 - limits.COLUMNS_LISTED} more" in message and len(message) < 1200
+
+
+def test_a_workbook_that_unpacks_to_far_more_than_its_size_is_refused():
+    import zipfile
+
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/sharedStrings.xml", "<sst>" + "5" * 50_000_000 + "</sst>")  # 50 MB of one digit
+    raw = packed.getvalue()
+    assert len(raw) < 200_000
+    with pytest.raises(ContactFileError, match="unpacks to 50 MB"):
+        read_contacts(raw, "bomb.xlsx")
+
+
+def test_a_workbook_with_a_huge_cell_imports_the_other_fields():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["First Name", "Last Name", "Mobile"])
+    sheet.append(["Ava", "Reed", "5" * 30_000])
+    sheet.append(["Noah", "Kim", "512-555-0102"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = read_contacts(buffer.getvalue(), "x.xlsx")
+    assert [(c.first_name, c.phone) for c in result.contacts] == [("Ava", None), ("Noah", "5125550102")]
+    assert any("longer than" in w for w in result.warnings)
+
+
+def test_a_malformed_vcard_logs_none_of_its_values(caplog):
+    card = ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Kofi Mensah\r\nN:Mensah;Kofi;;;\r\n"
+            "this line has no colon 512-555-0177 kofi.private@example.com root canal on 14\r\n"
+            "TEL;TYPE=CELL:512-555-0108\r\nEND:VCARD\r\n")
+    with caplog.at_level("DEBUG"):
+        result = read_contacts(card.encode(), "contacts.vcf")
+    assert [c.name for c in result.contacts] == ["Kofi Mensah"]
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    for value in ("512-555-0177", "kofi.private", "root canal"):
+        assert value not in logged
+    assert result.warnings == ["1 line(s) of the vCard file could not be read and were skipped."]

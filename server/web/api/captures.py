@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from parsers import limits
 from server.reviews.capture import store_capture
 from server.web.api.common import json_object, now, ok, store
 from server.web.errors import ApiError
 
 bp = Blueprint("captures", __name__)
-MAX_LANG = 35
 
 
 @bp.post("/captures")
@@ -21,7 +21,7 @@ def capture():
         if not isinstance(body[name], str):
             raise ApiError(422, "invalid_value", f"'{name}' must be a string.")
     lang = body.get("lang") or "en"
-    if not isinstance(lang, str) or len(lang) > MAX_LANG:
+    if not isinstance(lang, str) or len(lang) > limits.LANGUAGE_TAG_CHARS:
         raise ApiError(422, "invalid_value", "'lang' must be the page's language tag, such as 'en' or 'es-MX'.")
     captured = store_capture(store(), body["url"], body["html"], body.get("captured_at"), lang, now())
     return ok(platform=captured.platform, status=captured.status, layout=captured.layout, warnings=captured.warnings,

@@ -12,7 +12,7 @@ from parsers.contacts import ContactFileError, parse_mapping_options
 from server.contacts.import_jobs import ImportJobs
 from server.contacts.importing import import_contacts, preview_contacts
 from server.contacts.record import contact_record
-from server.web.api.common import int_arg, now, ok, store
+from server.web.api.common import int_arg, now, ok, store, text_arg
 from server.web.errors import ApiError
 
 bp = Blueprint("contacts", __name__)
@@ -84,7 +84,7 @@ def import_progress(job_id: str):
 
 @bp.get("/contacts")
 def list_contacts():
-    q = (request.args.get("q") or "").strip() or None
+    q = text_arg("q")
     limit = int_arg("limit", 50, minimum=1, maximum=500)
     offset = int_arg("offset", 0, minimum=0, maximum=10**9)
     contacts, total = store().search_contacts(q, limit, offset)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from parsers import limits
 from server.web.api.common import json_body, now, ok, optional_text, review_or_404, store
 from server.web.errors import ApiError
 from server.workflow.events import StaffEvent, log_event
 from server.workflow.state import LOGGABLE
 
 bp = Blueprint("events", __name__)
-MAX_NOTE = 5000
 MAX_ASSIGNEE = 200
 
 
@@ -23,7 +23,7 @@ def log(review_id: int):
     event = StaffEvent(
         type=body["type"], at=None if body.get("at") is None else str(body["at"]), outcome=body.get("outcome"),
         action=body.get("action"), category=body.get("category"), assignee=optional_text(body, "assignee", MAX_ASSIGNEE),
-        **{name: optional_text(body, name, MAX_NOTE) for name in ("note", "text", "override_reason", "staff", "reply")},
+        **{name: optional_text(body, name, limits.NOTE_CHARS) for name in ("note", "text", "override_reason", "staff", "reply")},
     )
     logged = log_event(store(), review, event, now())
     return ok(event_id=logged.event_id, warnings=logged.warnings, state=logged.state)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint
 
-from server.web.api.common import now, ok, store
+from server.web.api.common import now, ok, store, text_arg
+from server.web.api.events import MAX_ASSIGNEE
 from server.workflow.follow_ups import open_follow_ups
 
 bp = Blueprint("follow_ups", __name__)
@@ -13,4 +14,4 @@ bp = Blueprint("follow_ups", __name__)
 @bp.get("/follow-ups")
 def follow_ups():
     """``?assignee=`` → ``{ok, follow_ups, assignees}``: the open follow-up calls, overdue first, then by due date."""
-    return ok(**open_follow_ups(store(), now(), assignee=request.args.get("assignee", "").strip() or None))
+    return ok(**open_follow_ups(store(), now(), assignee=text_arg("assignee", MAX_ASSIGNEE)))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from parsers import limits
 from server.replies.drafts import check_draft
 from server.web.api.common import json_body, ok, review_or_404, store
 from server.web.errors import ApiError
 from server.workflow.advice import advice
 
 bp = Blueprint("replies", __name__)
-MAX_REPLY_CHARS = 5000
 
 
 def _review_of(body: dict) -> dict:
@@ -30,8 +30,8 @@ def check_reply():
     if not isinstance(body, dict) or "reply" not in body or ("review_id" not in body and "review" not in body):
         raise ApiError(400, "missing_field", "Send {\"reply\": ..., \"review_id\": ...} or {\"reply\": ..., \"review\": {text, reviewer_name, platform, rating}}.")
     reply = body["reply"]
-    if not isinstance(reply, str) or len(reply) > MAX_REPLY_CHARS:
-        raise ApiError(422, "invalid_value", f"'reply' must be text of at most {MAX_REPLY_CHARS} characters.")
+    if not isinstance(reply, str) or len(reply) > limits.REPLY_CHARS:
+        raise ApiError(422, "invalid_value", f"'reply' must be text of at most {limits.REPLY_CHARS} characters.")
     return ok(**check_draft(store(), reply, _review_of(body)).as_json())
 
 

@@ -8,7 +8,7 @@ from parsers.review import PLATFORMS
 from server.reviews.ingest import ingest
 from server.reviews.intake import reviews_from_payload
 from server.storage import ReviewFilter
-from server.web.api.common import int_arg, json_body, now, ok, review_or_404, store
+from server.web.api.common import int_arg, json_body, now, ok, review_or_404, store, text_arg
 from server.web.errors import ApiError
 from server.workflow.inbox import attention, inbox, review_detail
 from server.workflow.state import STAGES
@@ -56,7 +56,7 @@ def _bool_arg(name: str) -> bool | None:
 def list_reviews():
     query = ReviewFilter(
         platform=_choice("platform", PLATFORMS),
-        q=(request.args.get("q") or "").strip() or None,
+        q=text_arg("q"),
         rating=int_arg("rating", None, minimum=1, maximum=5),
         has_owner_reply=_bool_arg("replied"),
         ids=_ids(),
