@@ -21,13 +21,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def served() -> Iterator[tuple[int, str]]:
-    """The server running on 127.0.0.1: its port and pairing token (stopped on leaving)."""
+def served(log: Path | None = None, process: list | None = None) -> Iterator[tuple[int, str]]:
+    """The server running on 127.0.0.1: its port and pairing token (stopped on leaving). ``log``: a file for
+    what it writes to stderr (its log); ``process``: a list the server's process is appended to."""
     with tempfile.TemporaryDirectory() as data_dir:
         port = free_port()
         command = [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--data-dir", data_dir]
-        server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                  cwd=Path(__file__).resolve().parent.parent)
+        server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent,
+                                  stderr=log.open("w") if log else subprocess.DEVNULL)
+        if process is not None:
+            process.append(server)
         try:
             while not server.stdout.readline().startswith("Press Ctrl+C"):
                 if server.poll() is not None:

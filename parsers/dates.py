@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
+from parsers import limits
 from parsers.isotime import iso_utc, parse_iso
 
 UNITS = {
@@ -176,7 +177,7 @@ def _other_language(text: str, captured_at: datetime, lang: str) -> DateRange | 
 
 def parse_shown_date(text: str | None, captured_at: datetime, lang: str = "en") -> DateRange | None:
     """The range a displayed date stands for, or None when it cannot be read (never raises)."""
-    if not text or not text.strip():
+    if not text or not text.strip() or len(text) > limits.SHOWN_DATE_CHARS:  # no date is shown in more words
         return None
     if captured_at.tzinfo is None:
         captured_at = captured_at.replace(tzinfo=timezone.utc)

@@ -9,11 +9,13 @@ from __future__ import annotations
 # -- reviews (POST /api/reviews and captured pages alike) -----------------------------------------------
 REVIEWER_NAME_CHARS = 300
 REVIEW_TEXT_CHARS = 50_000  # Google allows 4,096 characters, Yelp 5,000
-SHORT_TEXT_CHARS = 2_000  # a date as shown, a place, an owner reply's date
+SHORT_TEXT_CHARS = 2_000  # a place, what a page shows beside a review
+SHOWN_DATE_CHARS = 200  # "Edited 3 weeks ago", "Dined on 12 de noviembre de 2026": a longer one is read as no date
 REVIEW_ID_CHARS = 500
 URL_CHARS = 2_048
 REVIEWS_PER_REQUEST = 5_000
 REVIEWS_PER_CAPTURE = 5_000
+TRIAGE_CHARS = 20_000  # the triage judges a longer review on its beginning (four times what Yelp allows)
 URL_SCHEMES = ("http", "https")  # a review's link and a captured page's address
 
 # -- what staff type ----------------------------------------------------------------------------------------

@@ -13,10 +13,11 @@ import math
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from parsers import limits
 from server.replies.learned import (DO_NOT_REPLY_CATEGORIES, ESCALATE_CATEGORIES, Opinion, TriageModel, readable, review_text,
                                     triage_model)
 from server.replies.policy import ReviewContext, sentences, sentiment
@@ -429,7 +430,11 @@ def word_count(text: str) -> int:
 def decide(review: ReviewContext, model: TriageModel | None) -> Triage:
     """The rules' decision, raised to ``escalate`` when the model finds an escalation the rules did not
     (recall first: the model never lowers an escalation), or to ``do_not_reply`` when it is sure the post
-    is no review to answer; with the sentence the model's decision comes from."""
+    is no review to answer; with the sentence the model's decision comes from. A review longer than
+    limits.TRIAGE_CHARS (four times what Yelp allows) is judged on its beginning, so that no post can make the
+    triage work for more than a moment."""
+    if len(review.text) > limits.TRIAGE_CHARS:
+        review = replace(review, text=review.text[:limits.TRIAGE_CHARS])
     decided = rules_triage(review)
     if decided.action == ESCALATE or model is None or not review.text.strip():
         return decided
