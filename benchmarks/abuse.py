@@ -2,8 +2,8 @@
 
 Starts ``reviewdesk serve`` on a temporary data directory (127.0.0.1 only, nothing else is contacted), stores
 N reviews and contacts, then runs 8 client threads that do what the toolbar and the dashboard do (the inbox,
-a review, a reply check, a small capture, stats now and then) while one more thread sends each hostile
-request in turn. It reports, and checks:
+a review, a reply check, a small capture, stats now and then; each waits 0.1-0.5 s between requests, as a
+person or the toolbar does) while one more thread sends each hostile request in turn. It reports, and checks:
   - every hostile request answered within 1 s with a 4xx (a heavy but valid one with a 2xx, storing nothing),
   - the clients' p99 under 100 ms throughout, and each route's,
   - the server's memory (resident now and at its peak) under 300 MB,
@@ -37,6 +37,7 @@ MAPS_URL = "https://www.google.com/maps/place/Maple+Family+Dental/@30.26,-97.74,
 HOSTILE_SECONDS = 1.0
 CLIENT_P99_MS = 100
 MEMORY_MB = 300
+THINK_SECONDS = (0.1, 0.5)  # between one client's requests: a person at the dashboard, the toolbar on a page (~25 requests/s in all)
 VCARD_SECRETS = ("512-555-0177", "kofi.private@example.com", "root canal on 14")
 
 
@@ -174,7 +175,7 @@ class Load:
     def work(self, number: int) -> None:
         client, rng = Client(self.port, self.token), random.Random(number)
         count = 0
-        while not self.stop.is_set():
+        while not self.stop.wait(rng.uniform(*THINK_SECONDS)):
             count += 1
             choice = rng.random()
             if choice < 0.3:

@@ -14,7 +14,7 @@ SHOWN_DATE_CHARS = 200  # "Edited 3 weeks ago", "Dined on 12 de noviembre de 202
 REVIEW_ID_CHARS = 500
 URL_CHARS = 2_048
 REVIEWS_PER_REQUEST = 5_000
-REVIEWS_PER_CAPTURE = 5_000
+REVIEWS_PER_CAPTURE = 1_000  # a page read stops there (a review panel scrolled to its end rarely holds more)
 TRIAGE_CHARS = 20_000  # the triage judges a longer review on its beginning (four times what Yelp allows)
 URL_SCHEMES = ("http", "https")  # a review's link and a captured page's address
 
@@ -34,6 +34,6 @@ CELL_CHARS = 1_000  # one field of one contact; a longer one is skipped and repo
 NAME_CHARS = REVIEWER_NAME_CHARS  # a contact's name field
 COLUMNS = 500
 ROWS = 1_000_000
-XLSX_UNPACKED_BYTES = 1024 * 1024 * 1024  # what the parts of a workbook may unpack to, in all
+XLSX_UNPACKED_BYTES = 300 * 1024 * 1024  # what the parts of a workbook may unpack to, in all
 XLSX_RATIO = 100  # and at most this many times their packed size (a zip bomb packs far tighter)
 COLUMNS_LISTED = 20  # columns an error message names

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from parsers import limits
 from parsers.dates import DateRange, parse_shown_date
 from parsers.review import OwnerReply, Review
 from parsers.text import strip_more
@@ -24,6 +25,11 @@ class PageResult:
     reviews: list[Review] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     layout: str | None = None
+    too_many: bool = False  # the page holds more than limits.REVIEWS_PER_CAPTURE reviews: none were read
+
+
+class TooManyReviews(Exception):
+    """Raised by :meth:`Capture.dated` once a page has given more reviews than a capture may store."""
 
 
 @dataclass
@@ -35,6 +41,7 @@ class Capture:
     lang: str = "en"
     warnings: list[str] = field(default_factory=list)
     layout: str | None = None
+    reviews_read: int = 0
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -53,7 +60,11 @@ class Capture:
         return OwnerReply(text, date_text or None, date_min=low, date_max=high, truncated=truncated)
 
     def dated(self, review: Review) -> Review:
-        """``review`` with its date range filled from its shown date (and its reply's)."""
+        """``review`` with its date range filled from its shown date (and its reply's). Every layout reads
+        each review through here: past limits.REVIEWS_PER_CAPTURE of them it stops the page's reading."""
+        self.reviews_read += 1
+        if self.reviews_read > limits.REVIEWS_PER_CAPTURE:
+            raise TooManyReviews()
         found = self.date(review.date_text)
         if found is not None:
             review.date_min, review.date_max = found.iso()

@@ -13,7 +13,7 @@ from parsers._abstract import PlatformParser
 from parsers.facebook import FacebookParser
 from parsers.generic import FALLBACK_SOURCES
 from parsers.google import GoogleParser
-from parsers.page import BLOCKED, NO_REVIEWS, OK, UNSUPPORTED, Capture, PageResult, aware
+from parsers.page import BLOCKED, NO_REVIEWS, OK, UNSUPPORTED, Capture, PageResult, TooManyReviews, aware
 from parsers.review import Review
 from parsers.yelp import YelpParser
 
@@ -100,6 +100,9 @@ def parse_page(url: str, html: str, captured_at: datetime, lang: str | None = "e
     try:
         reviews = parser.parse(doc, capture) or fallback_reviews(parser, doc, capture)
         blocked = not reviews and parser.is_blocked(doc, html)
+    except TooManyReviews:
+        result.too_many = True
+        return result
     except Exception:  # a parser bug must not lose the capture or crash the server
         log.exception("parser for %s failed", parser.platform)
         capture.warn(f"The {parser.platform} reader failed on this page; the server log has the details.")

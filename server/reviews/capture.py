@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from parsers import parse_page
+from parsers import limits, parse_page
 from parsers.isotime import parse_iso
 from parsers.page import UNSUPPORTED
-from server.errors import Unsupported, ValidationError
+from server.errors import TooLarge, Unsupported, ValidationError
 from server.reviews.ingest import IngestResult, ingest
 from server.reviews.intake import captured_within_caps
 from server.storage import Store
@@ -50,6 +50,9 @@ def store_capture(store: Store, url: str, html: str, captured_at: Any, lang: str
     result = parse_page(url, html, captured_moment(captured_at, now), lang)
     if result.status == UNSUPPORTED:
         raise Unsupported(result.warnings[0], extra={"status": UNSUPPORTED, "platform": None})
+    if result.too_many:
+        raise TooLarge(f"The page holds more than {limits.REVIEWS_PER_CAPTURE} reviews, more than a capture may store; capture the "
+                       "practice's review panel sorted by newest, before scrolling to its end.")
     stored = ingest(store, captured_within_caps(result.reviews), now)
     return Captured(result.platform, result.status, result.layout, result.warnings, stored,
                     [store.get_review(review_id) for review_id in stored.review_ids])

@@ -163,12 +163,9 @@ CAPTURED_CAPS = (("reviewer_name", limits.REVIEWER_NAME_CHARS), ("text", limits.
 
 
 def captured_within_caps(reviews: list[Review]) -> list[Review]:
-    """The reviews a captured page gave, held to the caps of ``POST /api/reviews``: a page with more reviews
-    or a longer field than any real page has is refused (TooLarge, ValidationError); a review's link that
-    is not an http(s) address (``javascript:void(0)``) is dropped, not stored."""
-    if len(reviews) > limits.REVIEWS_PER_CAPTURE:
-        raise TooLarge(f"The page holds {len(reviews)} reviews, more than the {limits.REVIEWS_PER_CAPTURE} a capture may store; "
-                       "capture the practice's own review page, not a page built to flood ReviewDesk.")
+    """The reviews a captured page gave, held to the caps of ``POST /api/reviews``: a page with a longer field
+    than any real page has is refused (ValidationError; the page's reader stops at limits.REVIEWS_PER_CAPTURE
+    reviews itself); a review's link that is not an http(s) address (``javascript:void(0)``) is dropped."""
     for index, review in enumerate(reviews):
         for name, limit in CAPTURED_CAPS:
             value = getattr(review, name) or ""
