@@ -20,8 +20,9 @@ from sqlite_utils import Database
 from server.storage import schema
 from server.storage.contacts import ContactQueries
 from server.storage.events import EventQueries
-from server.storage.sessions import SessionQueries
+from server.storage.figures import FigureQueries
 from server.storage.reviews import ATTENTION_GROUPS, AttentionOrder, ReviewFilter, ReviewQueries, StageFilter
+from server.storage.sessions import SessionQueries
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -66,7 +67,7 @@ class StorePool:
             store.close()
 
 
-class Store(ReviewQueries, EventQueries, ContactQueries, SessionQueries):
+class Store(ReviewQueries, EventQueries, ContactQueries, SessionQueries, FigureQueries):
     """One connection to the ReviewDesk database. Not shared between threads."""
 
     def __init__(self, db: Database):

@@ -92,6 +92,8 @@ class ReviewQueries:
         if triaged:  # what the triage reads changed (SET compares with the row as it was): it is decided again
             assignments += f", triage_rules = CASE WHEN {' AND '.join(f'{name} IS ?' for name in triaged)} THEN triage_rules END"
             params += [values[name] for name in triaged]
+        # what the stats count of it is derived again (its dates or rating may have changed)
+        assignments = ", ".join(filter(None, (assignments, "figures_version = NULL")))
         self.db.conn.execute(f"UPDATE reviews SET {assignments} WHERE id = ?", (*params, review_id))
 
     def keep_version(self, review_id: int, version: dict[str, Any]) -> None:
@@ -103,8 +105,8 @@ class ReviewQueries:
     def set_progress(self, progress: Iterable[tuple[str, str | None, int]]) -> None:
         """Store each review's (settled stage, first viewed at), as the workflow derived them. Its stored
         triage is forgotten (decided again when the inbox needs it): the events may hold a staff decision."""
-        self.db.conn.executemany("UPDATE reviews SET settled_stage = ?, first_viewed_at = ?, triage_rules = NULL WHERE id = ?",
-                                 progress)
+        self.db.conn.executemany(
+            "UPDATE reviews SET settled_stage = ?, first_viewed_at = ?, triage_rules = NULL, figures_version = NULL WHERE id = ?", progress)
 
     def follow_ups_awaiting_a_call(self) -> list[tuple[int, str]]:
         """(review id, when the reply was posted) of each open follow-up with no call logged yet."""

@@ -294,6 +294,24 @@ def m012_dashboard_sessions(db: Database) -> None:
     )
 
 
+@migrations()
+def m013_review_figures(db: Database) -> None:
+    """What the stats count of each review, derived by the workflow (server/workflow/stats.py) and kept until the
+    review, its events or the settings they depend on change (``figures_version`` NULL or another: derived again),
+    so the stats are sums in SQL, not a pass over every review."""
+    for column, kind in (
+        ("written_day", "TEXT"),  # the day it was written, on the practice's calendar
+        ("first_seen_day", "TEXT"),  # the day ReviewDesk first saw it, on the practice's calendar
+        ("reply_counted", "INTEGER NOT NULL DEFAULT 0"),  # replied through ReviewDesk (not before it first saw the review)
+        ("reply_hours", "REAL"),  # hours from first seen to that reply
+        ("reply_before_cooldown", "INTEGER NOT NULL DEFAULT 0"),
+        ("follows_up", "INTEGER NOT NULL DEFAULT 0"),  # its reply calls for a follow-up call (W6)
+        ("figures_version", "TEXT"),
+    ):
+        db.execute(f"ALTER TABLE reviews ADD COLUMN {column} {kind}")
+    db.execute("CREATE INDEX reviews_figures ON reviews (figures_version)")
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 

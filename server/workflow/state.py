@@ -125,6 +125,19 @@ def _follows_up(review: dict[str, Any], events: list[dict[str, Any]], replied: d
             and not replied.get("already_replied_when_first_seen"))
 
 
+def follows_up(review: dict[str, Any], events: list[dict[str, Any]]) -> bool:
+    """Whether the review's reply calls for a follow-up call (W6)."""
+    return _follows_up(review, events, _first(events, "replied"))
+
+
+def replied_before_cooldown(events: list[dict[str, Any]], settings: WorkflowSettings) -> bool:
+    """Whether the reply was posted before the cool-down after the first view ended, or with an override (W1)."""
+    replied = _first(events, "replied")
+    viewed_at = first_view(events)
+    cooldown_end = cooldown_ends(parse_iso(viewed_at), settings) if viewed_at else None
+    return bool(replied and (replied.get("override_reason") or _before_cooldown(replied, cooldown_end)))
+
+
 def settled_stage(review: dict[str, Any], events: list[dict[str, Any]]) -> str:
     """The stage the events alone decide, or ``OPEN`` when the review still waits for a reply."""
     replied = _first(events, "replied")
@@ -199,7 +212,7 @@ def state(review: dict[str, Any], events: list[dict[str, Any]], settings: Workfl
         # Ignored, escalated and closed reviews are not waiting for a reply.
         "overdue": stage in ("overdue", "cooling_down") and now > reply_due,
         "replied_at": iso_utc(replied_at) if replied_at else None,
-        "replied_before_cooldown": bool(replied and (replied.get("override_reason") or _before_cooldown(replied, cooldown_end))),
+        "replied_before_cooldown": replied_before_cooldown(events, settings),
         "followup_due_at": iso_utc(followup_due) if followup_due else None,
         "followup_assignee": followup_assignee(events, settings) if follow_up else None,
         "followup_overdue": bool(followup_due and not calls and not outcome and now > followup_due),

@@ -3,7 +3,8 @@
 :func:`practice_stats` is what the API and ``reviewdesk report`` both show. Besides the all-time figures it
 gives the series the dashboard draws (``trend``): ratings per platform, time to reply against the target and
 follow-up outcomes, per month (per week over a short span), over the last ``months`` or all the time; and
-``this_month``'s headline figures. Everything comes from one pass over the reviews and their events."""
+``this_month``'s headline figures. Each review's figures are derived once and kept (server/storage/figures.py):
+the figures are sums in SQL, whatever the number of reviews."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo
 from parsers.isotime import DATE_ONLY, parse_iso
 from server.settings import all_settings
 from server.storage import Store
-from server.workflow.state import CALL_OUTCOMES, WorkflowSettings, state
+from server.workflow.state import CALL_OUTCOMES, WorkflowSettings, follows_up, replied_before_cooldown, stage_condition
 
 WEEKLY_UP_TO_DAYS = 92  # a span this short is drawn per week: three months are too few points for a trend
 
@@ -47,12 +48,52 @@ def rating_math(ratings: list[int], target: float) -> dict[str, Any]:
     }
 
 
+FIGURES_FORMAT = 1  # raise when review_figures() changes: every review's figures are derived again
+FIGURES_BATCH = 2000  # reviews whose figures are derived in one transaction
+
+
 def practice_stats(store: Store, now: datetime, target: float | None = None, months: int | None = None) -> dict[str, Any]:
     """The practice's figures at ``now``; the rating math aims at ``target`` (default: the setting); the
-    trend covers the last ``months`` calendar months, this one included (None: all the time)."""
-    settings = store.settings()
-    return compute(store.all_reviews(), store.events_for(None), WorkflowSettings.of(settings), now,
-                   target if target is not None else all_settings(settings)["rating_target"], months)
+    trend covers the last ``months`` calendar months, this one included (None: all the time).
+
+    Each review's figures are derived once (:func:`derive_figures`) and summed in SQL; only the reviews
+    followed up by a call are read with their events."""
+    stored = store.settings()
+    settings = WorkflowSettings.of(stored)
+    derive_figures(store, settings)
+    return _stats(store, settings, now, target if target is not None else all_settings(stored)["rating_target"], months)
+
+
+def figures_version(settings: WorkflowSettings) -> str:
+    """What a review's stored figures depend on besides the review and its events: the calendar and the cool-down."""
+    return f"{FIGURES_FORMAT}|{settings.time_zone}|{settings.cooldown_minutes}"
+
+
+def review_figures(review: dict[str, Any], events: list[dict[str, Any]], settings: WorkflowSettings,
+                   days: "_LocalDays") -> tuple[Any, ...]:
+    """What the stats count of one review, in the order of server.storage.figures.FIGURES_COLUMNS: the day it was
+    written and first seen (practice's calendar), its reply through ReviewDesk (hours to it, before the cool-down?),
+    and whether that reply calls for a follow-up call."""
+    replied = next((event for event in events if event["type"] == "replied"), None)
+    counted = bool(replied and not replied.get("already_replied_when_first_seen"))
+    hours = max((parse_iso(replied["at"]) - days.moment(review["first_seen_at"])).total_seconds() / 3600, 0.0) if counted else None
+    return (written_day(review, days).isoformat(), days(review["first_seen_at"]).isoformat(), int(counted), hours,
+            int(counted and replied_before_cooldown(events, settings)), int(follows_up(review, events)))
+
+
+def derive_figures(store: Store, settings: WorkflowSettings) -> int:
+    """Derive and store the figures of the reviews that have none (new, changed, with new events) or were derived
+    under other settings; returns how many. Read, derived and stored under the write lock, batch by batch, so a
+    capture or an event cannot slip in between."""
+    version, days, done = figures_version(settings), _LocalDays(settings.time_zone), 0
+    while store.reviews_needing_figures(version, 1):  # a read first: the lock is taken only when there is work
+        with store.write():
+            ids = store.reviews_needing_figures(version, FIGURES_BATCH)
+            events = store.events_for(ids)
+            store.set_figures([(review["id"], *review_figures(review, events.get(review["id"], []), settings, days))
+                               for review in store.reviews_by_id(ids)], version)
+        done += len(ids)
+    return done
 
 
 class _LocalDays:
@@ -236,67 +277,42 @@ def this_month(series: _Series, today: date) -> dict[str, Any]:
             "follow_up_calls": sum(sum(counts.values()) for day, counts in series.calls.items() if day >= first)}
 
 
-def compute(reviews: list[dict], events: dict[int, list[dict]], settings: WorkflowSettings, now: datetime,
-            rating_target: float, months: int | None = None) -> dict[str, Any]:
+def _stats(store: Store, settings: WorkflowSettings, now: datetime, rating_target: float, months: int | None) -> dict[str, Any]:
     days = _LocalDays(settings.time_zone)
     series = _Series()
-    platforms: dict[str, list[int]] = {}
+    stars: dict[str, Counter] = defaultdict(Counter)  # platform → stars → reviews
+    for platform, rating, count in store.count_by_stars():
+        stars[platform][rating] += count
+    for platform, day, count, total in store.stars_by_written_day():
+        bucket = series.stars[platform][date.fromisoformat(day)]
+        bucket[0] += count
+        bucket[1] += total
     recommendations: Counter = Counter()
+    for day, recommends, count in store.recommendations_by_written_day():
+        recommendations["recommends" if recommends else "doesn't recommend"] += count
+        series.recommendations[date.fromisoformat(day)][0 if recommends else 1] += count
+    cooling_since = stage_condition("cooling_down", settings, now).viewed_after
+    due_since = stage_condition("overdue", settings, now).seen_before
     hours_to_reply, within_target, due, before_cooldown = [], 0, 0, 0
-    follow_ups = called = resolved = not_resolved = 0
-    outcomes: Counter = Counter()
-    updated_after_follow_up: list[float] = []
-    stages: Counter = Counter()
-    for review in reviews:
-        if review["rating"] is not None:
-            platforms.setdefault(review["platform"], []).append(review["rating"])
-            bucket = series.stars[review["platform"]][written_day(review, days)]
-            bucket[0] += 1
-            bucket[1] += review["rating"]
-        if review["recommends"] is not None:  # a Facebook export may give both a rating and a recommendation
-            recommendations["recommends" if review["recommends"] else "doesn't recommend"] += 1
-            series.recommendations[written_day(review, days)][0 if review["recommends"] else 1] += 1
-        log = events.get(review["id"], [])
-        current = state(review, log, settings, now)
-        stages[current["stage"]] += 1
-        replied = next((e for e in log if e["type"] == "replied"), None)
-        historical = bool(replied and replied.get("already_replied_when_first_seen"))
-        hours = None
-        if replied and not historical:
-            hours = max((parse_iso(replied["at"]) - days.moment(review["first_seen_at"])).total_seconds() / 3600, 0.0)
-            hours_to_reply.append(hours)
-            within_target += hours <= settings.response_target_hours
-            before_cooldown += current["replied_before_cooldown"]
-        if not historical and (replied or current["overdue"]):  # ignored and escalated reviews are not due
-            due += 1
-            series.add_reply(days(review["first_seen_at"]), hours, settings.response_target_hours)
-        if current["followup_due_at"]:  # replied (not before ReviewDesk saw it) and needs a call (W6)
-            follow_ups += 1
-            calls = [e for e in log if e["type"] == "followup_call"]
-            called += bool(calls)
-            outcomes.update(e.get("outcome") for e in calls)
-            for call in calls:
-                series.calls[days(call["at"])][call.get("outcome")] += 1
-            resolved += any(e["type"] == "resolved" for e in log)
-            not_resolved += any(e["type"] == "not_resolved" for e in log)
-            for event in log:
-                if event["type"] in ("resolved", "not_resolved"):
-                    series.outcomes[days(event["at"])][event["type"]] += 1
-            if calls:
-                first_call = calls[0]["at"]
-                for event in log:
-                    rating = (event.get("changes") or {}).get("rating")
-                    if event["type"] == "review_updated" and event["at"] >= first_call and rating and None not in (rating["old"], rating["new"]):
-                        updated_after_follow_up.append(rating["new"] - rating["old"])
-                        series.rating_changes.append((days(event["at"]), rating["new"] - rating["old"]))
+    for day, hours, early in store.counted_replies():
+        hours_to_reply.append(hours)
+        within_target += hours <= settings.response_target_hours
+        before_cooldown += early
+        due += 1
+        series.add_reply(date.fromisoformat(day), hours, settings.response_target_hours)
+    for day, count in store.overdue_by_first_seen_day(due_since):  # ignored and escalated reviews are not due
+        due += count
+        series.replies[date.fromisoformat(day)][0] += count
+    follow_ups = _follow_ups(store, series, days)
+    platforms = {platform: [rating for rating, count in sorted(counts.items()) for _ in range(count)] for platform, counts in stars.items()}
     all_ratings = [rating for ratings in platforms.values() for rating in ratings]
     today = now.astimezone(days.zone).date()
     return {
-        "reviews": len(reviews),
-        "stages": dict(stages),
+        "reviews": store.count_reviews(),
+        "stages": dict(store.count_by_stage(cooling_since, due_since)),
         "ratings": {"overall": rating_math(all_ratings, rating_target),
                     **{platform: rating_math(ratings, rating_target) for platform, ratings in sorted(platforms.items())}},
-        "star_counts": {name: {str(stars): ratings.count(stars) for stars in range(1, 6)}
+        "star_counts": {name: {str(rating): ratings.count(rating) for rating in range(1, 6)}
                         for name, ratings in (("overall", all_ratings), *sorted(platforms.items()))},
         "facebook_recommendations": dict(recommendations),
         "replies": {
@@ -307,17 +323,46 @@ def compute(reviews: list[dict], events: dict[int, list[dict]], settings: Workfl
             "target_hours": settings.response_target_hours,
             "before_cooldown": before_cooldown,
         },
-        "follow_ups": {
-            "needed": follow_ups,
-            "called": called,
-            "rate": round(called / follow_ups, 3) if follow_ups else None,
-            "outcomes": {outcome: outcomes.get(outcome, 0) for outcome in CALL_OUTCOMES},
-            "resolved": resolved,
-            "not_resolved": not_resolved,
-            "resolution_rate": round(resolved / follow_ups, 3) if follow_ups else None,
-            "reviews_updated_after_follow_up": len(updated_after_follow_up),
-            "average_rating_change": round(statistics.mean(updated_after_follow_up), 2) if updated_after_follow_up else None,
-        },
+        "follow_ups": follow_ups,
         "trend": trend(series, settings, today, months),
         "this_month": this_month(series, today),
+    }
+
+
+def _follow_ups(store: Store, series: _Series, days: _LocalDays) -> dict[str, Any]:
+    """The follow-up calls (W6) of the reviews whose reply called for one, read with their events."""
+    ids = store.reviews_followed_up()
+    events = store.events_for(ids)
+    called = resolved = not_resolved = 0
+    outcomes: Counter = Counter()
+    updated_after_follow_up: list[float] = []
+    for review_id in ids:
+        log = events.get(review_id, [])
+        calls = [e for e in log if e["type"] == "followup_call"]
+        called += bool(calls)
+        outcomes.update(e.get("outcome") for e in calls)
+        for call in calls:
+            series.calls[days(call["at"])][call.get("outcome")] += 1
+        resolved += any(e["type"] == "resolved" for e in log)
+        not_resolved += any(e["type"] == "not_resolved" for e in log)
+        for event in log:
+            if event["type"] in ("resolved", "not_resolved"):
+                series.outcomes[days(event["at"])][event["type"]] += 1
+        if calls:
+            first_call = calls[0]["at"]
+            for event in log:
+                rating = (event.get("changes") or {}).get("rating")
+                if event["type"] == "review_updated" and event["at"] >= first_call and rating and None not in (rating["old"], rating["new"]):
+                    updated_after_follow_up.append(rating["new"] - rating["old"])
+                    series.rating_changes.append((days(event["at"]), rating["new"] - rating["old"]))
+    return {
+        "needed": len(ids),
+        "called": called,
+        "rate": round(called / len(ids), 3) if ids else None,
+        "outcomes": {outcome: outcomes.get(outcome, 0) for outcome in CALL_OUTCOMES},
+        "resolved": resolved,
+        "not_resolved": not_resolved,
+        "resolution_rate": round(resolved / len(ids), 3) if ids else None,
+        "reviews_updated_after_follow_up": len(updated_after_follow_up),
+        "average_rating_change": round(statistics.mean(updated_after_follow_up), 2) if updated_after_follow_up else None,
     }

@@ -1,14 +1,21 @@
 """The stats' series for the dashboard (server.workflow.stats): periods, averages per platform and the running
 average the public sees, when a review was written, the practice's calendar, reply times against the target,
-follow-up outcomes, and this month's figures. Reviews and events are plain dicts, as the storage returns them."""
+follow-up outcomes, and this month's figures. Reviews and events are stored in a real SQLite database, as the
+server stores them; the figures are then summed in SQL."""
 
 from __future__ import annotations
 
+import secrets
+import tempfile
+from dataclasses import asdict
 from datetime import datetime, timezone
 from itertools import count
+from pathlib import Path
 
+from server.storage import Store, initialise
+from server.workflow.events import refresh_progress
 from server.workflow.state import WorkflowSettings
-from server.workflow.stats import compute
+from server.workflow.stats import practice_stats
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
 UTC = WorkflowSettings(time_zone="UTC")
@@ -26,8 +33,31 @@ def event(kind: str, at: str, **data) -> dict:
     return {"type": kind, "at": at, **data}
 
 
+def _stored(path: Path) -> Store:
+    initialise(path)
+    return Store.connect(path)
+
+
 def stats(reviews: list[dict], events: dict | None = None, months: int | None = None, settings: WorkflowSettings = UTC) -> dict:
-    return compute(reviews, events or {}, settings, NOW, 4.5, months)
+    """The stats of these reviews and events (by review id), stored in a new database as the server stores them."""
+    with tempfile.TemporaryDirectory() as folder, _stored(Path(folder) / "stats.db") as store:
+        with store.write():
+            stored = {}
+            for item in reviews:
+                stored[item["id"]] = store.insert_review({
+                    "platform": item["platform"], "fingerprint": secrets.token_hex(8), "reviewer_name": f"Reviewer {item['id']}",
+                    "rating": item["rating"], "recommends": item["recommends"], "created_at": item["created_at"],
+                    "date_min": item["date_min"], "date_max": item["date_max"], "first_seen_at": item["first_seen_at"],
+                    "last_seen_at": item["first_seen_at"], "changed_at": item["first_seen_at"]})
+            for review_id, log in (events or {}).items():
+                for entry in log:
+                    data = {key: value for key, value in entry.items() if key not in ("type", "at")}
+                    store.append_event(stored[review_id], entry["type"], at=entry["at"], recorded_at=entry["at"], data=data)
+            refresh_progress(store, list(stored.values()))
+        values = asdict(settings)
+        store.update_settings({name: values[name] for name in ("cooldown_minutes", "response_target_hours", "followup_business_days",
+                                                               "time_zone")}, "2026-11-01T00:00:00Z")
+        return practice_stats(store, NOW, 4.5, months)
 
 
 def test_ratings_per_month_and_platform_with_the_running_average():
