@@ -18,7 +18,10 @@ class FigureQueries:
 
     def reviews_needing_figures(self, version: str, limit: int) -> list[int]:
         """Reviews whose figures are missing, or were derived under other settings than ``version``."""
-        return [row[0] for row in self._rows("SELECT id FROM reviews WHERE figures_version IS NOT ? LIMIT ?", (version, limit))]
+        # "IS NOT ?" written as ranges, so that the index on figures_version finds them without a scan
+        return [row[0] for row in self._rows(
+            "SELECT id FROM reviews WHERE figures_version IS NULL OR figures_version < ? OR figures_version > ? LIMIT ?",
+            (version, version, limit))]
 
     def set_figures(self, figures: Iterable[tuple[Any, ...]], version: str) -> None:
         """Store each review's figures: (review id, then FIGURES_COLUMNS in order)."""
@@ -26,40 +29,36 @@ class FigureQueries:
         self.db.conn.executemany(f"UPDATE reviews SET {assignments}, figures_version = ? WHERE id = ?",
                                  [(*values, version, review_id) for review_id, *values in figures])
 
-    def count_by_stars(self) -> list[tuple[str, int, int]]:
-        """(platform, stars, reviews) of the rated reviews."""
-        return [tuple(row) for row in self._rows(
-            "SELECT platform, rating, count(*) FROM reviews WHERE rating IS NOT NULL GROUP BY platform, rating")]
-
     def stars_by_written_day(self) -> list[tuple[str, str, int, int]]:
-        """(platform, day written, rated reviews, sum of their stars)."""
+        """(platform, day written, stars, reviews) of the rated reviews."""
         return [tuple(row) for row in self._rows(
-            "SELECT platform, written_day, count(*), sum(rating) FROM reviews WHERE rating IS NOT NULL GROUP BY platform, written_day")]
+            "SELECT platform, written_day, rating, count(*) FROM reviews INDEXED BY reviews_stars_by_day WHERE rating IS NOT NULL "
+            "GROUP BY platform, written_day, rating")]
 
     def recommendations_by_written_day(self) -> list[tuple[str, int, int]]:
         """(day written, recommends (1 or 0), reviews) of the reviews that say whether they recommend."""
         return [tuple(row) for row in self._rows(
             "SELECT written_day, recommends, count(*) FROM reviews WHERE recommends IS NOT NULL GROUP BY written_day, recommends")]
 
-    def count_by_stage(self, cooling_since: str, due_since: str) -> list[tuple[str, int]]:
-        """(stage, reviews) at the moment the bounds stand for (server.workflow.state.stage_condition's)."""
+    def count_by_settled_stage_and_day(self, due_since: str) -> list[tuple[str, str, int, int, int]]:
+        """(settled stage, day first seen, of them first seen before ``due_since``, of the others those viewed, reviews):
+        one pass over an index."""
         return [tuple(row) for row in self._rows(
-            "SELECT CASE WHEN settled_stage IS NOT 'open' THEN settled_stage "
-            "WHEN first_viewed_at > ? THEN 'cooling_down' WHEN first_seen_at < ? THEN 'overdue' "
-            "WHEN first_viewed_at IS NOT NULL THEN 'ready' ELSE 'new' END AS stage, count(*) FROM reviews GROUP BY stage",
-            (cooling_since, due_since))]
+            "SELECT settled_stage, first_seen_day, sum(first_seen_at < ?), sum(first_seen_at >= ? AND first_viewed_at IS NOT NULL), "
+            "count(*) FROM reviews INDEXED BY reviews_stage_by_day GROUP BY settled_stage, first_seen_day", (due_since, due_since))]
+
+    def first_seen_of_cooling(self, cooling_since: str) -> list[str]:
+        """When each review waiting for a reply that was first viewed after ``cooling_since`` was first seen."""
+        return [row[0] for row in self._rows(
+            "SELECT first_seen_at FROM reviews INDEXED BY reviews_stage_views WHERE settled_stage = 'open' AND first_viewed_at > ?",
+            (cooling_since,))]
 
     def counted_replies(self) -> list[tuple[str, float, int]]:
         """(day first seen, hours to the reply, replied before the cool-down ended) of each reply through ReviewDesk."""
         return [tuple(row) for row in self._rows(
-            "SELECT first_seen_day, reply_hours, reply_before_cooldown FROM reviews WHERE reply_counted = 1")]
-
-    def overdue_by_first_seen_day(self, due_since: str) -> list[tuple[str, int]]:
-        """(day first seen, reviews) of the reviews still waiting for a reply after the target (seen before ``due_since``)."""
-        return [tuple(row) for row in self._rows(
-            "SELECT first_seen_day, count(*) FROM reviews WHERE settled_stage = 'open' AND first_seen_at < ? GROUP BY first_seen_day",
-            (due_since,))]
+            "SELECT first_seen_day, reply_hours, reply_before_cooldown FROM reviews INDEXED BY reviews_counted_replies "
+            "WHERE reply_counted = 1")]
 
     def reviews_followed_up(self) -> list[int]:
         """The reviews whose reply called for a follow-up call."""
-        return [row[0] for row in self._rows("SELECT id FROM reviews WHERE follows_up = 1")]
+        return [row[0] for row in self._rows("SELECT id FROM reviews INDEXED BY reviews_followed_up WHERE follows_up = 1")]

@@ -309,7 +309,17 @@ def m013_review_figures(db: Database) -> None:
         ("figures_version", "TEXT"),
     ):
         db.execute(f"ALTER TABLE reviews ADD COLUMN {column} {kind}")
-    db.execute("CREATE INDEX reviews_figures ON reviews (figures_version)")
+    # Each sum reads an index that holds what it needs, not the reviews' rows (their text makes them wide).
+    for name, definition in (
+        ("reviews_figures", "(figures_version)"),
+        ("reviews_stars_by_day", "(platform, written_day, rating) WHERE rating IS NOT NULL"),
+        ("reviews_recommendations", "(written_day, recommends) WHERE recommends IS NOT NULL"),
+        ("reviews_stage_by_day", "(settled_stage, first_seen_day, first_seen_at, first_viewed_at)"),
+        ("reviews_stage_views", "(settled_stage, first_viewed_at)"),
+        ("reviews_counted_replies", "(first_seen_day, reply_hours, reply_before_cooldown) WHERE reply_counted = 1"),
+        ("reviews_followed_up", "(id) WHERE follows_up = 1"),
+    ):
+        db.execute(f"CREATE INDEX {name} ON reviews {definition}")
 
 
 def apply(db: Database) -> None:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from parsers.isotime import DATE_ONLY, parse_iso
 from server.settings import all_settings
 from server.storage import Store
-from server.workflow.state import CALL_OUTCOMES, WorkflowSettings, follows_up, replied_before_cooldown, stage_condition
+from server.workflow.state import CALL_OUTCOMES, OPEN, WorkflowSettings, follows_up, replied_before_cooldown, stage_condition
 
 WEEKLY_UP_TO_DAYS = 92  # a span this short is drawn per week: three months are too few points for a trend
 
@@ -32,9 +32,11 @@ def _percentile(values: list[float], share: float) -> float | None:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def rating_math(ratings: list[int], target: float) -> dict[str, Any]:
-    """The average, what one more 1-star review does to it, and how many 5-star reviews reach the target."""
-    count, total = len(ratings), sum(ratings)
+def rating_math(ratings: list[int] | Counter, target: float) -> dict[str, Any]:
+    """The average, what one more 1-star review does to it, and how many 5-star reviews reach the target
+    (``ratings``: the stars of each review, or how many reviews have each number of stars)."""
+    stars = ratings if isinstance(ratings, Counter) else Counter(ratings)
+    count, total = sum(stars.values()), sum(rating * times for rating, times in stars.items())
     if not count:
         return {"count": 0, "average": None, "after_one_more_1_star": None, "five_stars_to_reach_target": None, "target": target}
     average = total / count
@@ -281,18 +283,15 @@ def _stats(store: Store, settings: WorkflowSettings, now: datetime, rating_targe
     days = _LocalDays(settings.time_zone)
     series = _Series()
     stars: dict[str, Counter] = defaultdict(Counter)  # platform → stars → reviews
-    for platform, rating, count in store.count_by_stars():
+    for platform, day, rating, count in store.stars_by_written_day():
         stars[platform][rating] += count
-    for platform, day, count, total in store.stars_by_written_day():
         bucket = series.stars[platform][date.fromisoformat(day)]
         bucket[0] += count
-        bucket[1] += total
+        bucket[1] += rating * count
     recommendations: Counter = Counter()
     for day, recommends, count in store.recommendations_by_written_day():
         recommendations["recommends" if recommends else "doesn't recommend"] += count
         series.recommendations[date.fromisoformat(day)][0 if recommends else 1] += count
-    cooling_since = stage_condition("cooling_down", settings, now).viewed_after
-    due_since = stage_condition("overdue", settings, now).seen_before
     hours_to_reply, within_target, due, before_cooldown = [], 0, 0, 0
     for day, hours, early in store.counted_replies():
         hours_to_reply.append(hours)
@@ -300,20 +299,20 @@ def _stats(store: Store, settings: WorkflowSettings, now: datetime, rating_targe
         before_cooldown += early
         due += 1
         series.add_reply(date.fromisoformat(day), hours, settings.response_target_hours)
-    for day, count in store.overdue_by_first_seen_day(due_since):  # ignored and escalated reviews are not due
+    stages, overdue = _stages(store, settings, now)
+    for day, count in overdue.items():  # waiting for a reply past the target (ignored and escalated reviews are not due)
         due += count
         series.replies[date.fromisoformat(day)][0] += count
     follow_ups = _follow_ups(store, series, days)
-    platforms = {platform: [rating for rating, count in sorted(counts.items()) for _ in range(count)] for platform, counts in stars.items()}
-    all_ratings = [rating for ratings in platforms.values() for rating in ratings]
+    all_ratings = sum(stars.values(), Counter())
     today = now.astimezone(days.zone).date()
     return {
         "reviews": store.count_reviews(),
-        "stages": dict(store.count_by_stage(cooling_since, due_since)),
+        "stages": stages,
         "ratings": {"overall": rating_math(all_ratings, rating_target),
-                    **{platform: rating_math(ratings, rating_target) for platform, ratings in sorted(platforms.items())}},
-        "star_counts": {name: {str(rating): ratings.count(rating) for rating in range(1, 6)}
-                        for name, ratings in (("overall", all_ratings), *sorted(platforms.items()))},
+                    **{platform: rating_math(counts, rating_target) for platform, counts in sorted(stars.items())}},
+        "star_counts": {name: {str(rating): counts.get(rating, 0) for rating in range(1, 6)}
+                        for name, counts in (("overall", all_ratings), *sorted(stars.items()))},
         "facebook_recommendations": dict(recommendations),
         "replies": {
             "count": len(hours_to_reply),
@@ -327,6 +326,28 @@ def _stats(store: Store, settings: WorkflowSettings, now: datetime, rating_targe
         "trend": trend(series, settings, today, months),
         "this_month": this_month(series, today),
     }
+
+
+def _stages(store: Store, settings: WorkflowSettings, now: datetime) -> tuple[dict[str, int], Counter]:
+    """How many reviews are at each stage at ``now`` (the same decision as :func:`server.workflow.state.state`'s),
+    and the reviews waiting for a reply past the target by the day they were first seen: one pass over an index,
+    and the few reviews cooling down (viewed within the cool-down) read one by one."""
+    cooling_since = stage_condition("cooling_down", settings, now).viewed_after
+    due_since = stage_condition("overdue", settings, now).seen_before
+    stages: Counter = Counter()
+    overdue: Counter = Counter()  # day first seen → reviews waiting past the target
+    for settled, day, seen_before_due, viewed_since_due, count in store.count_by_settled_stage_and_day(due_since):
+        if settled == OPEN:
+            overdue[day] += seen_before_due
+            stages["overdue"] += seen_before_due
+            stages["ready"] += viewed_since_due
+            stages["new"] += count - seen_before_due - viewed_since_due
+        else:
+            stages[settled] += count
+    for first_seen in store.first_seen_of_cooling(cooling_since):  # counted above as overdue or ready
+        stages["cooling_down"] += 1
+        stages["overdue" if first_seen < due_since else "ready"] -= 1
+    return {stage: count for stage, count in stages.items() if count}, +overdue
 
 
 def _follow_ups(store: Store, series: _Series, days: _LocalDays) -> dict[str, Any]:
