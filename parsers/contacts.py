@@ -113,9 +113,9 @@ def _listed(columns: list[str]) -> str:
     return shown + (f" and {len(named) - limits.COLUMNS_LISTED} more" if len(named) > limits.COLUMNS_LISTED else "")
 
 
-def _check_width(columns: list[Any]) -> None:
-    if len(columns) > limits.COLUMNS:
-        raise ContactFileError(f"The file has {len(columns)} columns; ReviewDesk reads at most {limits.COLUMNS}. "
+def _check_width(columns: int) -> None:
+    if columns > limits.COLUMNS:
+        raise ContactFileError(f"The file has {columns:,} columns; ReviewDesk reads at most {limits.COLUMNS}. "
                                "Export only the contact columns (names, phone, e-mail, id, last visit) and import that.")
 
 
@@ -161,6 +161,7 @@ def read_csv(raw: bytes) -> Table:
     header = re.split(r"\r\n|\r|\n", sample.lstrip("\r\n"), maxsplit=1)[0]
     counts = {candidate: header.count(candidate) for candidate in DELIMITERS}
     delimiter = max(counts, key=counts.get)
+    _check_width(counts[delimiter] + 1)  # before the CSV reader splits a header of a million columns
     if counts[delimiter] == 0:
         try:
             delimiter = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
@@ -175,7 +176,7 @@ def read_csv(raw: bytes) -> Table:
             if not any(cell.strip() for cell in line):
                 continue
             if columns is None:
-                _check_width(line)
+                _check_width(len(line))
                 columns = [cell.strip() for cell in line]
             else:
                 rows.append((number, line[:len(columns)]))
@@ -219,7 +220,7 @@ def read_xlsx(raw: bytes) -> Table:
         if columns is None:
             while values and values[-1] == "":  # a read-only sheet pads its rows to max_col
                 values.pop()
-            _check_width(values)
+            _check_width(len(values))
             columns = [str(value).strip() for value in values]
         else:
             rows.append((number, values[:len(columns)]))

@@ -14,6 +14,7 @@ SHOWN_DATE_CHARS = 200  # "Edited 3 weeks ago", "Dined on 12 de noviembre de 202
 REVIEW_ID_CHARS = 500
 URL_CHARS = 2_048
 REVIEWS_PER_REQUEST = 5_000
+CAPTURE_BYTES = 5 * 1024 * 1024  # a captured page's request (the toolbar sends the review containers, or a page's JSON)
 REVIEWS_PER_CAPTURE = 1_000  # a page read stops there (a review panel scrolled to its end rarely holds more)
 TRIAGE_CHARS = 20_000  # the triage judges a longer review on its beginning (four times what Yelp allows)
 URL_SCHEMES = ("http", "https")  # a review's link and a captured page's address

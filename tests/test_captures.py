@@ -167,3 +167,11 @@ def test_more_reviews_than_a_capture_may_store_is_413(client, auth, monkeypatch)
     answer = capture(client, auth, html)
     assert answer.status_code == 413 and answer.json["error"] == "payload_too_large"
     assert client.get("/api/reviews", headers=auth).json["total"] == 0
+
+
+def test_a_capture_larger_than_a_page_is_refused_before_it_is_read(client, auth):
+    from parsers import limits
+
+    answer = capture(client, auth, "<div>" + "x" * limits.CAPTURE_BYTES + "</div>")
+    assert answer.status_code == 413 and answer.json["error"] == "payload_too_large"
+    assert "5 MB" in answer.json["message"]

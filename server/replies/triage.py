@@ -14,6 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -400,9 +401,22 @@ def decided_by_staff(review: ReviewContext, action: str, category: str, reason: 
     return Triage(REPLY, kind, why, category=category or "genuine", decided_by="staff")
 
 
+TRIAGES_REMEMBERED = 4096  # the inbox shows the same pages again and again: each review is decided once
+REMEMBERED_TEXT_CHARS = 5_000  # a longer review is decided each time (so the remembered texts stay small)
+
+
 def triage(review: ReviewContext) -> Triage:
     """What the review gets: the rules' decision with the learned second opinion (:func:`decide`), which may
     raise it to ``escalate`` (recall first) or, when sure, to ``do_not_reply``, never lower an escalation."""
+    model = triage_model()
+    if len(review.text) > REMEMBERED_TEXT_CHARS:
+        return decide(review, model)
+    return _remembered(review, model.version if model else None)
+
+
+@lru_cache(maxsize=TRIAGES_REMEMBERED)
+def _remembered(review: ReviewContext, model_version: str | None) -> Triage:
+    """:func:`decide` with the triage model of ``model_version`` (part of the key: a retrained model decides anew)."""
     return decide(review, triage_model())
 
 

@@ -18,6 +18,7 @@ from flask import Flask, current_app, g, request, session
 from flask_cors import CORS
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from parsers import limits
 from parsers.isotime import iso_utc
 from server.config import LOOPBACK_HOSTS, host_name
 from server.web.context import now, store
@@ -191,12 +192,15 @@ def _check_api_credentials() -> None:
 
 
 IMPORT_PATHS = frozenset({"/api/contacts/import", "/api/contacts/imports", "/api/contacts/preview"})
+CAPTURE_PATH = "/api/captures"
 
 
 def body_limit(app: Flask) -> int:
-    """Bytes this request's body may have: contact imports may be larger than captures."""
+    """Bytes this request's body may have: contact imports may be larger, a captured page smaller."""
     if request.path in IMPORT_PATHS:
         return app.config["IMPORT_MAX_MB"] * 1024 * 1024
+    if request.path == CAPTURE_PATH:
+        return min(app.config["MAX_CONTENT_LENGTH"], limits.CAPTURE_BYTES)
     return app.config["MAX_CONTENT_LENGTH"]
 
 
