@@ -128,7 +128,7 @@ def _store(store: Store, contacts: Sequence[ContactRow], now: str, report: Impor
     reference is. ``progress(done, total)`` is called as rows are checked (every PROGRESS_EVERY rows or 1%
     of them, whichever is more), then ``saving()`` before the writing.
     """
-    with store.write():
+    with store.large_write():
         known = ContactIdentities(store.contact_identities())
         next_id = store.next_contact_id()
         seen_in_file: dict[int, int] = {}

@@ -25,6 +25,8 @@ from server.storage.reviews import ATTENTION_GROUPS, AttentionOrder, ReviewFilte
 from server.storage.sessions import SessionQueries
 
 BUSY_TIMEOUT_MS = 15_000
+CACHE_KB = 4_000  # each pooled connection's page cache (a request reads a few pages of indexes and rows)
+LARGE_WRITE_CACHE_KB = 16_000  # an import's (Store.large_write)
 
 
 def create_private_file(path: Path) -> None:
@@ -82,8 +84,21 @@ class Store(ReviewQueries, EventQueries, ContactQueries, SessionQueries, FigureQ
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA cache_size = -16000")  # 16 MB: a 100,000-contact import stays in memory until commit
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
         return cls(Database(conn))
+
+    @contextmanager
+    def large_write(self) -> Iterator[None]:
+        """A write transaction with a page cache big enough that a 100,000-contact import stays in memory until its
+        commit; the connection goes back to the small cache (and gives the memory back) when it ends."""
+        conn = self.db.conn
+        conn.execute(f"PRAGMA cache_size = -{LARGE_WRITE_CACHE_KB}")
+        try:
+            with self.write():
+                yield
+        finally:
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
+            conn.execute("PRAGMA shrink_memory")
 
     def close(self) -> None:
         self.db.close()

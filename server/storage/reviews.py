@@ -39,9 +39,12 @@ class AttentionOrder:
     late_calls: tuple[int, ...] = ()  # follow-ups whose call is overdue
 
 
+# "triage_rules IS NOT ?" as ranges, so that the index on (settled_stage, triage_rules) finds them without a scan.
+_TRIAGED_BY_OTHERS = "(triage_rules IS NULL OR triage_rules < ? OR triage_rules > ?)"
+
 # The groups of AttentionOrder, first to last; the rank below is the index (its ?s: overdue, late calls, cooling).
 ATTENTION_GROUPS = ("escalate", "overdue", "new", "ready", "cooling_down", "follow_up", "other")
-_ATTENTION_RANK = f"""CASE
+_ATTENTION_RANK = """CASE
     WHEN settled_stage = 'open' AND triage_action = 'escalate' THEN 0
     WHEN settled_stage = 'open' AND first_seen_at < ? THEN 1
     WHEN settled_stage = 'follow_up' AND id IN (SELECT value FROM json_each(?)) THEN 1
@@ -117,12 +120,12 @@ class ReviewQueries:
 
     def needs_triage(self, rules: str) -> bool:
         """Whether an open review's stored triage is missing or was decided by other rules (a read, no lock)."""
-        return self.db.conn.execute("SELECT EXISTS (SELECT 1 FROM reviews WHERE settled_stage = 'open' AND triage_rules IS NOT ?)",
-                                    (rules,)).fetchone()[0] == 1
+        return self.db.conn.execute(f"SELECT EXISTS (SELECT 1 FROM reviews WHERE settled_stage = 'open' AND {_TRIAGED_BY_OTHERS})",
+                                    (rules, rules)).fetchone()[0] == 1
 
     def reviews_to_triage(self, rules: str, limit: int) -> list[dict[str, Any]]:
         """Open reviews whose triage is not stored yet, or was decided by other rules than ``rules``."""
-        rows = self._rows("SELECT * FROM reviews WHERE settled_stage = 'open' AND triage_rules IS NOT ? LIMIT ?", (rules, limit))
+        rows = self._rows(f"SELECT * FROM reviews WHERE settled_stage = 'open' AND {_TRIAGED_BY_OTHERS} LIMIT ?", (rules, rules, limit))
         return [review_json(row) for row in rows]
 
     def set_triage(self, decisions: Iterable[tuple[str, str, int]]) -> None:
@@ -163,8 +166,11 @@ class ReviewQueries:
             rows = self._rows(f"SELECT * FROM reviews {where} ORDER BY id DESC LIMIT ? OFFSET ?", (*params, query.limit, query.offset))
             return [review_json(row) for row in rows], total
         order = query.order
+        # The page's ids are ranked over an index that holds what the rank reads; only their rows are read whole.
         rows = self._rows(
-            f"SELECT *, {_ATTENTION_RANK} AS attention_rank FROM reviews {where} ORDER BY attention_rank, id DESC LIMIT ? OFFSET ?",
+            f"SELECT reviews.*, page.attention_rank FROM (SELECT id, {_ATTENTION_RANK} AS attention_rank FROM reviews {where} "
+            "ORDER BY attention_rank, id DESC LIMIT ? OFFSET ?) AS page JOIN reviews ON reviews.id = page.id "
+            "ORDER BY page.attention_rank, page.id DESC",
             (order.overdue_seen_before, json.dumps(order.late_calls), order.cooling_viewed_after, *params, query.limit, query.offset),
         )
         return [{**review_json(row), "attention": ATTENTION_GROUPS[row["attention_rank"]]} for row in rows], total

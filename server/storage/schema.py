@@ -318,6 +318,8 @@ def m013_review_figures(db: Database) -> None:
         ("reviews_stage_views", "(settled_stage, first_viewed_at)"),
         ("reviews_counted_replies", "(first_seen_day, reply_hours, reply_before_cooldown) WHERE reply_counted = 1"),
         ("reviews_followed_up", "(id) WHERE follows_up = 1"),
+        ("reviews_attention", "(settled_stage, triage_action, first_seen_at, first_viewed_at)"),  # the inbox's order
+        ("reviews_triage_rules", "(settled_stage, triage_rules)"),  # open reviews to triage (again)
     ):
         db.execute(f"CREATE INDEX {name} ON reviews {definition}")
 
