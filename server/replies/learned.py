@@ -29,7 +29,7 @@ DO_NOT_REPLY_CATEGORIES = ("spam", "wrong_business", "hate", "harassment", "gibb
 CATEGORIES = (*ESCALATE_CATEGORIES, *DO_NOT_REPLY_CATEGORIES, "genuine")
 MAX_CHARS = 5000  # a longer review is judged on its first 5,000 characters
 SENTENCES_REMEMBERED = 4096  # sentences whose scores a checker model keeps (a few hundred kB)
-WORDS_REMEMBERED = 100_000  # words whose character n-grams' rows a model keeps (a few MB at most)
+WORDS_REMEMBERED = 20_000  # words whose character n-grams' rows a model keeps (under 10 MB each, whatever is sent)
 TOKEN = re.compile(r"(?u)\b\w\w+\b")
 # A phone number, with or without the area code, and an e-mail address (the checker's rules read them too).
 PHONE = re.compile(r"(?<![\d-])(?:(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?)?\d{3}[\s.-]\d{4}(?![\d-])")
@@ -52,7 +52,7 @@ def char_grams(text: str) -> list[str]:
     return [gram for word in text.lower().split() for gram in _word_char_grams(word)]
 
 
-@lru_cache(maxsize=65536)  # replies are made of the same few thousand words: each is cut once
+@lru_cache(maxsize=8192)  # replies are made of the same few thousand words: each is cut once (a few MB at most)
 def _word_char_grams(word: str) -> tuple[str, ...]:
     padded = f" {word} "
     return tuple(padded[start:start + size] for size in (2, 3, 4, 5) for start in range(len(padded) - size + 1))

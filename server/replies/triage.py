@@ -363,9 +363,10 @@ def harmless_sentences(text: str) -> list[tuple[int, int]]:
 def rules_triage(review: ReviewContext) -> Triage:
     """The rules' decision alone (keywords and patterns)."""
     text, kind = review.text, review_sentiment(review)
-    spans = sentences(text)
+    spans = None  # the sentences, found once the first escalation words are
     for category, pattern in ESCALATIONS:
         for match in pattern.finditer(text):
+            spans = sentences(text) if spans is None else spans
             if not _harmless(category, text, match, spans):
                 return _escalation(category, kind, _found(match))
     report = _report_path(review.platform)
