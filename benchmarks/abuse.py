@@ -170,6 +170,7 @@ class Load:
         self.timings: dict[str, list[float]] = {}
         self.statuses: list[int] = []
         self.stored: list[int] = []  # review ids the clients' captures stored
+        self.slowest: list[tuple[float, float, str]] = []  # (seconds, started, route) of every request
         self.lock = threading.Lock()
         self.threads = [threading.Thread(target=self.work, args=(n,), daemon=True) for n in range(clients)]
 
@@ -200,6 +201,7 @@ class Load:
             with self.lock:
                 self.timings.setdefault(route, []).append(seconds)
                 self.statuses.append(status)
+                self.slowest.append((seconds, time.perf_counter() - seconds, route))
 
     def __enter__(self):
         for thread in self.threads:
@@ -274,12 +276,13 @@ def main() -> None:
             time.sleep(2)
             for finding, method, path, body, kind in hostile_requests(ids):
                 attacker = Client(port, token)
+                sent_at = time.perf_counter()
                 try:
                     status, data, seconds, _ = send_hostile(attacker, method, path, body, kind)
                     answer = json.loads(data) if data[:1] == b"{" else {}
                 except (ConnectionError, http.client.HTTPException) as error:
                     status, seconds, answer = 0, 0.0, {"message": f"connection closed: {error}"}
-                hostile_results.append((finding, status, seconds, answer.get("error", ""), len(data) if status else 0))
+                hostile_results.append((finding, status, seconds, answer.get("error", ""), len(data) if status else 0, sent_at))
                 print(f"  {finding:<48} {status} in {seconds * 1000:7.1f} ms  {answer.get('error', '')}", flush=True)
                 time.sleep(HOSTILE_EVERY_SECONDS)  # the clients work on between two attacks
         now_mb, peak_mb = memory_mb(pid)
@@ -301,6 +304,10 @@ def main() -> None:
     for route, values in sorted(load.timings.items()):
         print(f"  {route:<12} {len(values):6,} requests  p50 {percentile(values, 0.5) * 1000:7.1f} ms  p99 {percentile(values, 0.99) * 1000:7.1f} ms  "
               f"max {max(values) * 1000:7.1f} ms")
+    print("the clients' slowest requests, with the hostile request sent last before each:")
+    for seconds, started, route in sorted(load.slowest, reverse=True)[:5]:
+        before = max((result for result in hostile_results if result[5] <= started + seconds), key=lambda result: result[5], default=None)
+        print(f"  {route:<12} {seconds * 1000:7.1f} ms" + (f", {started - before[5]:+.2f} s after {before[0]!r}" if before else ""))
     print(f"server memory: {now_mb:.0f} MB resident at the end, {peak_mb:.0f} MB at its peak (target < {MEMORY_MB} MB)")
     print(f"answers 5xx: {fives}")
     print(f"nothing lost: {present} of {len(stored)} reviews the clients' captures stored are there")

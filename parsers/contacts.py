@@ -203,9 +203,9 @@ def _check_unpacked_size(raw: bytes) -> None:
 
 
 def read_xlsx(raw: bytes) -> Table:
+    _check_unpacked_size(raw)  # first: a workbook refused costs no import of openpyxl
     from openpyxl import load_workbook
 
-    _check_unpacked_size(raw)
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file

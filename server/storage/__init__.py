@@ -25,7 +25,7 @@ from server.storage.reviews import ATTENTION_GROUPS, AttentionOrder, ReviewFilte
 from server.storage.sessions import SessionQueries
 
 BUSY_TIMEOUT_MS = 15_000
-CACHE_KB = 4_000  # each pooled connection's page cache (a request reads a few pages of indexes and rows)
+CACHE_KB = 2_000  # each pooled connection's page cache (a request reads a few pages of indexes and rows)
 LARGE_WRITE_CACHE_KB = 16_000  # an import's (Store.large_write)
 
 
