@@ -23,6 +23,9 @@ URL_SCHEMES = ("http", "https")  # a review's link and a captured page's address
 REPLY_CHARS = 5_000
 NOTE_CHARS = 5_000
 SEARCH_CHARS = 200
+NAME_OF_STAFF_CHARS = 200  # who a follow-up call is assigned to
+PAGE_SIZE = 500  # reviews or contacts a list answers at once (and review ids asked for at once)
+SETTING_LIST_ITEMS = 20  # values of a list setting (the office's phone numbers, staff names, ...)
 LANGUAGE_TAG_CHARS = 35
 
 # -- JSON bodies ----------------------------------------------------------------------------------------------

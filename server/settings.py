@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from parsers import limits
 from server.errors import MissingField, ValidationError
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MAX_LIST = 20
 
 
 @dataclass(frozen=True)
@@ -71,14 +71,14 @@ def text_list(is_valid: Callable[[str], Any] | None = None, what: str = "text") 
     item_check = _text_check(200)
 
     def check(name: str, value: Any) -> list[str]:
-        if not isinstance(value, list) or len(value) > MAX_LIST:
-            raise ValidationError(name, f"'{name}' must be a list of at most {MAX_LIST} {what} values.")
+        if not isinstance(value, list) or len(value) > limits.SETTING_LIST_ITEMS:
+            raise ValidationError(name, f"'{name}' must be a list of at most {limits.SETTING_LIST_ITEMS} {what} values.")
         items = [item_check(name, item) for item in value]
         for item in items:
             if is_valid and not is_valid(item):
                 raise ValidationError(name, f"'{name}': {item!r} is not a valid {what}.")
         return [item for item in items if item]
-    return Kind("list", check, maximum=MAX_LIST, max_length=200)
+    return Kind("list", check, maximum=limits.SETTING_LIST_ITEMS, max_length=200)
 
 
 def review_link(host: str | None = None) -> Kind:

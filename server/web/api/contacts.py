@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, request
 
+from parsers import limits
 from parsers.contacts import ContactFileError, parse_mapping_options
 from server.contacts.import_jobs import ImportJobs
 from server.contacts.importing import import_contacts, preview_contacts
@@ -85,7 +86,7 @@ def import_progress(job_id: str):
 @bp.get("/contacts")
 def list_contacts():
     q = text_arg("q")
-    limit = int_arg("limit", 50, minimum=1, maximum=500)
+    limit = int_arg("limit", 50, minimum=1, maximum=limits.PAGE_SIZE)
     offset = int_arg("offset", 0, minimum=0, maximum=10**9)
     contacts, total = store().search_contacts(q, limit, offset)
     return ok(contacts=contacts, total=total, limit=limit, offset=offset)

@@ -11,7 +11,6 @@ from server.workflow.events import StaffEvent, log_event
 from server.workflow.state import LOGGABLE
 
 bp = Blueprint("events", __name__)
-MAX_ASSIGNEE = 200
 
 
 @bp.post("/reviews/<int:review_id>/events")
@@ -22,7 +21,7 @@ def log(review_id: int):
         raise ApiError(400, "missing_field", f"Send {{\"type\": ...}}; types you can log: {', '.join(LOGGABLE)}.")
     event = StaffEvent(
         type=body["type"], at=None if body.get("at") is None else str(body["at"]), outcome=body.get("outcome"),
-        action=body.get("action"), category=body.get("category"), assignee=optional_text(body, "assignee", MAX_ASSIGNEE),
+        action=body.get("action"), category=body.get("category"), assignee=optional_text(body, "assignee", limits.NAME_OF_STAFF_CHARS),
         **{name: optional_text(body, name, limits.NOTE_CHARS) for name in ("note", "text", "override_reason", "staff", "reply")},
     )
     logged = log_event(store(), review, event, now())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
+from parsers import limits
 from parsers.review import PLATFORMS
 from server.reviews.ingest import ingest
 from server.reviews.intake import reviews_from_payload
@@ -15,7 +16,6 @@ from server.workflow.state import STAGES
 
 bp = Blueprint("reviews", __name__)
 
-MAX_PAGE = 500
 
 
 def _ids() -> tuple[int, ...] | None:
@@ -23,8 +23,8 @@ def _ids() -> tuple[int, ...] | None:
     if not raw:
         return None
     parts = raw.split(",")
-    if len(parts) > MAX_PAGE or not all(part.strip().isdigit() and 0 < int(part) < 2**63 for part in parts):
-        raise ApiError(400, "invalid_parameter", f"'ids' must be up to {MAX_PAGE} review ids separated by commas, got {raw[:80]!r}.")
+    if len(parts) > limits.PAGE_SIZE or not all(part.strip().isdigit() and 0 < int(part) < 2**63 for part in parts):
+        raise ApiError(400, "invalid_parameter", f"'ids' must be up to {limits.PAGE_SIZE} review ids separated by commas, got {raw[:80]!r}.")
     return tuple(dict.fromkeys(int(part) for part in parts))
 
 
@@ -60,7 +60,7 @@ def list_reviews():
         rating=int_arg("rating", None, minimum=1, maximum=5),
         has_owner_reply=_bool_arg("replied"),
         ids=_ids(),
-        limit=int_arg("limit", 50, minimum=1, maximum=MAX_PAGE),
+        limit=int_arg("limit", 50, minimum=1, maximum=limits.PAGE_SIZE),
         offset=int_arg("offset", 0, minimum=0, maximum=10**9),
     )
     by_attention = _choice("order", ("newest", "attention")) == "attention"
