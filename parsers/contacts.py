@@ -134,14 +134,41 @@ def header_key(column: str) -> str:
 # -- reading tables ---------------------------------------------------------------------------------
 
 
+# What Windows-1252 gives for Western European text: the accented letters of Spanish, French, German, the Nordic
+# and Portuguese names, and the typographic marks of a word processor. A decoding that gives only these (beside
+# ASCII) is taken; one that gives anything else ("£ódŸ" for the Polish "Łódź") is left to the detector.
+WESTERN = frozenset("ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿŒœŠšŽžŸ"
+                    "‘’‚“”„–—…•€™«»¡¿ºª°·´¨\xa0")
+
+
+WESTERN_ACCENTED_SHARE = 0.25  # Western names are mostly unaccented letters; Cyrillic read as Windows-1252 is all accents
+
+
+def _western(text: str) -> bool:
+    """Whether ``text`` reads as Western European: only WESTERN characters beyond ASCII, and few of its letters."""
+    accented = sum(1 for char in text if ord(char) > 127)
+    if not accented:
+        return True
+    letters = sum(1 for char in text if char.isalpha())
+    return accented <= WESTERN_ACCENTED_SHARE * letters and all(char in WESTERN for char in set(text) if ord(char) > 127)
+
+
 def decode(raw: bytes) -> tuple[str, str]:
-    """Text and encoding of a file: UTF-8 (with or without BOM), UTF-16 (BOM), else detected."""
+    """Text and encoding of a file: UTF-8 (with or without BOM), UTF-16 (BOM), Windows-1252 when it reads as
+    Western European text (the usual single-byte code page of US exports: "Inés Gómez", "François Müller"),
+    else detected."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16"), "utf-16"
     try:
         return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:  # five bytes are no character in Windows-1252
+        text = None
+    if text is not None and _western(text):
+        return text, "cp1252"
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw[:1_000_000]).best()

@@ -300,3 +300,31 @@ def test_a_malformed_vcard_logs_none_of_its_values(caplog):
     for value in ("512-555-0177", "kofi.private", "root canal"):
         assert value not in logged
     assert result.warnings == ["1 line(s) of the vCard file could not be read and were skipped."]
+
+
+# -- field data: an Outlook export saved in Windows-1252 (issue 14) ------------------------------------------
+
+
+WESTERN_NAMES = [("François", "Müller"), ("Inés", "Gómez"), ("Søren", "Ørsted"), ("Jürgen", "Groß"), ("Ana", "Ibáñez"), ("Noël", "Çelik")]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_a_windows_1252_export_keeps_every_western_letter(delimiter):
+    rows = ["First Name", "Last Name", "Mobile Phone"], *[[first, last, f"512-555-01{i:02d}"] for i, (first, last) in enumerate(WESTERN_NAMES)]
+    raw = "\r\n".join(delimiter.join(row) for row in rows).encode("cp1252")
+    result = read_contacts(raw, "outlook.csv")
+    assert result.encoding == "cp1252"
+    assert names(result) == WESTERN_NAMES
+
+
+def test_a_windows_1252_vcard_keeps_every_western_letter():
+    cards = "".join(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{first} {last}\r\nN:{last};{first};;;\r\nEND:VCARD\r\n" for first, last in WESTERN_NAMES)
+    result = read_contacts(cards.encode("cp1252"), "contacts.vcf")
+    assert names(result) == WESTERN_NAMES
+
+
+@pytest.mark.parametrize("text, encoding", [("Imię,Nazwisko\nŁukasz,Wąs\nZofia,Łódź\n", "cp1250"),
+                                            ("Имя,Фамилия\nИван,Петров\nАнна,Смирнова\n", "cp1251")])
+def test_other_code_pages_are_still_recognised(text, encoding):
+    result = read_preview(text.encode(encoding), "export.csv")
+    assert result.encoding == encoding and result.columns == text.splitlines()[0].split(",")
