@@ -30,9 +30,9 @@ ACTIVITY_FIELDS = ("contact_ref", "type", "at", "summary", "staff")
 
 # Header words (lower case, letters and digits only) each system uses, best first within a field.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "external_id": ("contactid", "patnum", "patientid", "patientnumber", "chartnumber", "chartno", "clientid",
+    "external_id": ("contactid", "patnum", "patientid", "patientnumber", "chartnumber", "chartno", "chart", "clientid",
                     "externalid", "recordid", "uid", "id"),
-    "name": ("name", "fullname", "patientname", "contactname", "clientname", "displayname", "formattedname", "fn"),
+    "name": ("name", "fullname", "patientname", "patient", "contactname", "clientname", "displayname", "formattedname", "fn"),
     "first_name": ("firstname", "fname", "givenname", "first", "patientfirstname", "patientfirst", "forename"),
     "last_name": ("lastname", "lname", "familyname", "surname", "last", "patientlastname", "patientlast"),
     "middle_name": ("middlename", "middlei", "middleinitial", "middle", "additionalname"),
@@ -519,14 +519,18 @@ def read_contacts(raw: bytes, filename: str, explicit: dict[str, str] | None = N
         email = email_key(raw_email)
         if raw_email and not email:
             bad_emails.append(f"Row {number}: '{raw_email[:80]}' is not an e-mail address; it was left out.")
+        middle, preferred = text(other["middle_name"], limits.NAME_CHARS), text(other["preferred_name"], limits.NAME_CHARS)
+        if full and not (first or last) and "," in full:  # "GÓMEZ, INÉS", "D'Souza, Mary Ann", 'ROSSI, GIUSEPPE "JOE"'
+            first, middle_in_name, last, shown, nickname = last_name_first(full)
+            middle, preferred, full = middle or middle_in_name, preferred or nickname, shown or full
         contact = Contact(
             row=number,
             external_id=text(other["external_id"]) or None,
             name=full or " ".join(part for part in (first, last) if part),
             first_name=first,
             last_name=last,
-            middle_name=text(other["middle_name"], limits.NAME_CHARS),
-            preferred_name=text(other["preferred_name"], limits.NAME_CHARS),
+            middle_name=middle,
+            preferred_name=preferred,
             phone=phone,
             email=email,
         )
@@ -551,6 +555,22 @@ def read_contacts(raw: bytes, filename: str, explicit: dict[str, str] | None = N
         result.warnings.append(f"{len(too_long)} field(s) longer than a contact field can be ({limits.NAME_CHARS} characters for a "
                                f"name, {limits.CELL_CHARS} for the others) were left out: rows " + _first_few([str(n) for n in too_long]) + ".")
     return result
+
+
+def last_name_first(full: str) -> tuple[str, str, str, str, str]:
+    """(first, middle, last, the name shown first name first, the name the person goes by) of a name written
+    "Last, First Middle" (perhaps with a suffix, or the name the person goes by in quotes or brackets), as
+    written: accents and hyphens kept, only a name in capitals put in title case ("GÓMEZ, INÉS" → Inés Gómez).
+    All empty when it does not read so."""
+    from nameparser import HumanName
+
+    parsed = HumanName(full)
+    if not (parsed.first and parsed.last):
+        return "", "", "", "", ""
+    if full.isupper():
+        parsed.capitalize(force=True)
+    shown = " ".join(part for part in (parsed.first, parsed.middle, parsed.last, parsed.suffix) if part)
+    return parsed.first, parsed.middle, parsed.last, shown, parsed.nickname
 
 
 def _first_few(items: list[str], shown: int = 5) -> str:

@@ -85,13 +85,13 @@ def test_any_delimiter_and_line_ending(delimiter, newline):
     text = newline.join(delimiter.join(f'"{cell}"' if delimiter in cell or "," in cell else cell for cell in row) for row in rows)
     result = read_contacts(text.encode(), "x.csv")
     assert result.mapping == {"Patient Name": "name", "Cell": "phone", "E-mail": "email"}
-    assert [c.name for c in result.contacts] == ["Whitfield, Dana", "Tomás Ibarra"]
+    assert [c.name for c in result.contacts] == ["Dana Whitfield", "Tomás Ibarra"]  # "Last, First" is shown first name first
 
 
 def test_quoted_fields_with_newlines_and_commas():
     text = 'Full Name,Notes,Mobile\n"Ortega, Luis","first line\nsecond, line",512-555-0102\n'
     [contact] = read_contacts(text.encode(), "x.csv").contacts
-    assert contact.name == "Ortega, Luis" and contact.phone == "5125550102"
+    assert (contact.name, contact.first_name, contact.last_name, contact.phone) == ("Luis Ortega", "Luis", "Ortega", "5125550102")
 
 
 def test_generic_headers_in_any_case_and_spacing():
@@ -139,7 +139,7 @@ def test_repeated_headings_are_told_apart(kind):
 
     chosen = parse_mapping_options(["Name=ignore", "Name (2)=name", "Name (3)=preferred_name"])  # as the CLI's --map reads them
     [ana] = read_contacts(raw, f"export.{kind}", chosen).contacts
-    assert (ana.name, ana.preferred_name, ana.phone) == ("Reyes, Ana", "Ana", "5125550120")
+    assert (ana.name, ana.first_name, ana.last_name, ana.preferred_name, ana.phone) == ("Ana Reyes", "Ana", "Reyes", "Ana", "5125550120")
     assert read_preview(raw, f"export.{kind}", chosen).mapping == {
         "Name": "ignore", "Name (2)": "name", "Phone": "phone", "Name (3)": "preferred_name"}
 
@@ -328,3 +328,23 @@ def test_a_windows_1252_vcard_keeps_every_western_letter():
 def test_other_code_pages_are_still_recognised(text, encoding):
     result = read_preview(text.encode(encoding), "export.csv")
     assert result.encoding == encoding and result.columns == text.splitlines()[0].split(",")
+
+
+# -- field data: one name column written "Last, First", as practice-management systems export it (issue 14) ----
+
+
+@pytest.mark.parametrize("written, shown, first, middle, last, goes_by", [
+    ("GÓMEZ, INÉS", "Inés Gómez", "Inés", "", "Gómez", ""),
+    ("D'Souza, Mary Ann", "Mary Ann D'Souza", "Mary", "Ann", "D'Souza", ""),
+    ("Fernández-Ruiz, Lucía", "Lucía Fernández-Ruiz", "Lucía", "", "Fernández-Ruiz", ""),
+    ("LEE, SEO-YEON (SARAH)", "Seo-Yeon Lee", "Seo-Yeon", "", "Lee", "Sarah"),
+    ('ROSSI, GIUSEPPE "JOE"', "Giuseppe Rossi", "Giuseppe", "", "Rossi", "Joe"),
+    ("Smith Jr., John", "John Smith Jr.", "John", "", "Smith", ""),
+])
+def test_a_last_name_first_column_is_read_as_last_and_first_name(written, shown, first, middle, last, goes_by):
+    raw = ("Patient,Chart #,Home Phone,Cell Phone,Email Address,Last Appt\n" + '"' + written.replace('"', '""')
+           + '",1042,512-555-0199,512-555-0101,pt1042@example.com,10/30/2026\n').encode("cp1252")
+    [contact] = read_contacts(raw, "patients.csv").contacts
+    assert (contact.name, contact.first_name, contact.middle_name, contact.last_name, contact.preferred_name) == (
+        shown, first, middle, last, goes_by)
+    assert (contact.external_id, contact.phone, contact.email, contact.last_seen_at) == ("1042", "5125550101", "pt1042@example.com", "2026-10-30")
