@@ -1,6 +1,6 @@
 """Match keys: how a contact is found by a reviewer's name without scanning every contact.
 
-A contact gets ``fl:`` keys (a first or preferred name with the initial of the last name), ``l:`` keys
+A contact gets ``fl:`` keys (a first, preferred or other given name with the initial of the last name), ``l:`` keys
 (each last name) and a ``pf:`` key (the last name's sound with the first initial); a reviewer's name
 becomes look-ups over those keys (:func:`query_plan`).
 """
@@ -32,7 +32,7 @@ def sound_key(name: PersonName) -> str | None:
 @lru_cache(maxsize=65536)
 def contact_keys(name: PersonName) -> tuple[str, ...]:
     """Keys a contact is found by (its first and preferred names as imported; see query_plan)."""
-    firsts = [first for first in (name.first, name.preferred) if len(first) > 1]
+    firsts = list(dict.fromkeys(first for first in (name.first, name.preferred, *name.given_names) if len(first) > 1))
     keys = first_keys(firsts, name) + last_keys(name)
     if (sound := sound_key(name)) is not None:
         keys.append(sound)
@@ -67,6 +67,20 @@ def query_plan(name: PersonName) -> list[Lookup]:
 
 
 cached_contact_name = lru_cache(maxsize=65536)(contact_name)  # common names repeat across a practice's contacts
+
+
+KEYING_BATCH = 5000  # contacts keyed in one transaction
+
+
+def key_unkeyed_contacts(store) -> int:
+    """Give the keys to the stored contacts that have none (a database from before a change of the keys);
+    returns how many were looked at. Contacts whose name gives no key are looked at again at the next start."""
+    done, after = 0, 0
+    while rows := store.contacts_without_keys(after, KEYING_BATCH):
+        with store.write():
+            store.add_contact_keys([(key, row["id"]) for row in rows for key in stored_contact_keys(row)])
+        done, after = done + len(rows), rows[-1]["id"]
+    return done
 
 
 def stored_contact_keys(row) -> tuple[str, ...]:

@@ -72,6 +72,8 @@ def _first_score(shown: PersonName, contact: PersonName) -> tuple[float, str | N
     for name in theirs:
         if nickname_group(shown.first) & nickname_group(name):
             return 0.9, f"{shown.first.capitalize()} is a nickname of {name.capitalize()}"
+    if shown.first in contact.given_names:  # "Ellen" of Mary Ellen, "Mai" of Thi Mai, "Seoyeon" of Seo-Yeon
+        return 0.9, f"{shown.first.capitalize()} is one of the given names of {contact.first.capitalize()} {contact.middle.title()}".rstrip()
     best = max(ratio(shown.first, name) for name in theirs)
     if best >= TYPO_RATIO:
         return 0.8 * best / 100, f"first name {shown.first.capitalize()} is close to {contact.first.capitalize()} (a typo?)"

@@ -72,6 +72,13 @@ class PersonName:
     last_parts: tuple[str, ...] = field(default=())
 
     @property
+    def given_names(self) -> tuple[str, ...]:
+        """Every given name the person may go by besides the first: each middle name ("Mary Ellen" → ellen; the
+        Vietnamese "Thi Mai" → mai) and, for two or more, the names joined ("Seo-Yeon" → seoyeon)."""
+        middles = [word for word in self.middle.split() if len(word) > 1]
+        return tuple(dict.fromkeys([*middles, *(("".join([self.first, *middles]),) if middles and self.first else ())]))
+
+    @property
     def first_is_initial(self) -> bool:
         return len(self.first) == 1
 
@@ -139,6 +146,8 @@ def shown_name(display: str) -> ShownName:
     swapped = None
     if len(words) == 2 and len(words[0]) > 1 and len(words[1]) > 1:
         swapped = PersonName(first=words[1], last=words[0], last_parts=(words[0],))
+    elif len(words) == 3 and all(len(word) > 1 for word in words):  # family name first: "Tran Thi Mai", "Lee Seo Yeon"
+        swapped = PersonName(first=words[1], last=words[0], middle=words[2], last_parts=(words[0],))
     return ShownName("person", name, swapped)
 
 

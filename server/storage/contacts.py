@@ -52,6 +52,15 @@ class ContactQueries:
         )
         return added
 
+    def contacts_without_keys(self, after_id: int, limit: int) -> list[sqlite3.Row]:
+        """The stored name fields of contacts (id above ``after_id``, in order) that no match key finds."""
+        return self._rows("SELECT id, first_name, last_name, name, middle_name, preferred_name FROM contacts c WHERE id > ? "
+                          "AND NOT EXISTS (SELECT 1 FROM contact_keys k WHERE k.contact_id = c.id) ORDER BY id LIMIT ?", (after_id, limit))
+
+    def add_contact_keys(self, keys: Sequence[tuple[str, int]]) -> None:
+        """(key, contact id) pairs, in the caller's transaction."""
+        self.db.conn.executemany("INSERT OR IGNORE INTO contact_keys (key, contact_id) VALUES (?, ?)", keys)
+
     def contacts_with_keys(self, any_of: Sequence[str], and_any_of: Sequence[str] = (), limit: int = 5000) -> list[int]:
         """Contacts having one of ``any_of`` (and, when given, also one of ``and_any_of``), at most ``limit``."""
         if not any_of:

@@ -324,6 +324,13 @@ def m013_review_figures(db: Database) -> None:
         db.execute(f"CREATE INDEX {name} ON reviews {definition}")
 
 
+@migrations()
+def m014_contact_keys_for_given_names(db: Database) -> None:
+    """Contacts are now also found by their other given names (a middle name, a hyphenated given name joined):
+    the keys are derived again, by the server as it starts (server.contacts.keys.key_unkeyed_contacts)."""
+    db.execute("DELETE FROM contact_keys")
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 

@@ -11,6 +11,7 @@ from flask import Flask
 
 from server.config import MODELS_FOLDER, ConfigFile, ensure_private_dir, load_settings, resolve_data_dir
 from server.contacts.import_jobs import ImportJobs
+from server.contacts.keys import key_unkeyed_contacts
 from server.replies.learned import use_practice_models
 from server.storage import Store, StorePool, initialise
 from server.web import api, dashboard, security, workbench
@@ -40,6 +41,7 @@ def create_app(test_config: dict | None = None, *, data_dir: str | os.PathLike |
     use_practice_models(chosen_dir / MODELS_FOLDER)
     with Store.connect(app.config["DATABASE"]) as store:
         derive_missing_progress(store)
+        key_unkeyed_contacts(store)
     app.extensions["reviewdesk.store_pool"] = StorePool(app.config["DATABASE"], keep=app.config["THREADS"])
     app.teardown_appcontext(release_store)
     app.extensions["reviewdesk.import_jobs"] = ImportJobs(partial(Store.connect, app.config["DATABASE"]))

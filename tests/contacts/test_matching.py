@@ -162,3 +162,62 @@ def test_contacts_imported_with_a_full_name_column_only_are_matched(app):
         assert top(store, "Robert Smith") == ("Robert Smith", "high")
         assert top(store, "Bob S.") == ("Robert Smith", "medium")
         assert top(store, "Jose Garcia") == ("José García", "high")
+
+
+# -- field data: a practice-management export and the names reviewers go by (issue 14) ---------------------
+
+PRACTICE_EXPORT = "\n".join([
+    "Patient,Chart #,Home Phone,Cell Phone,Email Address,Last Appt",
+    '"LEE, SEO-YEON (SARAH)",2001,,512-555-0201,,10/30/2026',
+    '"ROSSI, GIUSEPPE ""JOE""",2002,,512-555-0202,,10/28/2026',
+    '"HART, MARY ELLEN",2003,,512-555-0203,,10/21/2026',
+    '"TRAN, THI MAI",2004,,512-555-0204,,10/15/2026',
+    '"FERNÁNDEZ-RUIZ, LUCÍA",2005,,512-555-0205,,10/12/2026',
+    '"PARK, JI-HOON",2006,,512-555-0206,,10/02/2026',
+    '"WILLIAMS, SARAH",2007,,512-555-0207,,09/30/2026',
+    '"NGUYEN, VAN AN",2008,,512-555-0208,,09/28/2026',
+]) + "\n"
+
+
+@pytest.fixture
+def practice(app):
+    with Store.connect(app.config["DATABASE"]) as opened:
+        import_contacts(opened, PRACTICE_EXPORT.encode("cp1252"), "patients.csv", now=IMPORTED_AT)
+        yield opened
+
+
+@pytest.mark.parametrize("reviewer, expected", [
+    ("Sarah Lee", "Seo-Yeon Lee"),                  # the preferred name written inside the name field
+    ("Joe Rossi", "Giuseppe Rossi"),
+    ("Ellen Hart", "Mary Ellen Hart"),              # known by the middle name
+    ("Mai Tran", "Thi Mai Tran"),                   # Vietnamese: the last given name
+    ("Tran Thi Mai", "Thi Mai Tran"),               # family name first
+    ("Seoyeon Lee", "Seo-Yeon Lee"),                # a Korean hyphenated given name, joined
+    ("Seo Yeon Lee", "Seo-Yeon Lee"),               # or split
+    ("Jihoon Park", "Ji-Hoon Park"),
+    ("Lucia Fernandez Ruiz", "Lucía Fernández-Ruiz"),  # a compound surname without accents or hyphen
+    ("Lucia Fernandez", "Lucía Fernández-Ruiz"),
+])
+def test_the_names_reviewers_go_by_find_their_contact(practice, reviewer, expected):
+    assert top(practice, reviewer) == (expected, "high")
+
+
+def test_a_name_that_fits_two_readings_is_not_confident(practice):
+    # "Sarah" is Seo-Yeon Lee's preferred name and Sarah Williams' first name: "Sarah L." fits only one
+    # of them, but an initial is never high.
+    assert top(practice, "Sarah L.") == ("Seo-Yeon Lee", "medium")
+
+
+def test_contacts_stored_before_a_change_of_the_keys_are_keyed_again_at_start(app, data_dir):
+    import sqlite3
+
+    from server.web.app import create_app
+
+    with Store.connect(app.config["DATABASE"]) as store:
+        import_contacts(store, PRACTICE_EXPORT.encode("cp1252"), "patients.csv", now=IMPORTED_AT)
+    with sqlite3.connect(app.config["DATABASE"]) as db:  # as a database keyed before given names were keys
+        db.execute("DELETE FROM contact_keys")
+    restarted = create_app({"TESTING": True, "DATA_DIR": str(data_dir)})
+    with Store.connect(restarted.config["DATABASE"]) as store:
+        assert top(store, "Ellen Hart") == ("Mary Ellen Hart", "high")
+        assert top(store, "Sarah Lee") == ("Seo-Yeon Lee", "high")
