@@ -102,6 +102,28 @@ def _owner_reply(container, capture: Capture, date_selectors, text_selectors) ->
     return capture.reply(text, date_text)
 
 
+# A shown date at the start of a text: "2 days ago", "a week ago", "Edited 3 months ago", "hace 2 días",
+# "hace una semana" (only these relative forms: a month's name or a number alone may start a sentence).
+LEADING_DATE = re.compile(
+    r"^\s*((?:edited\s+)?(?:a|an|one|\d{1,3})\s+(?:minute|hour|day|week|month|year)s?\s+ago|"
+    r"(?:editado\s+)?hace\s+(?:un|una|\d{1,3})\s+(?:minutos?|horas?|d[ií]as?|semanas?|mes(?:es)?|años?))\b[\s·,:–-]*",
+    re.I,
+)
+
+
+def _is_shown_date(text: str, capture: Capture) -> bool:
+    found = LEADING_DATE.match(text)
+    return found is not None and found.end() == len(text) and capture.date(found.group(1)) is not None
+
+
+def _leading_date(text: str, capture: Capture) -> tuple[str | None, str]:
+    """(the shown date a text starts with, the text after it), or (None, the text) when it starts with none."""
+    found = LEADING_DATE.match(text)
+    if found is None or not text[found.end():].strip() or capture.date(found.group(1)) is None:
+        return None, text
+    return found.group(1), text[found.end():]
+
+
 def _reply_container(card):
     found = h.select_one(card, *MAPS_REPLY, *SEARCH_REPLY, *BUSINESS_REPLY)
     if found is not None:
@@ -166,11 +188,15 @@ def _search_review(card, capture: Capture, index: h.CardIndex) -> Review | None:
     if reply_container is not None:
         reply_full = h.select_one(reply_container, *SEARCH_FULL_TEXT)
         date_element = reply_container.find(".//span")
-        reply_date = h.visible_text(date_element) if date_element is not None and not date_element.get("class") else None
+        if date_element is not None and date_element.get("class") and not _is_shown_date(h.visible_text(date_element), capture):
+            date_element = None  # a span of the reply's text ("review-snippet"), not its date
+        reply_date = h.visible_text(date_element) or None if date_element is not None else None
         if reply_full is not None:
             reply_text = h.visible_text(reply_full, include_hidden=True)
         else:
             reply_text = OWNER_REPLY_LABEL.sub("", h.visible_text(reply_container, skip=lambda n: n is date_element or n.tag == "strong"))
+        if reply_date is None:  # "2 days ago Thank you for …": the date written before the reply's text
+            reply_date, reply_text = _leading_date(reply_text.strip(), capture)
         reply = capture.reply(reply_text.strip(), reply_date)
     return capture.dated(Review(
         platform=PLATFORM,
