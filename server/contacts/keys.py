@@ -31,7 +31,7 @@ def sound_key(name: PersonName) -> str | None:
 
 @lru_cache(maxsize=65536)
 def contact_keys(name: PersonName) -> tuple[str, ...]:
-    """Keys a contact is found by (its first and preferred names as imported; see query_plan)."""
+    """Keys a contact is found by (its first, preferred and other given names as imported; see query_plan)."""
     firsts = list(dict.fromkeys(first for first in (name.first, name.preferred, *name.given_names) if len(first) > 1))
     keys = first_keys(firsts, name) + last_keys(name)
     if (sound := sound_key(name)) is not None:
