@@ -18,7 +18,6 @@ from server import __version__
 from server.config import (DATABASE_FILENAME, LOOPBACK_HOSTS, MODELS_FOLDER, ConfigError, ConfigFile, ensure_private_dir, host_name,
                            resolve_data_dir)
 from server.errors import DomainError
-from server.storage import Store
 
 data_dir_option = click.option(
     "--data-dir",
@@ -152,6 +151,7 @@ def token(rotate: bool, data_dir: Path | None) -> None:
 @data_dir_option
 def backup(dest: Path, force: bool, data_dir: Path | None) -> None:
     """Copy the database to DEST (a file, or a folder to put a dated copy in), safely while the server runs."""
+    from server.storage import Store  # here, not at the top: 'reviewdesk token' and --help need no database
     database = resolve_data_dir(data_dir) / DATABASE_FILENAME
     if not database.exists():
         raise click.ClickException(f"There is no ReviewDesk database at {database}; check --data-dir.")
@@ -182,7 +182,7 @@ def backup(dest: Path, force: bool, data_dir: Path | None) -> None:
 def retrain(reset: bool, data_dir: Path | None) -> None:
     """Retrain triage and the reply checker from the shipped corpus and your staff's corrections, on this computer."""
     from server.replies import learned, training
-    from server.storage import initialise
+    from server.storage import Store, initialise
     from server.workflow.corrections import staff_corrections
 
     chosen = resolve_data_dir(data_dir)
@@ -228,7 +228,7 @@ def import_reviews(files: tuple[Path, ...], url: str | None, lang: str, data_dir
     """Import reviews from API exports (Google, Yelp, Facebook JSON) and saved review pages (.html)."""
     from server.reviews.files import read_review_file
     from server.reviews.ingest import ingest
-    from server.storage import initialise
+    from server.storage import Store, initialise
 
     database = resolve_data_dir(data_dir) / DATABASE_FILENAME
     initialise(database)
@@ -258,7 +258,7 @@ def import_contacts_command(file: Path, activities_file: Path | None, mappings: 
     """Import the practice's contact export (CSV, XLSX or vCard) for matching reviewers to contacts."""
     from parsers.contacts import ContactFileError, parse_mapping_options
     from server.contacts.importing import import_contacts
-    from server.storage import initialise
+    from server.storage import Store, initialise
 
     database = resolve_data_dir(data_dir) / DATABASE_FILENAME
     initialise(database)
@@ -295,6 +295,7 @@ def import_contacts_command(file: Path, activities_file: Path | None, mappings: 
 @data_dir_option
 def report(target: float | None, data_dir: Path | None) -> None:
     """Print how the practice follows the workflow: ratings, reply times, follow-ups, outcomes."""
+    from server.storage import Store
     from server.workflow.stats import practice_stats
 
     database = resolve_data_dir(data_dir) / DATABASE_FILENAME
