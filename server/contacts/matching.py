@@ -21,7 +21,7 @@ from rapidfuzz.fuzz import ratio
 
 from parsers.isotime import iso_utc, parse_iso
 from server.contacts.keys import cached_contact_name, first_keys, last_keys, query_plan
-from server.contacts.names import PersonName, ShownName, contact_name, nickname_group, phonetic, shown_name
+from server.contacts.names import PersonName, ShownName, nickname_group, phonetic, shown_name
 from server.errors import NotFound, ValidationError
 from server.storage import Store
 
@@ -169,8 +169,8 @@ def candidates_for(store: Store, review: dict[str, Any]) -> tuple[list[Candidate
     ids = list(dict.fromkeys([*decisions, *fetched]))
     scored: list[Candidate] = []
     for contact in store.contacts_by_id(ids):
-        name = contact_name(contact["first_name"] or "", contact["last_name"] or "", contact["name"] or "",
-                            contact["middle_name"] or "", contact["preferred_name"] or "")
+        name = cached_contact_name(contact["first_name"] or "", contact["last_name"] or "", contact["name"] or "",
+                                   contact["middle_name"] or "", contact["preferred_name"] or "")  # parsed once per name
         best, best_reasons, exact = 0.0, [], False
         for reading, how in readings:
             score, reasons, both_exact = name_score(reading, name)
