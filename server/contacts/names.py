@@ -70,13 +70,7 @@ class PersonName:
     middle: str = ""
     preferred: str = ""
     last_parts: tuple[str, ...] = field(default=())
-
-    @property
-    def given_names(self) -> tuple[str, ...]:
-        """Every given name the person may go by besides the first: each middle name ("Mary Ellen" → ellen; the
-        Vietnamese "Thi Mai" → mai) and, for two or more, the names joined ("Seo-Yeon" → seoyeon)."""
-        middles = [word for word in self.middle.split() if len(word) > 1]
-        return tuple(dict.fromkeys([*middles, *(("".join([self.first, *middles]),) if middles and self.first else ())]))
+    given_names: tuple[str, ...] = field(default=())  # a contact's other given names (see _given_names)
 
     @property
     def first_is_initial(self) -> bool:
@@ -101,13 +95,22 @@ def contact_name(first: str = "", last: str = "", full: str = "", middle: str = 
     first_words, last_words = tokens(first), tokens(last)
     if not first_words and len(last_words) > 1:
         first_words, last_words = last_words[:1], last_words[1:]
+    first, middles = (first_words[0] if first_words else ""), tokens(middle) + first_words[1:]
     return PersonName(
-        first=first_words[0] if first_words else "",
+        first=first,
         last="".join(last_words),
-        middle=" ".join(tokens(middle) + first_words[1:]),
+        middle=" ".join(middles),
         preferred=(tokens(preferred) or [""])[0],
         last_parts=_last_parts(last_words),
+        given_names=_given_names(first, middles),
     )
+
+
+def _given_names(first: str, middles: list[str]) -> tuple[str, ...]:
+    """Every given name a person may go by besides the first: each middle name ("Mary Ellen" → ellen; the
+    Vietnamese "Thi Mai" → mai) and, for two or more, the names joined ("Seo-Yeon" → seoyeon)."""
+    middles = [word for word in middles if len(word) > 1]
+    return tuple(dict.fromkeys([*middles, *(("".join([first, *middles]),) if middles and first else ())]))
 
 
 @dataclass(frozen=True)
