@@ -144,13 +144,19 @@ WESTERN = frozenset("ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝ�
 WESTERN_ACCENTED_SHARE = 0.25  # Western names are mostly unaccented letters; Cyrillic read as Windows-1252 is all accents
 
 
+NON_ASCII = re.compile(r"[^\x00-\x7f]")
+LETTER = re.compile(r"[^\W\d_]")
+ENCODING_SAMPLE_CHARS = 1_000_000  # the encoding is judged on the file's first million characters, as the detector does
+
+
 def _western(text: str) -> bool:
     """Whether ``text`` reads as Western European: only WESTERN characters beyond ASCII, and few of its letters."""
-    accented = sum(1 for char in text if ord(char) > 127)
-    if not accented:
+    sample = text[:ENCODING_SAMPLE_CHARS]
+    beyond_ascii = NON_ASCII.findall(sample)
+    if not beyond_ascii:
         return True
-    letters = sum(1 for char in text if char.isalpha())
-    return accented <= WESTERN_ACCENTED_SHARE * letters and all(char in WESTERN for char in set(text) if ord(char) > 127)
+    return (len(beyond_ascii) <= WESTERN_ACCENTED_SHARE * len(LETTER.findall(sample))
+            and all(char in WESTERN for char in set(beyond_ascii)))
 
 
 def decode(raw: bytes) -> tuple[str, str]:
