@@ -73,13 +73,16 @@ KEYING_BATCH = 5000  # contacts keyed in one transaction
 
 
 def key_unkeyed_contacts(store) -> int:
-    """Give the keys to the stored contacts that have none (a database from before a change of the keys);
-    returns how many were looked at. Contacts whose name gives no key are looked at again at the next start."""
+    """Give every stored contact its keys when the database has contacts but no keys (a migration cleared them
+    because the keys changed); returns how many were keyed. One transaction: all are keyed, or none. At any
+    other start it costs two look-ups."""
+    if not store.contacts_unkeyed():
+        return 0
     done, after = 0, 0
-    while rows := store.contacts_without_keys(after, KEYING_BATCH):
-        with store.write():
+    with store.write():
+        while rows := store.contact_names_after(after, KEYING_BATCH):
             store.add_contact_keys([(key, row["id"]) for row in rows for key in stored_contact_keys(row)])
-        done, after = done + len(rows), rows[-1]["id"]
+            done, after = done + len(rows), rows[-1]["id"]
     return done
 
 

@@ -52,10 +52,14 @@ class ContactQueries:
         )
         return added
 
-    def contacts_without_keys(self, after_id: int, limit: int) -> list[sqlite3.Row]:
-        """The stored name fields of contacts (id above ``after_id``, in order) that no match key finds."""
-        return self._rows("SELECT id, first_name, last_name, name, middle_name, preferred_name FROM contacts c WHERE id > ? "
-                          "AND NOT EXISTS (SELECT 1 FROM contact_keys k WHERE k.contact_id = c.id) ORDER BY id LIMIT ?", (after_id, limit))
+    def contacts_unkeyed(self) -> bool:
+        """Whether there are contacts but no match keys at all (a database whose keys a migration cleared)."""
+        return self.db.conn.execute("SELECT EXISTS (SELECT 1 FROM contacts) AND NOT EXISTS (SELECT 1 FROM contact_keys)").fetchone()[0] == 1
+
+    def contact_names_after(self, after_id: int, limit: int) -> list[sqlite3.Row]:
+        """The stored name fields of the contacts with an id above ``after_id``, in order."""
+        return self._rows("SELECT id, first_name, last_name, name, middle_name, preferred_name FROM contacts WHERE id > ? "
+                          "ORDER BY id LIMIT ?", (after_id, limit))
 
     def add_contact_keys(self, keys: Sequence[tuple[str, int]]) -> None:
         """(key, contact id) pairs, in the caller's transaction."""

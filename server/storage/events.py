@@ -24,15 +24,12 @@ class EventQueries:
     def review_events(self, review_id: int) -> list[dict[str, Any]]:
         return self.events_for([review_id]).get(review_id, [])
 
-    def events_for(self, review_ids: Iterable[int] | None = None) -> dict[int, list[dict[str, Any]]]:
-        """Each review's events, oldest first (every review's when ``review_ids`` is None)."""
-        if review_ids is None:
-            rows = self._rows("SELECT * FROM events WHERE review_id IS NOT NULL ORDER BY at, id")
-        else:
-            rows = []
-            for chunk, placeholders in in_chunks(list(review_ids)):
-                rows += self._rows(f"SELECT * FROM events WHERE review_id IN ({placeholders}) ORDER BY at, id", chunk)
-            rows.sort(key=lambda row: (row["at"], row["id"]))
+    def events_for(self, review_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+        """Each of these reviews' events, oldest first."""
+        rows = []
+        for chunk, placeholders in in_chunks(list(review_ids)):
+            rows += self._rows(f"SELECT * FROM events WHERE review_id IN ({placeholders}) ORDER BY at, id", chunk)
+        rows.sort(key=lambda row: (row["at"], row["id"]))
         by_review: dict[int, list[dict[str, Any]]] = {}
         for row in rows:
             by_review.setdefault(row["review_id"], []).append(_event_json(row))

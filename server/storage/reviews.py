@@ -210,9 +210,6 @@ class ReviewQueries:
     def count_reviews(self) -> int:
         return self.db.conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
 
-    def all_reviews(self) -> list[dict[str, Any]]:
-        return [review_json(row) for row in self._rows("SELECT * FROM reviews ORDER BY id")]
-
     def recent_owner_replies(self, limit: int = 50) -> list[str]:
         """The practice's latest replies as seen on the platforms (to vary new suggestions against them)."""
         rows = self._rows("SELECT owner_reply_text FROM reviews WHERE owner_reply_text IS NOT NULL ORDER BY last_seen_at DESC LIMIT ?", (limit,))

@@ -327,7 +327,7 @@ def m013_review_figures(db: Database) -> None:
 @migrations()
 def m014_contact_keys_for_given_names(db: Database) -> None:
     """Contacts are now also found by their other given names (a middle name, a hyphenated given name joined):
-    the keys are derived again, by the server as it starts (server.contacts.keys.key_unkeyed_contacts)."""
+    the keys are derived again, all at once, by the server as it starts (server.contacts.keys.key_unkeyed_contacts)."""
     db.execute("DELETE FROM contact_keys")
 
 
