@@ -21,12 +21,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(log: Path | None = None, process: list | None = None) -> Iterator[tuple[int, str]]:
+def served(log: Path | None = None, process: list | None = None, data_dir: Path | None = None,
+           options: tuple[str, ...] = ()) -> Iterator[tuple[int, str]]:
     """The server running on 127.0.0.1: its port and pairing token (stopped on leaving). ``log``: a file for
-    what it writes to stderr (its log); ``process``: a list the server's process is appended to."""
-    with tempfile.TemporaryDirectory() as data_dir:
+    what it writes to stderr (its log); ``process``: a list the server's process is appended to; ``data_dir``:
+    its data folder (by default a new empty one); ``options``: more options for ``reviewdesk serve``."""
+    with tempfile.TemporaryDirectory() as empty_dir:
+        data_dir = str(data_dir or empty_dir)
         port = free_port()
-        command = [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--data-dir", data_dir]
+        command = [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--data-dir", data_dir, *options]
         server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent,
                                   stderr=log.open("w") if log else subprocess.DEVNULL)
         if process is not None:

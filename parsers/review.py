@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 PLATFORMS = ("google", "yelp", "facebook")
@@ -116,6 +117,7 @@ def normalise_profile_url(url: str | None) -> str | None:
     return normalised or None
 
 
+@lru_cache(maxsize=4096)  # a batch asks for each review's fingerprint several times
 def review_fingerprint(platform: str, place: str | None, reviewer_name: str, reviewer_url: str | None) -> str:
     """A stable identity for a review on a page that shows no review id.
 

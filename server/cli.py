@@ -55,14 +55,17 @@ def _url_host(host: str) -> str:
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port to listen on (default 5151).")
 @click.option("--allow-network", is_flag=True, help="Allow listening on an address other machines can reach. Not recommended.")
+@click.option("--verbose", is_flag=True, help="Log in detail, each full garbage collection's pause among it.")
 @data_dir_option
-def serve(host: str | None, port: int | None, allow_network: bool, data_dir: Path | None) -> None:
+def serve(host: str | None, port: int | None, allow_network: bool, verbose: bool, data_dir: Path | None) -> None:
     """Serve the API for the toolbar and the dashboard on this computer."""
     import waitress
 
+    from server import pauses
     from server.web.app import create_app
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    pauses.watch()
     overrides = {}
     if host is not None:
         overrides["HOST"] = host

@@ -192,3 +192,33 @@ def test_concurrent_ingest_from_eight_clients_loses_nothing(live_server):
         thread.join()
     assert errors == []
     assert live_server.request("GET", "/api/reviews?limit=1").json["total"] == 8 * 10 * 20
+
+
+def test_one_batch_that_holds_a_review_twice_stores_it_once_and_searches_its_last_text(client, auth):
+    """A batch's reviews are looked up together: the second copy still finds the first, and the search index
+    (filled once per transaction) holds only what is stored."""
+    answer = post(client, auth, review(text="Rude on the phone."), review(rating=4, text="They called back and sorted it out."),
+                  review(platform_review_id=..., reviewer_name="Priya Raman", text="Lovely hygienist."),
+                  review(platform_review_id=..., reviewer_name="Priya Raman", text="Lovely hygienist, quick visit."))
+    assert (answer.json["created"], answer.json["updated"]) == (2, 2)
+    assert answer.json["review_ids"][0] == answer.json["review_ids"][1]
+    assert answer.json["review_ids"][2] == answer.json["review_ids"][3]
+
+    def found(text: str) -> int:
+        return client.get("/api/reviews", headers=auth, query_string={"q": text}).json["total"]
+
+    assert found("sorted it out") == 1 and found("quick visit") == 1
+    assert found("Rude on the phone") == 0  # the replaced text left the index with the row's update
+    assert found("Priya") == 1 and client.get("/api/reviews", headers=auth).json["total"] == 2
+
+
+def test_a_batch_that_fails_leaves_nothing_in_the_search_index(client, auth, app):
+    post(client, auth, review())
+    with Store.connect(app.config["DATABASE"]) as store:
+        with pytest.raises(sqlite3.IntegrityError), store.write():
+            store.insert_review({"platform": "google", "platform_review_id": "other", "fingerprint": "f1",
+                                 "reviewer_name": "Ghost Writer", "text": "never stored", "version": 1})
+            store.db.conn.execute("INSERT INTO reviews (id, platform, fingerprint, reviewer_name, version) VALUES (1, 'x', 'y', 'z', 1)")
+        assert store.db.conn.execute("INSERT INTO reviews_search (reviews_search) VALUES ('integrity-check')") is not None
+    assert client.get("/api/reviews", headers=auth, query_string={"q": "never stored"}).json["total"] == 0
+    assert client.get("/api/reviews", headers=auth, query_string={"q": "Dana"}).json["total"] == 1

@@ -54,5 +54,6 @@ def store_capture(store: Store, url: str, html: str, captured_at: Any, lang: str
         raise TooLarge(f"The page holds more than {limits.REVIEWS_PER_CAPTURE} reviews, more than a capture may store; capture the "
                        "practice's review panel sorted by newest, before scrolling to its end.")
     stored = ingest(store, captured_within_caps(result.reviews), now)
+    by_id = {review["id"]: review for review in store.reviews_by_id(list(dict.fromkeys(stored.review_ids)))}
     return Captured(result.platform, result.status, result.layout, result.warnings, stored,
-                    [store.get_review(review_id) for review_id in stored.review_ids])
+                    [by_id[review_id] for review_id in stored.review_ids])

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,19 +23,60 @@ class IngestResult:
     review_ids: list[int] = field(default_factory=list)
 
 
+class KnownReviews:
+    """The stored reviews a batch may be, read in a few queries (by platform id, then by fingerprint), not two
+    per review. A review whose platform id or fingerprint an earlier one of the same batch wrote is looked up
+    again, so a batch reads what its own earlier reviews stored."""
+
+    def __init__(self, store: Store, reviews: Sequence[Review]):
+        self.store = store
+        self.by_id: dict[tuple[str, str], list[sqlite3.Row]] = {}
+        self.by_fingerprint: dict[tuple[str, str], list[sqlite3.Row]] = {}
+        self.written: set[tuple[str, str]] = set()
+        for platform in {review.platform for review in reviews}:
+            ids = {review.platform_review_id for review in reviews if review.platform == platform and review.platform_review_id}
+            for row in store.reviews_with_ids(platform, list(ids)) if ids else []:
+                self.by_id.setdefault((platform, row["platform_review_id"]), []).append(row)
+            fingerprints = {review.fingerprint for review in reviews
+                            if review.platform == platform and (platform, review.platform_review_id) not in self.by_id}
+            for row in store.reviews_with_fingerprints(platform, list(fingerprints)) if fingerprints else []:
+                self.by_fingerprint.setdefault((platform, row["fingerprint"]), []).append(row)
+
+    def identify(self, review: Review) -> sqlite3.Row | None:
+        with_id, with_fingerprint = (review.platform, review.platform_review_id), (review.platform, review.fingerprint)
+        if review.platform_review_id is None:
+            by_id = []
+        elif with_id in self.written:
+            by_id = self.store.reviews_with_id(*with_id)
+        else:
+            by_id = self.by_id.get(with_id, [])
+
+        def by_fingerprint(without_id: bool) -> list[sqlite3.Row]:
+            if with_fingerprint in self.written:
+                return self.store.reviews_with_fingerprint(*with_fingerprint, without_id=without_id)
+            rows = self.by_fingerprint.get(with_fingerprint, [])
+            return [row for row in rows if row["platform_review_id"] is None] if without_id else rows
+
+        return identify(review, by_id, by_fingerprint)
+
+    def wrote(self, review: Review, existing: sqlite3.Row | None) -> None:
+        self.written.update({(review.platform, review.platform_review_id), (review.platform, review.fingerprint)})
+        if existing is not None:
+            self.written.update({(review.platform, existing["platform_review_id"]), (review.platform, existing["fingerprint"])})
+
+
 def ingest(store: Store, reviews: Iterable[Review], now: datetime) -> IngestResult:
     """Insert new reviews and merge known ones, in one transaction (nothing is stored if one fails)."""
     seen_at = iso_utc(now)
     result = IngestResult()
     touched: list[int] = []
+    reviews = list(reviews)
     with store.write():
+        known = KnownReviews(store, reviews)
         for review in reviews:
-            existing = identify(
-                review,
-                store.reviews_with_id(review.platform, review.platform_review_id) if review.platform_review_id else [],
-                lambda without_id: store.reviews_with_fingerprint(review.platform, review.fingerprint, without_id=without_id),
-            )
+            existing = known.identify(review)
             changes = merge(existing, review, seen_at)
+            known.wrote(review, existing)
             if changes.new:
                 review_id = store.insert_review(changes.values)
                 result.created += 1

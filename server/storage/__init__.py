@@ -75,6 +75,7 @@ class Store(ReviewQueries, EventQueries, ContactQueries, SessionQueries, FigureQ
     def __init__(self, db: Database):
         self.db = db
         self._search_index: bool | None = None
+        self._unindexed: set[int] = set()  # reviews inserted in this write transaction, for the search index
 
     @classmethod
     def connect(cls, path: str | Path) -> "Store":
@@ -120,7 +121,9 @@ class Store(ReviewQueries, EventQueries, ContactQueries, SessionQueries, FigureQ
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self.index_new_reviews()
         except BaseException:
+            self._unindexed.clear()
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise

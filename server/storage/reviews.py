@@ -83,12 +83,40 @@ class ReviewQueries:
         return self._rows("SELECT * FROM reviews WHERE platform = ? AND fingerprint = ? "
                           "ORDER BY platform_review_id IS NOT NULL, id LIMIT 2", (platform, fingerprint))
 
+    def reviews_with_ids(self, platform: str, platform_review_ids: Sequence[str]) -> list[sqlite3.Row]:
+        """The stored reviews with any of these platform ids (one query for a batch)."""
+        return self._rows("SELECT * FROM reviews WHERE platform = ? AND platform_review_id IN (SELECT value FROM json_each(?))",
+                          (platform, json.dumps(list(platform_review_ids))))
+
+    def reviews_with_fingerprints(self, platform: str, fingerprints: Sequence[str]) -> list[sqlite3.Row]:
+        """For each of these fingerprints, what :meth:`reviews_with_fingerprint` gives (one query for a batch)."""
+        return self._rows(
+            "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY fingerprint ORDER BY platform_review_id IS NOT NULL, id) "
+            "AS fingerprint_rank FROM reviews WHERE platform = ? AND fingerprint IN (SELECT value FROM json_each(?))) WHERE fingerprint_rank <= 2 "
+            "ORDER BY fingerprint, fingerprint_rank", (platform, json.dumps(list(fingerprints))))
+
     def insert_review(self, values: dict[str, Any]) -> int:
+        """Insert a review; it enters the search index when the write transaction ends (see index_new_reviews)."""
         columns = ", ".join(values)
         placeholders = ", ".join("?" for _ in values)
-        return self.db.conn.execute(f"INSERT INTO reviews ({columns}) VALUES ({placeholders})", tuple(values.values())).lastrowid
+        review_id = self.db.conn.execute(f"INSERT INTO reviews ({columns}) VALUES ({placeholders})", tuple(values.values())).lastrowid
+        self._unindexed.add(review_id)
+        if not self.db.conn.in_transaction:
+            self.index_new_reviews()
+        return review_id
+
+    def index_new_reviews(self) -> None:
+        """Add the reviews inserted since the last call to the search index, in one statement: FTS5 writes an
+        index segment per statement, so a row at a time costs ten times more."""
+        if self._unindexed and self._has_search_index():
+            self.db.conn.execute("INSERT INTO reviews_search (rowid, reviewer_name, text) "
+                                 "SELECT id, reviewer_name, text FROM reviews WHERE id IN (SELECT value FROM json_each(?))",
+                                 (json.dumps(list(self._unindexed)),))
+        self._unindexed.clear()
 
     def update_review(self, review_id: int, values: dict[str, Any]) -> None:
+        if review_id in self._unindexed:  # the search index's update trigger takes out what the index holds of it
+            self.index_new_reviews()
         assignments = ", ".join(f"{name} = ?" for name in values)
         params = list(values.values())
         triaged = [name for name in values if name in TRIAGED_FIELDS]

@@ -331,6 +331,13 @@ def m014_contact_keys_for_given_names(db: Database) -> None:
     db.execute("DELETE FROM contact_keys")
 
 
+@migrations()
+def m015_review_search_indexed_per_batch(db: Database) -> None:
+    """New reviews enter the search index once per write transaction (Store.write), not through a trigger per
+    row: FTS5 wrote a new index segment for each row a trigger inserted (about 0.1 ms a review)."""
+    db.execute("DROP TRIGGER IF EXISTS reviews_search_insert")
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 
