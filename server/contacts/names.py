@@ -8,12 +8,17 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import jellyfish
 from nameparser import HumanName
 from nicknames import NickNamer
 
 _NICKNAMES = NickNamer()
+# Short forms the nicknames package lacks ("Katie" for Katherine, "Pepe" for José): diminutives.db (public domain)
+# and ReviewDesk's own list of common pairs; each file's header names its source and licence.
+NICKNAME_FILES = tuple(Path(__file__).resolve().parent / "data" / name
+                       for name in ("diminutives.csv", "reviewdesk_nicknames.csv"))
 TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 BUSINESS_WORDS = frozenset({
     "llc", "inc", "ltd", "co", "corp", "company", "group", "services", "service", "dental", "clinic", "plumbing",
@@ -35,12 +40,30 @@ def tokens(text: str) -> list[str]:
     return [fold(word) for word in TOKEN.findall(text.replace("-", " ")) if fold(word)]
 
 
+@lru_cache(maxsize=1)
+def _shipped_nicknames() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """The shipped files' pairs, folded, both ways: formal name → its short forms, and short form → its formal
+    names. Read once, at the first look-up."""
+    short_forms: dict[str, set[str]] = {}
+    formals: dict[str, set[str]] = {}
+    for path in NICKNAME_FILES:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line or line.startswith("#"):
+                continue
+            formal, *shorts = (fold(name.strip()) for name in line.split(","))
+            for short in shorts:
+                short_forms.setdefault(formal, set()).add(short)
+                formals.setdefault(short, set()).add(formal)
+    return ({name: frozenset(forms) for name, forms in short_forms.items()},
+            {name: frozenset(forms) for name, forms in formals.items()})
+
+
 @lru_cache(maxsize=65536)
 def nickname_group(first: str) -> frozenset[str]:
     """The name and its formal forms: "bob" → {bob, robert, ...}; two names match when groups meet."""
     if not first:
         return frozenset()
-    return frozenset({first, *_NICKNAMES.canonicals_of(first)})
+    return frozenset({first, *_NICKNAMES.canonicals_of(first), *_shipped_nicknames()[1].get(first, ())})
 
 
 @lru_cache(maxsize=65536)
@@ -50,9 +73,11 @@ def name_variants(first: str) -> frozenset[str]:
     "bob" → {bob, robert, rob, bobby, ...}. A reviewer's name is looked up under all of them, so a
     contact needs keys only for the names it was imported with.
     """
+    short_forms = _shipped_nicknames()[0]
     variants = set(nickname_group(first))
     for formal in list(variants):
         variants.update(_NICKNAMES.nicknames_of(formal))
+        variants.update(short_forms.get(formal, ()))
     return frozenset(variants)
 
 
@@ -163,7 +188,7 @@ def _first_names() -> frozenset[str]:
         for key, values in table.items():
             names.add(key)
             names.update(values)
-    return frozenset(fold(name) for name in names)
+    return frozenset({fold(name) for name in names} | {name for table in _shipped_nicknames() for name in table})
 
 
 def is_first_name(word: str) -> bool:

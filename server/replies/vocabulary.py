@@ -268,22 +268,30 @@ _ready = False
 
 def warm_up() -> None:
     """Build the vocabularies and load the learned models now (a few seconds) instead of on the
-    first check (which may run inside a write transaction)."""
+    first check (which may run inside a write transaction).
+
+    The collector is paused meanwhile: its full passes over the growing vocabularies (hundreds of
+    thousands of objects) would pause every request for 70-100 ms. They live as long as the process,
+    so they are then frozen: kept out of the collector's passes for good."""
     global _ready  # noqa: PLW0603 (a flag the health check reads)
     from server.replies.learned import reply_model, triage_model
 
-    term_index()
-    drug_spans("warm up")
-    reply_model()
-    triage_model()
-    _ready = True
-    # Then the profanity model triage asks only about posts with an insult in them (scikit-learn: a second or two).
-    from profanity_check import predict_prob
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        term_index()
+        drug_spans("warm up")
+        reply_model()
+        triage_model()
+        _ready = True
+        # Then the profanity model triage asks only about posts with an insult in them (scikit-learn: a second or two).
+        from profanity_check import predict_prob
 
-    predict_prob(["warm up"])
-    # The vocabularies and models are a few hundred thousand objects that live as long as the process: kept
-    # out of the garbage collector's full passes, which would otherwise pause a request now and then.
-    gc.freeze()
+        predict_prob(["warm up"])
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
 
 
 def is_ready() -> bool:
