@@ -158,17 +158,10 @@ def candidates_for(store: Store, review: dict[str, Any]) -> tuple[list[Candidate
     else:
         note = "Candidates are ranked by name and recent activity; confirm the right one before calling anyone."
         readings = _readings(shown)
-    fetched: list[int] = []
-    too_many = False  # so many fits that some were not even fetched: then nobody can stand out
-    for reading, _ in readings:
-        for lookup in query_plan(reading):
-            limit = MAX_FETCHED if lookup.complete else MAX_TYPO_FETCHED
-            found = store.contacts_with_keys(lookup.any_of, lookup.and_any_of, limit=limit + 1)
-            too_many |= lookup.complete and len(found) > limit
-            fetched += found[:limit]
+    fetched, too_many = _fetch(store, readings)
     ids = list(dict.fromkeys([*decisions, *fetched]))
     scored: list[Candidate] = []
-    for contact in store.contacts_by_id(ids):
+    for contact in store.contact_names_by_id(ids):
         name = cached_contact_name(contact["first_name"] or "", contact["last_name"] or "", contact["name"] or "",
                                    contact["middle_name"] or "", contact["preferred_name"] or "")  # parsed once per name
         best, best_reasons, exact = 0.0, [], False
@@ -200,6 +193,21 @@ def candidates_for(store: Store, review: dict[str, Any]) -> tuple[list[Candidate
     if shown.kind == "person" and not shown_candidates:
         note = "No contact fits this name: the reviewer may not be in the contact list (or uses another name)."
     return shown_candidates[:MAX_SHOWN], note
+
+
+def _fetch(store: Store, readings: list[tuple[PersonName, str | None]]) -> tuple[list[int], bool]:
+    """The contacts a reviewer's name may be, and whether more fit than MAX_FETCHED (then nobody can stand out,
+    and only a sample is ranked: those with the shown first name itself, then the other fits, MAX_SHOWN * 2 in all)."""
+    fetched: list[int] = []
+    for reading, _ in readings:
+        for lookup in query_plan(reading):
+            limit = MAX_FETCHED if lookup.complete else MAX_TYPO_FETCHED
+            found = store.contacts_with_keys(lookup.any_of, lookup.and_any_of, limit=limit + 1)
+            if lookup.complete and len(found) > limit:
+                own = store.contacts_with_keys(first_keys([reading.first], reading), last_keys(reading), limit=MAX_SHOWN * 2)
+                return list(dict.fromkeys([*own, *found]))[:MAX_SHOWN * 2], True
+            fetched += found[:limit]
+    return fetched, False
 
 
 def _no_confidence_between_namesakes(store: Store, candidates: list[Candidate]) -> None:

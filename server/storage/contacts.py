@@ -11,6 +11,7 @@ from server.storage.reviews import review_json
 
 CONTACT_COLUMNS = ("external_id", "name", "first_name", "last_name", "middle_name", "preferred_name", "phone", "email",
                    "last_seen_at")
+NAME_COLUMNS = "id, first_name, last_name, name, middle_name, preferred_name"  # what matching reads of a contact
 
 
 class ContactQueries:
@@ -58,8 +59,7 @@ class ContactQueries:
 
     def contact_names_after(self, after_id: int, limit: int) -> list[sqlite3.Row]:
         """The stored name fields of the contacts with an id above ``after_id``, in order."""
-        return self._rows("SELECT id, first_name, last_name, name, middle_name, preferred_name FROM contacts WHERE id > ? "
-                          "ORDER BY id LIMIT ?", (after_id, limit))
+        return self._rows(f"SELECT {NAME_COLUMNS} FROM contacts WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit))
 
     def add_contact_keys(self, keys: Sequence[tuple[str, int]]) -> None:
         """(key, contact id) pairs, in the caller's transaction."""
@@ -69,15 +69,21 @@ class ContactQueries:
         """Contacts having one of ``any_of`` (and, when given, also one of ``and_any_of``), at most ``limit``."""
         if not any_of:
             return []
-        sql = f"SELECT contact_id FROM contact_keys WHERE key IN ({', '.join('?' * len(any_of))})"
+        sql = f"SELECT DISTINCT contact_id FROM contact_keys AS first WHERE key IN ({', '.join('?' * len(any_of))})"
         params: list[Any] = list(any_of)
-        if and_any_of:
-            sql += f" INTERSECT SELECT contact_id FROM contact_keys WHERE key IN ({', '.join('?' * len(and_any_of))})"
+        if and_any_of:  # each fit checked in the key index, so the LIMIT stops the look-up early (an INTERSECT reads both sides whole)
+            sql += (f" AND EXISTS (SELECT 1 FROM contact_keys AS also WHERE also.key IN ({', '.join('?' * len(and_any_of))}) "
+                    "AND also.contact_id = first.contact_id)")
             params += list(and_any_of)
-        else:
-            sql = sql.replace("SELECT contact_id", "SELECT DISTINCT contact_id", 1)
         rows = self.db.conn.execute(f"{sql} LIMIT ?", (*params, limit))
         return [row[0] for row in rows]
+
+    def contact_names_by_id(self, contact_ids: Sequence[int]) -> list[sqlite3.Row]:
+        """The stored name fields (and id) of these contacts: what matching scores."""
+        found: list[sqlite3.Row] = []
+        for chunk, placeholders in in_chunks(contact_ids):
+            found += self._rows(f"SELECT {NAME_COLUMNS} FROM contacts WHERE id IN ({placeholders})", chunk)
+        return found
 
     def contacts_by_id(self, contact_ids: Sequence[int]) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
