@@ -223,3 +223,18 @@ def test_contacts_stored_before_a_change_of_the_keys_are_keyed_again_at_start(ap
     with Store.connect(restarted.config["DATABASE"]) as store:
         assert top(store, "Ellen Hart") == ("Mary Ellen Hart", "high")
         assert top(store, "Sarah Lee") == ("Seo-Yeon Lee", "high")
+
+
+def test_more_fits_than_can_be_told_apart_are_all_low_and_the_shown_first_name_comes_first(app):
+    """301 contacts fit "Bob Moore" (Roberts, Bobs and Robs): nobody stands out, so none is confident, and the ten
+    listed start with those actually called Bob."""
+    rows = ["Contact Id,First Name,Last Name,Email"]
+    rows += [f"r{i},{('Robert', 'Rob', 'Bobby')[i % 3]},Moore,r{i}@example.com" for i in range(298)]
+    rows += [f"b{i},Bob,Moore,b{i}@example.com" for i in range(3)]
+    with Store.connect(app.config["DATABASE"]) as store:
+        import_contacts(store, "\n".join(rows).encode(), "contacts.csv", now=IMPORTED_AT)
+        candidates = match(store, "Bob Moore")
+    assert len(candidates) == 10
+    assert {c.confidence for c in candidates} == {"low"}
+    assert [c.name for c in candidates[:3]] == ["Bob Moore"] * 3
+    assert any("more than 300 contacts fit this name" in reason for c in candidates for reason in c.reasons)
