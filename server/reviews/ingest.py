@@ -12,7 +12,7 @@ from parsers.isotime import iso_utc
 from parsers.review import Review
 from server.reviews.merge import identify, merge
 from server.storage import Store
-from server.workflow.events import refresh_progress
+from server.workflow.events import new_review_progress, refresh_progress
 
 
 @dataclass
@@ -70,6 +70,7 @@ def ingest(store: Store, reviews: Iterable[Review], now: datetime) -> IngestResu
     seen_at = iso_utc(now)
     result = IngestResult()
     touched: list[int] = []
+    events: list[tuple[int, str, str, dict]] = []  # (review id, type, at, data), appended together
     reviews = list(reviews)
     with store.write():
         known = KnownReviews(store, reviews)
@@ -77,8 +78,8 @@ def ingest(store: Store, reviews: Iterable[Review], now: datetime) -> IngestResu
             existing = known.identify(review)
             changes = merge(existing, review, seen_at)
             known.wrote(review, existing)
-            if changes.new:
-                review_id = store.insert_review(changes.values)
+            if changes.new:  # stored with its progress (no read-back and second write, as refresh_progress would)
+                review_id = store.insert_review({**changes.values, **new_review_progress(changes.values, changes.events)})
                 result.created += 1
             else:
                 review_id = existing["id"]
@@ -87,10 +88,10 @@ def ingest(store: Store, reviews: Iterable[Review], now: datetime) -> IngestResu
                 store.update_review(review_id, changes.values)
                 result.updated += changes.changed
                 result.unchanged += not changes.changed
-            for event_type, at, data in changes.events:
-                store.append_event(review_id, event_type, at=at, recorded_at=seen_at, data=data)
-            if changes.new or changes.events:
+            events += [(review_id, event_type, at, data) for event_type, at, data in changes.events]
+            if changes.events and not changes.new:
                 touched.append(review_id)
             result.review_ids.append(review_id)
+        store.append_review_events(events, recorded_at=seen_at)
         refresh_progress(store, list(dict.fromkeys(touched)))
     return result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from server.storage.chunks import in_chunks
@@ -20,6 +20,12 @@ class EventQueries:
             (review_id, contact_id, event_type, at, recorded_at, staff, json.dumps(data or {}, ensure_ascii=False)),
         )
         return cursor.lastrowid
+
+    def append_review_events(self, events: Sequence[tuple[int, str, str, dict[str, Any]]], *, recorded_at: str) -> None:
+        """Append (review id, type, at, data) events in one statement, in order."""
+        self.db.conn.executemany(
+            "INSERT INTO events (review_id, type, at, recorded_at, data) VALUES (?, ?, ?, ?, ?)",
+            [(review_id, event_type, at, recorded_at, json.dumps(data or {}, ensure_ascii=False)) for review_id, event_type, at, data in events])
 
     def review_events(self, review_id: int) -> list[dict[str, Any]]:
         return self.events_for([review_id]).get(review_id, [])

@@ -178,6 +178,13 @@ def _check_reply(store: Store, review: dict[str, Any], events: list[dict[str, An
     return warnings
 
 
+def new_review_progress(values: dict[str, Any], events: Sequence[tuple[str, str, dict[str, Any]]]) -> dict[str, Any]:
+    """The progress of a review about to be inserted with ``events`` (type, at, data): what refresh_progress
+    would derive once it is stored, without reading it back."""
+    logged = [{"type": event_type, "at": at, **data} for event_type, at, data in events]
+    return {"settled_stage": settled_stage(values, logged), "first_viewed_at": first_view(logged)}
+
+
 def refresh_progress(store: Store, review_ids: Sequence[int]) -> None:
     """Derive and store the settled stage and first view of these reviews from their events (inside
     the caller's transaction, or in one of its own)."""
