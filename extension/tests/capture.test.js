@@ -75,6 +75,22 @@ describe("review containers", () => {
     assert.ok(sent[0].html.length < page.document.documentElement.outerHTML.length);
   });
 
+  test("Google Maps: the cards go without their icons, styles and event wiring, and keep every review's data", async () => {
+    const page = loadFixture("google", "maps_list_fragment_pretty");
+    const cardsHtml = page.capture.findContainers(page.document, page.site).map((card) => card.outerHTML).join("");
+    assert.match(cardsHtml, /<svg|jsaction=/, "the fixture's cards carry icons and event wiring");
+    const { capturer, sent, time } = capturerOn(page);
+    capturer.check();
+    await time.advance(10_000);
+    assert.equal(sent.length, 1);
+    assert.doesNotMatch(sent[0].html, /<svg|<style|jsaction=|jslog=|\son[a-z]+=/i);
+    assert.ok(sent[0].html.length < cardsHtml.length);
+    const card = parsed(sent[0]).querySelector("[data-review-id]");
+    assert.ok(card.getAttribute("aria-label"), "the name's label stays");
+    assert.ok(parsed(sent[0]).querySelector("[role='img'][aria-label]"), "the star rating's label stays");
+    for (const review of page.expected.reviews) assert.ok(textOf(sent[0]).includes(plain(review.reviewer_name)));
+  });
+
   test("Google Search (2018 and 2024) and the Business Profile: their own cards", () => {
     for (const [name, selector] of [["search_2018", ".gws-localreviews__google-review, .WMbnJf"], ["search_2024", ".bwb7ce"], ["business_profile", ".GYpYWe"]]) {
       const page = loadFixture("google", name);
