@@ -43,7 +43,7 @@ from server.contacts.importing import import_contacts  # noqa: E402
 from server.storage import Store, initialise  # noqa: E402
 
 FLASK_FLOOR = "import flask, waitress, sqlite3; print(open('/proc/self/status').read())"
-CLI_COMMANDS = (["--help"], ["token"], ["report"], ["backup", "{folder}/backup.sqlite3", "--force"])
+CLI_COMMANDS = (["--help"], ["token"], ["report"], ["import-contacts", "--help"])
 
 
 def rss_mb(status: str, field: str = "VmRSS") -> float:
@@ -113,8 +113,8 @@ def main() -> None:
         floor_status = subprocess.run([python, "-c", FLASK_FLOOR], check=True, capture_output=True, text=True).stdout
         floor_start = time.perf_counter() - floor_started
         python_floor = timed_command([python, "-c", "pass"])
-        cli = {" ".join(command): timed_command([python, "-m", "server.cli", *[part.format(folder=folder) for part in command],
-                                                  *([] if command == ["--help"] else ["--data-dir", str(folder)])])
+        cli = {" ".join(command): timed_command([python, "-m", "server.cli", *command,
+                                                  *([] if "--help" in command else ["--data-dir", str(folder)])])
                for command in CLI_COMMANDS}
 
         log, process = folder / "server.log", []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import os
 import sqlite3
@@ -60,16 +59,12 @@ def _url_host(host: str) -> str:
 @data_dir_option
 def serve(host: str | None, port: int | None, allow_network: bool, verbose: bool, data_dir: Path | None) -> None:
     """Serve the API for the toolbar and the dashboard on this computer."""
-    # No collection until the vocabularies are built and frozen (a few seconds, see warm_up below): full
-    # passes over the objects the start builds would pause the first requests for 70-100 ms each.
-    gc.disable()
     import waitress
 
     from server import pauses
     from server.web.app import create_app
 
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    pauses.watch()
     overrides = {}
     if host is not None:
         overrides["HOST"] = host
@@ -109,13 +104,10 @@ def serve(host: str | None, port: int | None, allow_network: bool, verbose: bool
     # load them now, not when staff first type a reply.
     from server.replies import vocabulary
 
-    def warm_up() -> None:
-        try:
-            vocabulary.warm_up()
-        finally:
-            gc.enable()  # paused since the start (above): what was built until now is frozen
-
-    threading.Thread(target=warm_up, name="vocabulary", daemon=True).start()
+    # From here on requests may wait for the garbage collector: its pauses are timed (and the warm-up keeps
+    # it from passing over the vocabularies while they are built).
+    pauses.watch()
+    threading.Thread(target=vocabulary.warm_up, name="vocabulary", daemon=True).start()
     # Request threads share one interpreter lock; switching more often than the default 5 ms keeps a
     # quick read from waiting behind a large ingest batch.
     sys.setswitchinterval(0.001)

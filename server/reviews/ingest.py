@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from parsers.isotime import iso_utc
 from parsers.review import Review
-from server.reviews.merge import identify, merge
+from server.reviews.merge import Row, identify, merge
 from server.storage import Store
 from server.workflow.events import new_review_progress, refresh_progress
 
@@ -30,8 +29,8 @@ class KnownReviews:
 
     def __init__(self, store: Store, reviews: Sequence[Review]):
         self.store = store
-        self.by_id: dict[tuple[str, str], list[sqlite3.Row]] = {}
-        self.by_fingerprint: dict[tuple[str, str], list[sqlite3.Row]] = {}
+        self.by_id: dict[tuple[str, str], list[Row]] = {}
+        self.by_fingerprint: dict[tuple[str, str], list[Row]] = {}
         self.written: set[tuple[str, str]] = set()
         for platform in {review.platform for review in reviews}:
             ids = {review.platform_review_id for review in reviews if review.platform == platform and review.platform_review_id}
@@ -42,7 +41,7 @@ class KnownReviews:
             for row in store.reviews_with_fingerprints(platform, list(fingerprints)) if fingerprints else []:
                 self.by_fingerprint.setdefault((platform, row["fingerprint"]), []).append(row)
 
-    def identify(self, review: Review) -> sqlite3.Row | None:
+    def identify(self, review: Review) -> Row | None:
         with_id, with_fingerprint = (review.platform, review.platform_review_id), (review.platform, review.fingerprint)
         if review.platform_review_id is None:
             by_id = []
@@ -51,7 +50,7 @@ class KnownReviews:
         else:
             by_id = self.by_id.get(with_id, [])
 
-        def by_fingerprint(without_id: bool) -> list[sqlite3.Row]:
+        def by_fingerprint(without_id: bool) -> list[Row]:
             if with_fingerprint in self.written:
                 return self.store.reviews_with_fingerprint(*with_fingerprint, without_id=without_id)
             rows = self.by_fingerprint.get(with_fingerprint, [])
@@ -59,7 +58,7 @@ class KnownReviews:
 
         return identify(review, by_id, by_fingerprint)
 
-    def wrote(self, review: Review, existing: sqlite3.Row | None) -> None:
+    def wrote(self, review: Review, existing: Row | None) -> None:
         self.written.update({(review.platform, review.platform_review_id), (review.platform, review.fingerprint)})
         if existing is not None:
             self.written.update({(review.platform, existing["platform_review_id"]), (review.platform, existing["fingerprint"])})

@@ -15,8 +15,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from server.storage import schema
 from server.storage.contacts import ContactQueries
 from server.storage.events import EventQueries
@@ -36,14 +34,27 @@ def create_private_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
+class Database:
+    """A store's SQLite connection."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def has_table(self, name: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 def initialise(path: str | Path) -> None:
     """Create the database file if needed, owner-only, in WAL mode, with every migration applied."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     create_private_file(path)
     with Store.connect(path) as store:
-        store.db.enable_wal()
-        schema.apply(store.db)
+        store.db.conn.execute("PRAGMA journal_mode = wal")
+        schema.apply(store.db.conn)
 
 
 class StorePool:
@@ -136,10 +147,10 @@ class Store(ReviewQueries, EventQueries, ContactQueries, SessionQueries, FigureQ
 
     def health(self) -> dict[str, Any]:
         """Whether the database answers and has every migration applied (cheap: the toolbar polls it)."""
-        pending = schema.pending(self.db)
+        pending = schema.pending(self.db.conn)
         return {
             "ok": not pending,
-            "schema": schema.applied_migration(self.db),
+            "schema": schema.applied_migration(self.db.conn),
             "pending_migrations": pending,
             "journal_mode": self.db.conn.execute("PRAGMA journal_mode").fetchone()[0],
             "reviews": self.count_reviews(),

@@ -205,7 +205,7 @@ class ReviewQueries:
 
     def _has_search_index(self) -> bool:
         if self._search_index is None:
-            self._search_index = self.db["reviews_search"].exists()
+            self._search_index = self.db.has_table("reviews_search")
         return self._search_index
 
     def get_review(self, review_id: int) -> dict[str, Any] | None:

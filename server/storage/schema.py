@@ -7,17 +7,45 @@ released migration is never edited: change the schema by adding a new one at the
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
 MIGRATION_SET = "reviewdesk"
-migrations = Migrations(MIGRATION_SET)
+_STEPS: list[Callable[[Database], None]] = []
+
+
+def migration(step: Callable[[Database], None]) -> Callable[[Database], None]:
+    """Declare the next migration (its name is the function's)."""
+    _STEPS.append(step)
+    return step
+
+
+@lru_cache(maxsize=1)
+def _migrations() -> Migrations:
+    """sqlite-utils' migrations, imported only when the schema is read or changed: sqlite-utils also imports NumPy,
+    0.2 s that a command which only reads the database would pay for nothing."""
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations(MIGRATION_SET)
+    for step in _STEPS:
+        migrations()(step)
+    return migrations
+
+
+def _database(conn: sqlite3.Connection) -> Database:
+    from sqlite_utils import Database
+
+    return Database(conn)
 
 APPEND_ONLY_TABLES = ("events", "review_versions")
 
 
-@migrations()
+@migration
 def m001_reviews(db: Database) -> None:
     """Reviews as last seen, one row per review on a platform."""
     db.execute(
@@ -58,7 +86,7 @@ def m001_reviews(db: Database) -> None:
     db.execute("CREATE INDEX reviews_first_seen ON reviews (first_seen_at)")
 
 
-@migrations()
+@migration
 def m002_review_versions(db: Database) -> None:
     """Earlier versions of a review, kept when its rating, text or owner reply changes."""
     db.execute(
@@ -81,7 +109,7 @@ def m002_review_versions(db: Database) -> None:
     )
 
 
-@migrations()
+@migration
 def m003_contacts_and_activities(db: Database) -> None:
     """The practice's imported contacts (only what the workflow needs) and their activities."""
     db.execute(
@@ -122,7 +150,7 @@ def m003_contacts_and_activities(db: Database) -> None:
     db.execute("CREATE INDEX activities_contact ON activities (contact_id, at)")
 
 
-@migrations()
+@migration
 def m004_events(db: Database) -> None:
     """The append-only log of what happened to a review (and to a contact's review requests)."""
     db.execute(
@@ -154,7 +182,7 @@ def m004_events(db: Database) -> None:
             )
 
 
-@migrations()
+@migration
 def m005_match_decisions(db: Database) -> None:
     """Staff decisions on reviewer-to-contact candidates: confirmed or rejected, remembered."""
     db.execute(
@@ -172,7 +200,7 @@ def m005_match_decisions(db: Database) -> None:
     )
 
 
-@migrations()
+@migration
 def m006_settings(db: Database) -> None:
     """Practice settings edited in the dashboard (name, contact line, ...), one JSON value per key."""
     db.execute(
@@ -186,7 +214,7 @@ def m006_settings(db: Database) -> None:
     )
 
 
-@migrations()
+@migration
 def m007_review_search(db: Database) -> None:
     """A trigram full-text index of reviewer names and review text, for substring search in the inbox.
 
@@ -227,7 +255,7 @@ def m007_review_search(db: Database) -> None:
 
 
 
-@migrations()
+@migration
 def m008_review_dates_and_shown_details(db: Database) -> None:
     """When a review (and its reply) was written, as a range from the shown date; edits; cut-short text."""
     for column, kind in (
@@ -244,7 +272,7 @@ def m008_review_dates_and_shown_details(db: Database) -> None:
     db.execute("CREATE INDEX reviews_date ON reviews (date_max)")
 
 
-@migrations()
+@migration
 def m009_contact_match_keys(db: Database) -> None:
     """Keys that fetch a reviewer's candidate contacts without scanning them all, and activity de-duplication."""
     db.execute("ALTER TABLE contacts ADD COLUMN middle_name TEXT")
@@ -262,7 +290,7 @@ def m009_contact_match_keys(db: Database) -> None:
 
 
 
-@migrations()
+@migration
 def m010_review_progress(db: Database) -> None:
     """Each review's settled workflow stage and first view, derived from its events by the workflow
     (NULL until derived), so the inbox filters stages with a query."""
@@ -271,7 +299,7 @@ def m010_review_progress(db: Database) -> None:
     db.execute("CREATE INDEX reviews_stage ON reviews (settled_stage, first_seen_at)")
 
 
-@migrations()
+@migration
 def m011_review_triage(db: Database) -> None:
     """Each review's triage action, kept for the inbox's order (escalations first across pages) with the
     version of the triage rules that decided it (NULL: not decided yet, or decided by older rules)."""
@@ -279,7 +307,7 @@ def m011_review_triage(db: Database) -> None:
     db.execute("ALTER TABLE reviews ADD COLUMN triage_rules TEXT")
 
 
-@migrations()
+@migration
 def m012_dashboard_sessions(db: Database) -> None:
     """Signed-in dashboard sessions, by the hash of the random id in their cookie (server/storage/sessions.py)."""
     db.execute(
@@ -294,7 +322,7 @@ def m012_dashboard_sessions(db: Database) -> None:
     )
 
 
-@migrations()
+@migration
 def m013_review_figures(db: Database) -> None:
     """What the stats count of each review, derived by the workflow (server/workflow/stats.py) and kept until the
     review, its events or the settings they depend on change (``figures_version`` NULL or another: derived again),
@@ -324,28 +352,28 @@ def m013_review_figures(db: Database) -> None:
         db.execute(f"CREATE INDEX {name} ON reviews {definition}")
 
 
-@migrations()
+@migration
 def m014_contact_keys_for_given_names(db: Database) -> None:
     """Contacts are now also found by their other given names (a middle name, a hyphenated given name joined):
     the keys are derived again, all at once, by the server as it starts (server.contacts.keys.key_unkeyed_contacts)."""
     db.execute("DELETE FROM contact_keys")
 
 
-@migrations()
+@migration
 def m015_review_search_indexed_per_batch(db: Database) -> None:
     """New reviews enter the search index once per write transaction (Store.write), not through a trigger per
     row: FTS5 wrote a new index segment for each row a trigger inserted (about 0.1 ms a review)."""
     db.execute("DROP TRIGGER IF EXISTS reviews_search_insert")
 
 
-def apply(db: Database) -> None:
-    migrations.apply(db)
+def apply(conn: sqlite3.Connection) -> None:
+    _migrations().apply(_database(conn))
 
 
-def pending(db: Database) -> list[str]:
-    return [migration.name for migration in migrations.pending(db)]
+def pending(conn: sqlite3.Connection) -> list[str]:
+    return [step.name for step in _migrations().pending(_database(conn))]
 
 
-def applied_migration(db: Database) -> str | None:
-    applied = migrations.applied(db)
+def applied_migration(conn: sqlite3.Connection) -> str | None:
+    applied = _migrations().applied(_database(conn))
     return applied[-1].name if applied else None
