@@ -12,6 +12,7 @@ import json
 import logging
 import sqlite3
 import subprocess
+import sys
 import threading
 import time
 from datetime import datetime, timezone
@@ -211,3 +212,15 @@ def test_import_reviews_refuses_unknown_files_before_storing_anything(tmp_path):
     page.write_text("<html><body>no address here</body></html>", encoding="utf-8")
     missing_url = run("import-reviews", str(page), "--data-dir", str(data_dir))
     assert missing_url.exit_code != 0 and "--url" in missing_url.stderr
+
+
+def test_commands_that_read_the_database_load_no_model_page_reader_or_migration_library(tmp_path):
+    """What keeps `reviewdesk report` quick to start: NumPy (pulled in by sqlite-utils and the models), lxml and
+    sqlite-utils itself are loaded only by the commands that need them."""
+    initialise(tmp_path / "reviewdesk.sqlite3")
+    script = ("import sys; from click.testing import CliRunner; from server.cli import cli; "
+              f"result = CliRunner().invoke(cli, ['report', '--data-dir', {str(tmp_path)!r}]); "
+              "assert result.exit_code == 0, result.output; "
+              "print(sorted(name for name in ('numpy', 'lxml', 'sqlite_utils', 'sklearn') if name in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"
