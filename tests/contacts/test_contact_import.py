@@ -178,3 +178,36 @@ def test_a_visit_in_the_activities_file_counts_as_seen(store):
     import_contacts(store, EXPORT, "export.csv", activities=(visits, "visits.csv"), now=IMPORTED_AT)
     peggy = store.search_contacts("Margaret", 1, 0)[0][0]
     assert peggy["last_seen_at"] == "2026-11-05"  # the visit, not the later note
+
+
+def test_a_large_first_import_keeps_every_index_and_finds_by_e_mail_and_phone(store):
+    """A first import of many contacts builds the contacts' indexes after the rows (faster): they are all there
+    afterwards, as declared, and the database is sound."""
+    def indexes() -> list[tuple[str, str]]:
+        return store.db.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts' "
+                                     "ORDER BY name").fetchall()
+
+    declared = [tuple(row) for row in indexes()]
+    assert len(declared) >= 4
+    rows = "".join(f"c{i},Person,Number{i},512-555-{i:04d},p{i}@example.com,\n" for i in range(12_000))
+    header = "Contact Id,First Name,Last Name,Phone,Email,Last Visit\n"
+    report = import_contacts(store, (header + rows).encode(), "export.csv", now=IMPORTED_AT)
+    assert report.imported == 12_000
+    assert [tuple(row) for row in indexes()] == declared
+    plan = " ".join(row[-1] for row in store.db.conn.execute("EXPLAIN QUERY PLAN SELECT id FROM contacts WHERE email = ?", ("p7@example.com",)))
+    assert "INDEX contacts_email" in plan
+    assert store.db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_large_first_import_that_fails_leaves_no_contact_and_every_index(store, monkeypatch):
+    declared = store.db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts'").fetchall()
+    rows = "".join(f"c{i},Person,Number{i},512-555-{i:04d},p{i}@example.com,2026-11-01\n" for i in range(12_000))
+
+    def disk_full(*_):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Store, "add_activities", disk_full)
+    with pytest.raises(sqlite3.OperationalError):
+        import_contacts(store, ("Contact Id,First Name,Last Name,Phone,Email,Last Visit\n" + rows).encode(), "export.csv", now=IMPORTED_AT)
+    assert table_counts(store) == (0, 0, 0)
+    assert store.db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts'").fetchall() == declared
