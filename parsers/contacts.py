@@ -507,31 +507,34 @@ def read_contacts(raw: bytes, filename: str, explicit: dict[str, str] | None = N
     no_column = len(table.columns) + 1_000_000  # an index no row has: the field reads as ""
     first_i, last_i, full_i = (index.get(target, no_column) for target in ("first_name", "last_name", "name"))
     other = {target: index.get(target, no_column) for target in ("phone", "email", "external_id", "middle_name", "preferred_name")}
+    # Each row's fields, in this order, and the longest text each may hold.
+    fields = (first_i, last_i, full_i, other["middle_name"], other["preferred_name"], other["external_id"], other["phone"], other["email"])
+    longest = (limits.NAME_CHARS,) * 5 + (limits.CELL_CHARS,) * 3
     for number, values in table.rows:
-        def text(column: int, limit: int = limits.CELL_CHARS) -> str:
-            """The cell's text; a cell longer than any contact field is left out and reported, never stored."""
-            value = _cell(values, column)
-            if isinstance(value, str) and len(value) > limit:
+        width = len(values)
+        texts = [values[column] if column < width else "" for column in fields]
+        for place, value in enumerate(texts):
+            if value.__class__ is not str:
+                texts[place] = _text(value)
+            elif len(value) > longest[place]:  # longer than any contact field: left out and reported, never stored
                 too_long.append(number)
-                return ""
-            return _text(value)
-
-        first, last, full = (text(i, limits.NAME_CHARS) for i in (first_i, last_i, full_i))
+                texts[place] = ""
+            elif value and (value[0] == " " or value[-1] == " " or "  " in value or not value.isprintable()):
+                texts[place] = " ".join(value.split())
+        first, last, full, middle, preferred, external_id, phone_text, raw_email = texts
         if not (first or last or full):
             result.skipped.append(Skipped(number, "no name"))
             continue
-        phone = phone_key(text(other["phone"])) or next((key for key in (phone_key(text(i)) for i in phone_columns) if key), None)
-        raw_email = text(other["email"])
+        phone = phone_key(phone_text) or next((key for key in (phone_key(_text(_cell(values, i))) for i in phone_columns) if key), None)
         email = email_key(raw_email)
         if raw_email and not email:
             bad_emails.append(f"Row {number}: '{raw_email[:80]}' is not an e-mail address; it was left out.")
-        middle, preferred = text(other["middle_name"], limits.NAME_CHARS), text(other["preferred_name"], limits.NAME_CHARS)
         if full and not (first or last) and "," in full:  # "GÓMEZ, INÉS", "D'Souza, Mary Ann", 'ROSSI, GIUSEPPE "JOE"'
             first, middle_in_name, last, shown, nickname = last_name_first(full)
             middle, preferred, full = middle or middle_in_name, preferred or nickname, shown or full
         contact = Contact(
             row=number,
-            external_id=text(other["external_id"]) or None,
+            external_id=external_id or None,
             name=full or " ".join(part for part in (first, last) if part),
             first_name=first,
             last_name=last,
