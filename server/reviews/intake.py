@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -37,6 +38,7 @@ def _string(item: dict, name: str, *, required: bool = False, allow_empty: bool 
     return value
 
 
+@lru_cache(maxsize=1024)  # a captured page's address is every one of its reviews' link
 def is_web_address(url: str) -> bool:
     """An ``http(s)`` address with a host: what a review's link may be (never ``javascript:`` or ``file:``)."""
     try:
