@@ -13,7 +13,7 @@ from typing import Any
 from parsers.contacts import Contact, ContactFileError, ContactPreview, read_activities, read_contacts, read_preview
 from parsers.isotime import iso_utc
 from server.contacts.identity import ContactIdentities, merged
-from server.contacts.keys import cached_contact_name, contact_keys, stored_contact_keys
+from server.contacts.keys import NameAndKeys, names_and_keys, stored_contact_keys
 from server.errors import UnreadableFile
 from server.storage import Store
 
@@ -35,8 +35,8 @@ class ContactRow:
     activities: list[tuple] = field(default_factory=list)
 
 
-def contact_row(contact: Contact) -> ContactRow:
-    name = cached_contact_name(contact.first_name, contact.last_name, contact.name, contact.middle_name, contact.preferred_name)
+def contact_row(contact: Contact, read: NameAndKeys) -> ContactRow:
+    name, keys = read(contact.first_name, contact.last_name, contact.name, contact.middle_name, contact.preferred_name)
     return ContactRow(
         contact.row,
         (  # in CONTACT_COLUMNS order
@@ -50,7 +50,7 @@ def contact_row(contact: Contact) -> ContactRow:
             contact.email,
             contact.last_seen_at,
         ),
-        contact_keys(name),
+        keys,
         [(a.type, a.at, a.summary, a.staff) for a in contact.activities],
     )
 
@@ -105,7 +105,8 @@ def import_contacts(
             report.activity_mapping = used
             report.skipped.extend({"row": s.row, "reason": f"activities file: {s.reason}"} for s in skipped)
             extra = [(a.contact_ref or "", a.type, a.at, a.summary, a.staff, a.row) for a in rows]
-        _store(store, [contact_row(c) for c in read.contacts], iso_utc(now), report, progress, saving, extra)
+        names = names_and_keys()
+        _store(store, [contact_row(c, names) for c in read.contacts], iso_utc(now), report, progress, saving, extra, names)
     report.skipped.sort(key=lambda skipped: (skipped["reason"].startswith("activities file"), skipped["row"]))
     return report
 
@@ -120,7 +121,7 @@ def preview_contacts(raw: bytes, filename: str, mapping: dict[str, str] | None =
 
 
 def _store(store: Store, contacts: Sequence[ContactRow], now: str, report: ImportReport, progress: Progress | None,
-           saving: Saving | None, extra_activities: Sequence[tuple]) -> None:
+           saving: Saving | None, extra_activities: Sequence[tuple], names: NameAndKeys) -> None:
     """Insert new contacts and update known ones, atomically.
 
     ``extra_activities`` (reference, type, at, summary, staff, row) come from a separate export and
@@ -151,7 +152,7 @@ def _store(store: Store, contacts: Sequence[ContactRow], now: str, report: Impor
                     report.unchanged += 1
                 else:
                     updates.append((*changed.values(), contact_id))
-                    stale_keys.extend((key, contact_id) for key in stored_contact_keys(old))
+                    stale_keys.extend((key, contact_id) for key in stored_contact_keys(old, names))
                     keys.extend((key, contact_id) for key in contact.keys)
                     report.updated += 1
             else:
@@ -167,13 +168,16 @@ def _store(store: Store, contacts: Sequence[ContactRow], now: str, report: Impor
         if saving:
             saving()
         store.write_contacts(inserts, updates, stale_keys, keys, now)
+        visits = []  # a contact row's own dates are in its last_seen_at already; a separate export's visits move it forward
         for reference, *activity, row in extra_activities:
             contact_id = known.find_reference(reference)
             if contact_id is None:
                 report.skipped.append({"row": row, "reason": f"activities file: no contact with reference {reference!r}"})
             else:
                 activities.append((contact_id, *activity))
-        visits = [(contact_id, at) for contact_id, kind, at, _, _ in activities if at and kind not in NOT_A_VISIT]
+                kind, at = activity[0], activity[1]
+                if at and kind not in NOT_A_VISIT:
+                    visits.append((contact_id, at))
         report.activities = store.add_activities(activities, visits)
 
 

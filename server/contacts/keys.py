@@ -7,6 +7,7 @@ becomes look-ups over those keys (:func:`query_plan`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -29,7 +30,6 @@ def sound_key(name: PersonName) -> str | None:
     return f"pf:{phonetic(name.last)}|{name.first[:1]}" if len(name.last) > 1 and name.first else None
 
 
-@lru_cache(maxsize=65536)
 def contact_keys(name: PersonName) -> tuple[str, ...]:
     """Keys a contact is found by (its first, preferred and other given names as imported; see query_plan)."""
     firsts = list(dict.fromkeys(first for first in (name.first, name.preferred, *name.given_names) if len(first) > 1))
@@ -66,7 +66,26 @@ def query_plan(name: PersonName) -> list[Lookup]:
     return plan
 
 
-cached_contact_name = lru_cache(maxsize=65536)(contact_name)  # common names repeat across a practice's contacts
+cached_contact_name = lru_cache(maxsize=65536)(contact_name)  # matching: common names repeat across a practice's contacts
+
+NameAndKeys = Callable[[str, str, str, str, str], tuple[PersonName, tuple[str, ...]]]
+
+
+def names_and_keys() -> NameAndKeys:
+    """A reader of stored name fields (first, last, full, middle, preferred) into the parsed name and its keys, which
+    remembers each distinct name for as long as it is kept: one import, one re-keying. Common names repeat, and
+    a 100,000-contact import leaves nothing behind in the server's memory (nor for its garbage collector to walk)."""
+    seen: dict[tuple[str, ...], tuple[PersonName, tuple[str, ...]]] = {}
+
+    def read(first: str, last: str, full: str, middle: str, preferred: str) -> tuple[PersonName, tuple[str, ...]]:
+        fields = (first, last, full, middle, preferred)
+        found = seen.get(fields)
+        if found is None:
+            name = contact_name(*fields)
+            found = seen[fields] = (name, contact_keys(name))
+        return found
+
+    return read
 
 
 KEYING_BATCH = 5000  # contacts keyed in one transaction
@@ -78,15 +97,15 @@ def key_unkeyed_contacts(store) -> int:
     other start it costs two look-ups."""
     if not store.contacts_unkeyed():
         return 0
-    done, after = 0, 0
+    done, after, read = 0, 0, names_and_keys()
     with store.write():
         while rows := store.contact_names_after(after, KEYING_BATCH):
-            store.add_contact_keys([(key, row["id"]) for row in rows for key in stored_contact_keys(row)])
+            store.add_contact_keys([(key, row["id"]) for row in rows for key in stored_contact_keys(row, read)])
             done, after = done + len(rows), rows[-1]["id"]
     return done
 
 
-def stored_contact_keys(row) -> tuple[str, ...]:
+def stored_contact_keys(row, read: NameAndKeys) -> tuple[str, ...]:
     """The keys a stored contact was given (from its stored name fields)."""
-    return contact_keys(cached_contact_name(row["first_name"] or "", row["last_name"] or "", row["name"] or "",
-                                            row["middle_name"] or "", row["preferred_name"] or ""))
+    return read(row["first_name"] or "", row["last_name"] or "", row["name"] or "", row["middle_name"] or "",
+                row["preferred_name"] or "")[1]
