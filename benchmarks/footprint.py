@@ -6,7 +6,8 @@ its goal and against a peer or floor measured in the same run:
   (floor: a Python that imports Flask and waitress);
 - the CLI's commands, from the command to their end: <= 0.3 s (floor: ``python -c pass``);
 - the server's memory once ready: <= 200 MB (floor: a Python that imports Flask and waitress);
-- one match over HTTP: p95 <= 10 ms, max <= 50 ms (floor: ``GET /api/health``);
+- one match over HTTP: p95 <= 10 ms, max <= 50 ms (floor: ``GET /api/health``), before and after the practice
+  imports its contacts again through the server;
 - a captured page of 200 new reviews over HTTP, as the toolbar sends it (the Maps cards without their icons and
   event wiring, extension/content/common.js containerHtml): p50 <= 60 ms (floor: parsing it alone, in this
   process); and the same page sent whole with its icons (2 MB, as a page without known cards is sent);
@@ -66,9 +67,10 @@ class Client:
         self.headers = {"Host": f"127.0.0.1:{port}", "Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
-    def call(self, method: str, path: str, body: bytes | None = None) -> tuple[dict, float]:
+    def call(self, method: str, path: str, body: bytes | None = None, content_type: str | None = None) -> tuple[dict, float]:
+        headers = {**self.headers, "Content-Type": content_type} if content_type else self.headers
         started = time.perf_counter()
-        self.connection.request(method, path, body=body, headers=self.headers)
+        self.connection.request(method, path, body=body, headers=headers)
         response = self.connection.getresponse()
         data = response.read()
         elapsed = (time.perf_counter() - started) * 1000
@@ -158,6 +160,16 @@ def main() -> None:
                 answer, elapsed = client.call("POST", "/api/captures", capture_body(url, f"<html><body><div class='m6QErb'>{cards}</div></body></html>"))
                 assert answer["created"] == 200, answer["created"]
                 whole.append(elapsed)
+            # The practice imports its export again from the dashboard (every contact unchanged), then matches again:
+            # the server's memory and pauses after an import of 100,000 rows in its own process.
+            boundary = "reviewdesk-benchmark"
+            upload = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="contacts.csv"\r\n'
+                      "Content-Type: text/csv\r\n\r\n").encode() + raw + f"\r\n--{boundary}--\r\n".encode()
+            answer, reimport = client.call("POST", "/api/contacts/import", upload, f"multipart/form-data; boundary={boundary}")
+            assert answer["unchanged"] == args.contacts, answer["unchanged"]
+            matches += [client.call("GET", f"/api/reviews/{review_id}/matches")[1] for review_id in ids]
+            matches.sort()
+            memory_after = rss_mb(Path(f"/proc/{process[0].pid}/status").read_text())
             memory_peak = rss_mb(Path(f"/proc/{process[0].pid}/status").read_text(), "VmHWM")
         logged = log.read_text()
         pauses = [float(ms) for ms in re.findall(r"garbage collection.* (?:took|for) ([\d.]+) ms", logged)]
@@ -166,9 +178,10 @@ def main() -> None:
     print(f"{args.contacts:,} contacts; {args.matches} matches; {args.captures} captures of 200 new reviews")
     print("| what | measured | goal | |")
     print("|---|---|---|---|")
-    row("import the contacts (CSV)", f"{ours:.2f} s; sqlite-utils {peer:.2f} s: ratio {ours / peer:.2f}", "ratio <= 0.25", ours / peer <= 0.25)
-    row("memory once checker_ready", f"{memory_ready:.0f} MB (floor, Python with Flask: {floor_memory:.0f} MB); peak {memory_peak:.0f} MB",
-        "<= 200 MB", memory_ready <= 200)
+    row("import the contacts (CSV)", f"{ours:.2f} s; sqlite-utils {peer:.2f} s: ratio {ours / peer:.2f} (again, unchanged, through the "
+        f"server: {reimport / 1000:.2f} s)", "ratio <= 0.25", ours / peer <= 0.25)
+    row("memory once checker_ready", f"{memory_ready:.0f} MB (floor, Python with Flask: {floor_memory:.0f} MB); after all below and "
+        f"a re-import of the contacts through the server: {memory_after:.0f} MB, peak {memory_peak:.0f} MB", "<= 200 MB", memory_ready <= 200)
     row("start to checker_ready", f"{ready:.2f} s (floor, Python importing Flask: {floor_start:.2f} s)", "<= 3 s", ready <= 3)
     slowest = max(cli.values())
     row("CLI commands, start to end", "; ".join(f"{name} {seconds:.2f} s" for name, seconds in cli.items())
