@@ -9,13 +9,15 @@ import re
 import threading
 import time
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from server.contacts.import_jobs import ImportJob, ImportJobs
+from server.contacts.import_process import ImportProcessFailed, import_in_child
 from server.contacts.importing import import_contacts
-from server.errors import NotFound
+from server.errors import NotFound, UnreadableFile
 from server.storage import Store
 from tests.conftest import review
 from tests.test_security import csrf_of, login
@@ -179,15 +181,14 @@ def test_an_import_runs_in_the_background_and_reports_what_it_did(app, client, s
 
 def test_a_second_import_while_one_runs_is_refused_with_409(app, client, signed_in, monkeypatch):
     release = threading.Event()
-    from server.contacts import import_jobs
-
-    real_import = import_jobs.import_contacts
+    jobs = app.extensions["reviewdesk.import_jobs"]
+    real_import = jobs.importer
 
     def slow_import(*args, **kwargs):
         release.wait(10)
         return real_import(*args, **kwargs)
 
-    monkeypatch.setattr(import_jobs, "import_contacts", slow_import)
+    monkeypatch.setattr(jobs, "importer", slow_import)
     first = client.post("/api/contacts/imports", headers=signed_in, data=_upload(EXPORT))
     assert client.get(f"/api/contacts/imports/{first.json['import_id']}", headers=signed_in).json["status"] == "running"
     second = client.post("/api/contacts/imports", headers=signed_in, data=_upload(EXPORT, "other.csv"))
@@ -257,7 +258,7 @@ def test_a_job_says_what_it_is_doing_reading_checking_then_saving():
 
 def test_a_background_import_goes_through_its_phases_in_order(app):
     seen: list[tuple[str | None, int, int | None]] = []
-    jobs = ImportJobs(lambda: Store.connect(app.config["DATABASE"]))
+    jobs = ImportJobs(partial(import_in_child, app.config["DATABASE"]))
     job = jobs.start(_rows(12_000), "big.csv", now=CLOCK)
     while job.status == "running":
         shown = job.as_json()
@@ -272,7 +273,7 @@ def test_a_background_import_goes_through_its_phases_in_order(app):
 
 
 def test_finished_imports_are_forgotten_after_a_while(app):
-    jobs = ImportJobs(lambda: Store.connect(app.config["DATABASE"]), keep_seconds=0)
+    jobs = ImportJobs(partial(import_in_child, app.config["DATABASE"]), keep_seconds=0)
     job = jobs.start(EXPORT, "patients.csv", now=CLOCK)
     deadline = time.monotonic() + 10
     while job.finished is None and time.monotonic() < deadline:
@@ -316,3 +317,19 @@ def test_a_contact_carries_its_activities_and_the_reviews_confirmed_as_theirs(cl
     assert client.get(f"/api/contacts/{soren['id']}", headers=auth).json["contact"]["reviews"] == []
     missing = client.get("/api/contacts/999", headers=auth)
     assert missing.status_code == 404 and "no contact 999" in missing.json["message"]
+
+
+def test_the_server_imports_in_a_process_of_its_own_with_the_same_report_progress_and_errors(app, tmp_path):
+    """What the server runs for an import (import_in_child): the CLI's import in a child process, which gives the
+    server no memory to keep and no lock to wait for; what it says comes back as if it had run here."""
+    calls: list[tuple] = []
+    report = import_in_child(app.config["DATABASE"], _rows(1_000), "export.csv", now=CLOCK,
+                             progress=lambda done, total: calls.append((done, total)), saving=lambda: calls.append(("saving",)))
+    assert report.imported == 1_000 and report.mapping["First Name"] == "first_name"
+    assert calls == [(done, 1_000) for done in range(0, 1_001, 250)] + [("saving",)]
+    with Store.connect(app.config["DATABASE"]) as store:
+        assert store.db.conn.execute("SELECT count(*) FROM contacts").fetchone()[0] == 1_000
+    with pytest.raises(UnreadableFile, match="No name column found"):
+        import_in_child(app.config["DATABASE"], NO_NAME, "export.csv", now=CLOCK)
+    with pytest.raises(ImportProcessFailed, match="unable to open database file"):
+        import_in_child(tmp_path / "missing" / "reviewdesk.sqlite3", EXPORT, "export.csv", now=CLOCK)

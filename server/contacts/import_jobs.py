@@ -1,8 +1,8 @@
 """Contact imports that run in the background, so a page can show how far a large import has got.
 
-An import job runs :func:`server.contacts.importing.import_contacts` (the same import as the CLI and
-``POST /api/contacts/import``) on a thread of its own with its own database connection, and records
-its progress, then its report or the reason it failed. One import runs at a time: they all write
+An import job runs an importer (in the server, :func:`server.contacts.import_process.import_in_child`: the
+same import as the CLI and ``POST /api/contacts/import``, in a process of its own) from a thread of its own,
+and records its progress, then its report or the reason it failed. One import runs at a time: they all write
 the same contacts, and a second one started meanwhile is refused. Finished jobs are kept for a while
 (an hour, at most twenty) for the page to read, then forgotten; none survive a restart.
 """
@@ -19,9 +19,8 @@ from datetime import datetime
 from typing import Any
 
 from parsers.isotime import iso_utc
-from server.contacts.importing import ImportReport, import_contacts
+from server.contacts.importing import ImportReport
 from server.errors import Conflict, DomainError, NotFound
-from server.storage import Store
 
 log = logging.getLogger(__name__)
 
@@ -72,12 +71,14 @@ class ImportJob:
         return answer
 
 
-class ImportJobs:
-    """The server's background imports. ``open_store`` opens a new database connection (one per job)."""
+Importer = Callable[..., ImportReport]  # (raw, filename, *, now, progress, saving, **options), as import_in_child
 
-    def __init__(self, open_store: Callable[[], Store], *, keep_seconds: float = KEEP_FINISHED_SECONDS,
-                 keep_jobs: int = KEEP_FINISHED_JOBS):
-        self._open_store = open_store
+
+class ImportJobs:
+    """The server's background imports, each made by ``importer``."""
+
+    def __init__(self, importer: Importer, *, keep_seconds: float = KEEP_FINISHED_SECONDS, keep_jobs: int = KEEP_FINISHED_JOBS):
+        self.importer = importer
         self._keep_seconds = keep_seconds
         self._keep_jobs = keep_jobs
         self._jobs: dict[str, ImportJob] = {}
@@ -109,9 +110,7 @@ class ImportJobs:
 
     def _run(self, job: ImportJob, raw: bytes, options: dict[str, Any]) -> None:
         try:
-            with self._open_store() as store:
-                job.report = import_contacts(store, raw, job.filename, now=job.started_at, progress=job.progress,
-                                            saving=job.saving, **options)
+            job.report = self.importer(raw, job.filename, now=job.started_at, progress=job.progress, saving=job.saving, **options)
             job.status = "done"
         except DomainError as error:
             job.error, job.message, job.status = error.code, error.message, "failed"

@@ -11,6 +11,7 @@ from flask import Flask
 
 from server.config import MODELS_FOLDER, ConfigFile, ensure_private_dir, load_settings, resolve_data_dir
 from server.contacts.import_jobs import ImportJobs
+from server.contacts.import_process import import_in_child
 from server.contacts.keys import key_unkeyed_contacts
 from server.replies.learned import use_practice_models
 from server.storage import Store, StorePool, initialise
@@ -44,7 +45,8 @@ def create_app(test_config: dict | None = None, *, data_dir: str | os.PathLike |
         key_unkeyed_contacts(store)
     app.extensions["reviewdesk.store_pool"] = StorePool(app.config["DATABASE"], keep=app.config["THREADS"])
     app.teardown_appcontext(release_store)
-    app.extensions["reviewdesk.import_jobs"] = ImportJobs(partial(Store.connect, app.config["DATABASE"]))
+    app.extensions["reviewdesk.contact_importer"] = partial(import_in_child, app.config["DATABASE"])
+    app.extensions["reviewdesk.import_jobs"] = ImportJobs(app.extensions["reviewdesk.contact_importer"])
 
     register_error_handlers(app)
     security.init_app(app)

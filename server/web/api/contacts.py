@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, request
 from parsers import limits
 from parsers.contacts import ContactFileError, parse_mapping_options
 from server.contacts.import_jobs import ImportJobs
-from server.contacts.importing import import_contacts, preview_contacts
+from server.contacts.importing import preview_contacts
 from server.contacts.record import contact_record
 from server.web.api.common import int_arg, now, ok, store, text_arg
 from server.web.errors import ApiError
@@ -67,7 +67,7 @@ def preview_file():
 @bp.post("/contacts/import")
 def import_file():
     raw, filename = _export()
-    report = import_contacts(store(), raw, filename, now=now(), **_import_options())
+    report = current_app.extensions["reviewdesk.contact_importer"](raw, filename, now=now(), **_import_options())
     return ok(**report.as_json())
 
 
