@@ -449,9 +449,13 @@ def _parse_date_text(text: str) -> str | None:
     return parsed.isoformat(timespec="minutes") if has_time else parsed.date().isoformat()
 
 
+NOT_A_DIGIT = re.compile(r"\D")
+
+
 def phone_key(value: Any) -> str | None:
     """Digits of a phone number, without a North American leading 1: "(512) 555-0100" → "5125550100"."""
-    digits = re.sub(r"\D", "", str(value or ""))
+    text = value if value.__class__ is str else str(value or "")
+    digits = text if text.isdecimal() else NOT_A_DIGIT.sub("", text)
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
     return digits if len(digits) >= 7 else None

@@ -27,12 +27,15 @@ BUSINESS_WORDS = frozenset({
 TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "rev", "sir", "dds", "dmd", "md", "jr", "sr", "ii", "iii"})
 
 
+APOSTROPHES = re.compile(r"['’`]")
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case, no accents, no apostrophes: "O’Brien" → "obrien", "José" → "jose"."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"['’`]", "", plain.casefold())
+    return APOSTROPHES.sub("", plain.casefold())
 
 
 def tokens(text: str) -> list[str]:
