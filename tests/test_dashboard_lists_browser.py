@@ -172,3 +172,29 @@ def test_ask_for_reviews_mark_asked_opt_out_and_download(live_server, page, shot
     assert all(row[4] == "https://g.page/r/maple-dental/review" for row in rows[1:])
     assert page.evaluate("window.__pwned") is None
     page.screenshot(path=str(shots / "7-requests-after.png"), full_page=True)
+
+
+def test_a_long_request_list_comes_a_hundred_at_a_time(live_server, page):
+    """250 patients seen lately: the page shows the hundred seen most recently, pages on, and marking a whole last
+    page asked brings back the page before it."""
+    today = datetime.now(timezone.utc).date()
+    rows = "".join(f"p{i},Patient,Number{i:03d},5125550{i:03d},p{i}@example.com,{today - timedelta(days=i % 10)}\n" for i in range(250))
+    with Store.connect(live_server.app.config["DATABASE"]) as store:
+        import_contacts(store, ("Contact Id,First Name,Last Name,Phone,Email,Last Visit\n" + rows).encode(), "contacts.csv",
+                        now=datetime.now(timezone.utc))
+    sign_in(page, live_server)
+    page.goto(live_server.url + "/requests")
+    expect(page.locator("#status")).to_have_text("250 patients to ask; showing 1–100, most recently seen first.")
+    assert page.locator("#contacts tbody tr").count() == 100 and page.locator("#previous").is_disabled()
+    first_page = live_server.request("GET", "/api/review-requests?limit=100").json["contacts"]
+    assert [c["last_seen_at"] for c in first_page] == sorted((c["last_seen_at"] for c in first_page), reverse=True)
+    assert names_listed(page) == [c["name"] for c in first_page]
+    page.click("#next")
+    page.click("#next")
+    expect(page.locator("#status")).to_have_text("250 patients to ask; showing 201–250, most recently seen first.")
+    assert page.locator("#next").is_disabled() and page.locator("#contacts tbody tr").count() == 50
+    page.locator("#select-all").check()
+    page.click("#mark-sent")
+    expect(page.locator("#status")).to_contain_text("Marked 50 patients as asked.")
+    assert page.locator("#contacts tbody tr").count() == 100 and page.locator("#next").is_disabled()
+    assert live_server.request("GET", "/api/review-requests?limit=1").json["total"] == 200

@@ -132,3 +132,18 @@ def test_the_requests_page_says_the_rules_and_loads_its_script(client, token):
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html) and "style=" not in html
     script = client.get("/static/requests.js").get_data(as_text=True)
     assert "innerHTML" not in script and "insertAdjacentHTML" not in script
+
+
+def test_the_list_comes_in_pages_most_recently_seen_first_and_the_csv_holds_everyone(app, client, auth):
+    imported(app)
+    first = client.get("/api/review-requests?limit=2", headers=auth).json
+    assert (first["total"], first["limit"], first["offset"]) == (3, 2, 0)
+    assert [c["name"] for c in first["contacts"]] == ["Ava Reed", "Luis Ortega"]  # seen Oct 30, then Oct 28
+    rest = client.get("/api/review-requests?limit=2&offset=2", headers=auth).json
+    assert [c["name"] for c in rest["contacts"]] == ["Mei Chen"] and rest["total"] == 3
+    assert client.get("/api/review-requests", headers=auth).json["limit"] == 100
+    rows = list(csv.reader(io.StringIO(client.get("/api/review-requests?format=csv&limit=1", headers=auth).get_data(as_text=True))))
+    assert len(rows) == 4  # the header and all three, whatever page the dashboard shows
+    for bad in ("limit=0", "limit=501", "offset=-1", "limit=ten"):
+        answer = client.get(f"/api/review-requests?{bad}", headers=auth)
+        assert answer.status_code == 400 and answer.json["error"] == "invalid_parameter"

@@ -171,9 +171,19 @@ class ContactQueries:
 
     # -- review requests ----------------------------------------------------------------------
 
-    def contacts_seen_since(self, since: str) -> list[dict[str, Any]]:
-        rows = self.db.conn.execute("SELECT * FROM contacts WHERE last_seen_at >= ? ORDER BY last_seen_at DESC, id", (since[:10],))
-        return [contact_json(row) for row in rows]
+    def request_candidates(self, seen_since: str, asked_before: str, limit: int | None, offset: int = 0
+                           ) -> tuple[list[dict[str, Any]], int]:
+        """A page of the contacts seen on or after ``seen_since`` (a day), not opted out and not asked for a review since
+        ``asked_before``, most recently seen first, each with when it was last asked (or None); and how many there are."""
+        where = ("FROM contacts AS c WHERE c.last_seen_at >= ? AND NOT c.opted_out AND NOT EXISTS (SELECT 1 FROM events AS e "
+                 "WHERE e.contact_id = c.id AND e.type = 'request_sent' AND e.at >= ?)")
+        params = (seen_since[:10], asked_before)
+        total = self.db.conn.execute(f"SELECT count(*) {where}", params).fetchone()[0]
+        rows = self._rows(
+            "SELECT c.id, c.name, c.phone, c.email, c.last_seen_at, (SELECT max(e.at) FROM events AS e WHERE e.contact_id = c.id "
+            f"AND e.type = 'request_sent') AS last_asked_at {where} ORDER BY c.last_seen_at DESC, c.id LIMIT ? OFFSET ?",
+            (*params, -1 if limit is None else limit, offset))
+        return [dict(row) for row in rows], total
 
     def set_opted_out(self, contact_id: int, opted_out: bool, at: str) -> None:
         with self.write():

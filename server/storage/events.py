@@ -53,12 +53,6 @@ class EventQueries:
         rows = self._rows("SELECT json_extract(data, '$.text') FROM events WHERE type = ? ORDER BY at, id", (event_type,))
         return [row[0] for row in rows if isinstance(row[0], str) and row[0]]
 
-    def requests_sent_since(self, since: str) -> dict[int, str]:
-        """Contact id → when a review request was last sent to them, for requests since ``since``."""
-        rows = self._rows("SELECT contact_id, max(at) FROM events WHERE type = 'request_sent' AND contact_id IS NOT NULL "
-                          "AND at >= ? GROUP BY contact_id", (since,))
-        return {row[0]: row[1] for row in rows}
-
     # -- the practice's settings ----------------------------------------------------------------
 
     def settings(self) -> dict[str, Any]:

@@ -22,24 +22,21 @@ FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 PHONE_NUMBER = re.compile(r"^\+?[0-9 ().\-]+$")  # digits and punctuation only: nothing a formula could call
 
 
-def request_list(store: Store, now: datetime) -> dict[str, Any]:
-    """Who to ask for a review now, with the practice's review links."""
+def request_list(store: Store, now: datetime, limit: int | None = None, offset: int = 0) -> dict[str, Any]:
+    """Who to ask for a review now, most recently seen first (a page of ``limit`` from ``offset``; None: all of
+    them), how many there are in all, and the practice's review links."""
     settings = all_settings(store.settings())
     recent_since = iso_utc(now - timedelta(days=settings["request_recent_days"]))
     asked_since = iso_utc(now - timedelta(days=settings["request_cap_days"]))
-    last_asked = store.requests_sent_since("")  # every contact ever asked: when, last
     links = {name: settings[f"{name}_review_link"] for name in LINKED_PLATFORMS if settings[f"{name}_review_link"]}
-    contacts = [
-        {"contact_id": c["id"], "name": c["name"], "phone": c["phone"], "email": c["email"], "last_seen_at": c["last_seen_at"],
-         "last_asked_at": last_asked.get(c["id"])}
-        for c in store.contacts_seen_since(recent_since)
-        if not c["opted_out"] and last_asked.get(c["id"], "") < asked_since
-    ]
+    found, total = store.request_candidates(recent_since, asked_since, limit, offset)
+    contacts = [{"contact_id": c["id"], "name": c["name"], "phone": c["phone"], "email": c["email"], "last_seen_at": c["last_seen_at"],
+                 "last_asked_at": c["last_asked_at"]} for c in found]
     note = YELP_NOTE
     if not links:
         note += " Add your Google and Facebook review links in the settings (google_review_link, facebook_review_link)."
-    return {"contacts": contacts, "links": links, "seen_within_days": settings["request_recent_days"],
-            "not_asked_within_days": settings["request_cap_days"], "note": note}
+    return {"contacts": contacts, "total": total, "limit": limit, "offset": offset, "links": links,
+            "seen_within_days": settings["request_recent_days"], "not_asked_within_days": settings["request_cap_days"], "note": note}
 
 
 def as_csv(listing: dict[str, Any]) -> str:

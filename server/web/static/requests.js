@@ -6,7 +6,13 @@ import { h, replaceContent } from "/workbench/dom.js";
 import { dayText, failureMessage, localTime, phoneText, platformName, plural } from "/workbench/format.js";
 import { api, setStatus } from "./page.js";
 
+const PAGE_SIZE = 100;
+const number = (value) => Number(value).toLocaleString();
+
 const tbody = document.querySelector("#contacts tbody");
+const previous = document.getElementById("previous");
+const next = document.getElementById("next");
+const page = { offset: 0, total: 0, shown: 0 };
 const markSent = document.getElementById("mark-sent");
 const selectAll = document.getElementById("select-all");
 const status = document.getElementById("status");
@@ -54,12 +60,19 @@ function contactRow(contact) {
 }
 
 async function load() {
-  const result = await api("GET", "/api/review-requests");
+  const params = new URLSearchParams({ limit: PAGE_SIZE, offset: page.offset });
+  const result = await api("GET", `/api/review-requests?${params}`);
   if (!result.ok) {
     setStatus(failureMessage(result, "The list could not be loaded."), true);
     return false;
   }
   const listing = result.data;
+  if (!listing.contacts.length && listing.total && page.offset) { // the last page emptied (everyone on it marked): go back
+    page.offset = Math.max(0, Math.floor((listing.total - 1) / PAGE_SIZE) * PAGE_SIZE);
+    return load();
+  }
+  page.total = listing.total;
+  page.shown = listing.contacts.length;
   document.getElementById("recent-days").textContent = String(listing.seen_within_days);
   document.getElementById("cap-days").textContent = String(listing.not_asked_within_days);
   showLinks(listing.links);
@@ -69,13 +82,18 @@ async function load() {
       `Nobody to ask right now: everyone seen in the last ${listing.seen_within_days} days has been asked, ` +
       "or no contacts were imported yet (see Contacts).")));
   }
+  previous.disabled = page.offset === 0;
+  next.disabled = page.offset + page.shown >= page.total;
+  document.getElementById("pages").hidden = page.total <= PAGE_SIZE;
   updateSelection();
   return true;
 }
 
 function sayCount() {
-  const count = checkboxes().length;
-  setStatus(count ? `${plural(count, "patient")} to ask.` : "");
+  if (!page.total) return setStatus("");
+  if (page.total <= PAGE_SIZE) return setStatus(`${plural(page.total, "patient")} to ask.`);
+  return setStatus(`${number(page.total)} patients to ask; showing ${number(page.offset + 1)}–${number(page.offset + page.shown)}, ` +
+    "most recently seen first.");
 }
 
 async function optOut(contact, undo = false) {
@@ -114,6 +132,15 @@ markSent.addEventListener("click", async () => {
 selectAll.addEventListener("change", () => {
   for (const box of checkboxes()) box.checked = selectAll.checked;
   updateSelection();
+});
+
+previous.addEventListener("click", async () => {
+  page.offset = Math.max(0, page.offset - PAGE_SIZE);
+  if (await load()) sayCount();
+});
+next.addEventListener("click", async () => {
+  page.offset += PAGE_SIZE;
+  if (await load()) sayCount();
 });
 
 load().then((loaded) => { if (loaded) sayCount(); });
