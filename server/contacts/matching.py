@@ -221,7 +221,7 @@ def _no_confidence_between_namesakes(store: Store, candidates: list[Candidate]) 
         namesakes = store.contacts_with_keys(first_keys([person.first], person), last_keys(person), limit=50)
         others = [contact_id for contact_id in namesakes if contact_id != candidate.contact_id]
         names = (cached_contact_name(c["first_name"] or "", c["last_name"] or "", c["name"] or "", "", "")
-                 for c in store.contacts_by_id(others))
+                 for c in store.contact_names_by_id(others))
         same_name = [name for name in names if (name.first, name.last) == (person.first, person.last)]
         if same_name:
             candidate.confidence = "medium"

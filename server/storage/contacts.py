@@ -87,6 +87,8 @@ class ContactQueries:
         """Contacts having one of ``any_of`` (and, when given, also one of ``and_any_of``), at most ``limit``."""
         if not any_of:
             return []
+        if and_any_of and self._keyed(and_any_of) < self._keyed(any_of):
+            any_of, and_any_of = and_any_of, any_of  # walk the fewer contacts ("Jorzel" rather than every Robert with a J)
         sql = f"SELECT DISTINCT contact_id FROM contact_keys AS first WHERE key IN ({', '.join('?' * len(any_of))})"
         params: list[Any] = list(any_of)
         if and_any_of:  # each fit checked in the key index, so the LIMIT stops the look-up early (an INTERSECT reads both sides whole)
@@ -95,6 +97,11 @@ class ContactQueries:
             params += list(and_any_of)
         rows = self.db.conn.execute(f"{sql} LIMIT ?", (*params, limit))
         return [row[0] for row in rows]
+
+    def _keyed(self, keys: Sequence[str], enough: int = 400) -> int:
+        """How many contacts have one of ``keys``, counted up to ``enough`` (a few index steps)."""
+        return self.db.conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM contact_keys WHERE key IN ({', '.join('?' * len(keys))}) "
+                                    "LIMIT ?)", (*keys, enough)).fetchone()[0]
 
     def contact_names_by_id(self, contact_ids: Sequence[int]) -> list[sqlite3.Row]:
         """The stored name fields (and id) of these contacts: what matching scores."""

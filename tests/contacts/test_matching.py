@@ -114,8 +114,8 @@ def test_strangers_handles_and_businesses_get_no_confident_candidate(store, revi
 
 def test_matching_fetches_by_keys_not_by_scanning(store, monkeypatch):
     fetched = []
-    real = Store.contacts_by_id
-    monkeypatch.setattr(Store, "contacts_by_id", lambda self, ids: fetched.append(list(ids)) or real(self, ids))
+    real = Store.contact_names_by_id
+    monkeypatch.setattr(Store, "contact_names_by_id", lambda self, ids: fetched.append(list(ids)) or real(self, ids))
     match(store, "Robert Smith")
     assert fetched and len(fetched[0]) < store.count_contacts() / 2
 
