@@ -17,7 +17,7 @@ SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "button"})
 # Paragraph-like elements: their text stands on lines of its own.
 BLOCK_TAGS = frozenset({"div", "p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol"})
 EMOJI_ALT_MAX = 8
-ABSOLUTE_WEB_ADDRESS = re.compile(r"https?://[A-Za-z0-9.-]+(?:[/?#][!#-~]*)?\Z")  # a link urljoin would return unchanged
+ABSOLUTE_WEB_ADDRESS = re.compile(r"https?://[A-Za-z0-9.-]+(?:[/?#][!#-~]*)?(?<![?#])\Z")  # a link urljoin returns unchanged
 
 
 # Parts of a capture that never hold review data but make up most of its size: icons (inline SVG),

@@ -473,6 +473,16 @@ def _cell(values: list[Any], index: int) -> Any:
     return values[index] if index < len(values) else ""
 
 
+def _other_phone(values: list[Any], column: int, number: int, too_long: list[int]) -> str:
+    """The text of a phone column the mapping left aside (the first with a number is the contact's); longer than
+    any field: left out and reported, as a mapped cell is."""
+    value = _cell(values, column)
+    if isinstance(value, str) and len(value) > limits.CELL_CHARS:
+        too_long.append(number)
+        return ""
+    return _text(value)
+
+
 def _text(value: Any) -> str:
     if value is None or value == "":
         return ""
@@ -529,7 +539,8 @@ def read_contacts(raw: bytes, filename: str, explicit: dict[str, str] | None = N
         if not (first or last or full):
             result.skipped.append(Skipped(number, "no name"))
             continue
-        phone = phone_key(phone_text) or next((key for key in (phone_key(_text(_cell(values, i))) for i in phone_columns) if key), None)
+        phone = phone_key(phone_text) or next((key for key in (phone_key(_other_phone(values, i, number, too_long)) for i in phone_columns)
+                                               if key), None)
         email = email_key(raw_email)
         if raw_email and not email:
             bad_emails.append(f"Row {number}: '{raw_email[:80]}' is not an e-mail address; it was left out.")

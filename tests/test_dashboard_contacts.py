@@ -333,3 +333,15 @@ def test_the_server_imports_in_a_process_of_its_own_with_the_same_report_progres
         import_in_child(app.config["DATABASE"], NO_NAME, "export.csv", now=CLOCK)
     with pytest.raises(ImportProcessFailed, match="unable to open database file"):
         import_in_child(tmp_path / "missing" / "reviewdesk.sqlite3", EXPORT, "export.csv", now=CLOCK)
+
+
+def test_a_refusal_in_the_import_process_comes_back_as_the_same_kind_of_error():
+    from server.contacts.import_process import domain_error
+    from server.errors import Conflict, DomainError
+
+    assert type(domain_error("UnreadableFile", "Save it as CSV UTF-8.")) is UnreadableFile
+    assert domain_error("UnreadableFile", "Save it as CSV UTF-8.").code == "unreadable_file"
+    assert type(domain_error("Conflict", "Wait.")) is Conflict
+    other = domain_error("ValidationError", "'when' is not a date.")  # made from a field and a message: a plain one
+    assert type(other) is DomainError and other.message == "'when' is not a date."
+    assert type(domain_error("SystemExit", "x")) is DomainError  # only the domain's own errors are made again

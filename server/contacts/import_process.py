@@ -20,8 +20,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from server import errors
 from server.contacts.importing import ImportReport, Progress, Saving, import_contacts
-from server.errors import UnreadableFile
 from server.storage import Store
 
 STOP_WAIT_SECONDS = 10  # for the child to exit once it has answered
@@ -54,8 +54,8 @@ def import_in_child(database: str | Path, raw: bytes, filename: str, *, now: dat
                 saving()
             elif kind == "done":
                 return ImportReport(**data[0])
-            elif kind == "unreadable":
-                raise UnreadableFile(data[0])
+            elif kind == "refused":
+                raise domain_error(*data)
             elif kind == "failed":
                 raise ImportProcessFailed(f"The contact import process failed:\n{data[0]}")
     finally:
@@ -63,6 +63,20 @@ def import_in_child(database: str | Path, raw: bytes, filename: str, *, now: dat
         child.join(STOP_WAIT_SECONDS)
         if child.is_alive():
             child.kill()
+            child.join()
+
+
+def domain_error(kind: str, message: str) -> errors.DomainError:
+    """The domain error the child refused the import with (an unreadable file, mostly), as the same kind here:
+    the web layer answers it with the same status and code. A kind made otherwise than from a message becomes
+    a plain DomainError with that message."""
+    error_class = getattr(errors, kind, None)
+    if isinstance(error_class, type) and issubclass(error_class, errors.DomainError):
+        try:
+            return error_class(message)
+        except TypeError:
+            pass
+    return errors.DomainError(message)
 
 
 def _import(database: str, raw: bytes, filename: str, now: datetime, options: dict[str, Any], answers: Connection) -> None:
@@ -72,8 +86,8 @@ def _import(database: str, raw: bytes, filename: str, now: datetime, options: di
             report = import_contacts(store, raw, filename, now=now, progress=lambda done, total: answers.send(("progress", done, total)),
                                      saving=lambda: answers.send(("saving",)), **options)
         answers.send(("done", report.as_json()))
-    except UnreadableFile as error:
-        answers.send(("unreadable", error.message))
+    except errors.DomainError as error:
+        answers.send(("refused", type(error).__name__, error.message))
     except Exception:  # noqa: BLE001 (whatever it is, the parent reports it and logs it)
         answers.send(("failed", traceback.format_exc()))
     finally:

@@ -74,6 +74,7 @@ class StorePool:
     def release(self, store: "Store") -> None:
         if store.db.conn.in_transaction:
             store.db.conn.execute("ROLLBACK")
+            store._unindexed.clear()  # noqa: SLF001 (rolled back: nothing of it is to be indexed)
         if self._idle.qsize() < self.keep:
             self._idle.put(store)
         else:
@@ -130,6 +131,7 @@ class Store(ReviewQueries, EventQueries, ContactQueries, SessionQueries, FigureQ
             yield
             return
         conn.execute("BEGIN IMMEDIATE")
+        self._unindexed.clear()  # what an earlier transaction left (rolled back elsewhere) is not this one's
         try:
             yield
             self.index_new_reviews()

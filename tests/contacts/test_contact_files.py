@@ -348,3 +348,15 @@ def test_a_last_name_first_column_is_read_as_last_and_first_name(written, shown,
     assert (contact.name, contact.first_name, contact.middle_name, contact.last_name, contact.preferred_name) == (
         shown, first, middle, last, goes_by)
     assert (contact.external_id, contact.phone, contact.email, contact.last_seen_at) == ("1042", "5125550101", "pt1042@example.com", "2026-10-30")
+
+
+def test_a_phone_column_the_mapping_left_aside_is_held_to_the_cell_limit_too():
+    """The first phone column with a number is the contact's, mapped or not: a cell longer than any field is
+    left out and reported there as anywhere else, never stored as a phone."""
+    from parsers import limits
+    from parsers.contacts import read_contacts
+
+    export = f"First Name,Last Name,Phone,Mobile\nAna,Lopez,{'5' * (limits.CELL_CHARS + 1)},\nBo,Kim,,512-555-0100\n"
+    read = read_contacts(export.encode(), "contacts.csv")
+    assert [contact.phone for contact in read.contacts] == [None, "5125550100"]
+    assert any("left out: rows 2" in warning for warning in read.warnings)
