@@ -17,6 +17,7 @@ SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "button"})
 # Paragraph-like elements: their text stands on lines of its own.
 BLOCK_TAGS = frozenset({"div", "p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol"})
 EMOJI_ALT_MAX = 8
+LEAF_SPECIAL = SKIPPED_TAGS | {"br", "img"}  # leaves whose visible text is not simply their own
 ABSOLUTE_WEB_ADDRESS = re.compile(r"https?://[A-Za-z0-9.-]+(?:[/?#][!#-~]*)?(?<![?#])\Z")  # a link urljoin returns unchanged
 
 
@@ -128,6 +129,9 @@ def visible_text(element, skip=None, *, include_hidden: bool = False) -> str:
     """
     if element is None:
         return ""
+    if not len(element) and skip is None and element.tag not in LEAF_SPECIAL and isinstance(element.tag, str):
+        # a leaf (most reads: a name, a date, a review's text): its own text, unless it is hidden
+        return normalise_space(element.text or "") if include_hidden or not is_hidden(element) else ""
     parts: list[str] = []
 
     def walk(node) -> None:
@@ -153,6 +157,8 @@ def visible_text(element, skip=None, *, include_hidden: bool = False) -> str:
 
 def normalise_space(text: str) -> str:
     """Collapse runs of spaces; keep paragraph breaks as single newlines."""
+    if "\n" not in text and "\r" not in text:
+        return " ".join(text.split())
     lines = [" ".join(line.split()) for line in text.replace("\r", "\n").split("\n")]
     paragraphs: list[str] = []
     for line in lines:
