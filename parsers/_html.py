@@ -28,7 +28,8 @@ ABSOLUTE_WEB_ADDRESS = re.compile(r"https?://[A-Za-z0-9.-]+(?:[/?#][!#-~]*)?(?<!
 NOISE_BOUNDS = {"svg": 20_000, "style": 200_000}
 NOISE_OPENING = re.compile(r"<(svg|style)\b", re.I)
 NOISE_CLOSING = {tag: re.compile(rf"</{tag}\s*>", re.I) for tag in NOISE_BOUNDS}
-NOISE_ATTRIBUTES = re.compile(r'\s(?:jsaction|jslog|jsname|jscontroller|jsan|jstcache|jsdata)="[^"]*"')
+NOISE_ATTRIBUTE_NAMES = ("jsaction", "jslog", "jsname", "jscontroller", "jsan", "jstcache", "jsdata")
+NOISE_ATTRIBUTES = re.compile(rf'\s(?:{"|".join(NOISE_ATTRIBUTE_NAMES)})="[^"]*"')
 
 
 def without_noise(html: str) -> str:
@@ -70,7 +71,9 @@ def parse_html(html: str) -> etree._Element | None:
     """A document tree for a whole page or a fragment; None when there is nothing to parse."""
     if not html or not html.strip():
         return None
-    html = NOISE_ATTRIBUTES.sub("", without_noise(html.replace("\x00", "")))
+    html = without_noise(html.replace("\x00", ""))
+    if '="' in html and any(f'{name}="' in html for name in NOISE_ATTRIBUTE_NAMES):  # the toolbar's cards come without them
+        html = NOISE_ATTRIBUTES.sub("", html)
     try:
         return etree.fromstring(html, _parser())
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
