@@ -26,23 +26,24 @@ PROGRESS_EVERY = 250  # rows between two progress reports, at least (and at leas
 
 @dataclass(slots=True)
 class ContactRow:
-    """One contact to store: ``values`` in CONTACT_COLUMNS order, the keys that find it, and its
-    activities as (type, at, summary, staff)."""
+    """One contact to store: ``values`` in CONTACT_COLUMNS order, its name fields as read (first, last, full,
+    middle, preferred: what its keys are made from, only when it is stored or changed), and its activities as
+    (type, at, summary, staff)."""
 
     row: int
     values: tuple
-    keys: tuple[str, ...]
+    name_fields: tuple[str, str, str, str, str]
     activities: list[tuple] = field(default_factory=list)
 
 
 def contact_row(contact: Contact, read: NameAndKeys) -> ContactRow:
-    name, keys = read(contact.first_name, contact.last_name, contact.name, contact.middle_name, contact.preferred_name)
+    name_fields = (contact.first_name, contact.last_name, contact.name, contact.middle_name, contact.preferred_name)
     return ContactRow(
         contact.row,
         (  # in CONTACT_COLUMNS order
             contact.external_id,
             contact.name,
-            contact.first_name or name.first.capitalize() or None,
+            contact.first_name or read(*name_fields)[0].first.capitalize() or None,  # a full name only: its first name
             contact.last_name or None,
             contact.middle_name or None,
             contact.preferred_name or None,
@@ -50,7 +51,7 @@ def contact_row(contact: Contact, read: NameAndKeys) -> ContactRow:
             contact.email,
             contact.last_seen_at,
         ),
-        keys,
+        name_fields,
         [(a.type, a.at, a.summary, a.staff) for a in contact.activities],
     )
 
@@ -160,13 +161,13 @@ def _store(store: Store, contacts: Sequence[ContactRow], now: str, report: Impor
                 else:
                     updates.append((*changed.values(), contact_id))
                     stale_keys.extend((key, contact_id) for key in stored_contact_keys(old, names))
-                    keys.extend((key, contact_id) for key in contact.keys)
+                    keys.extend((key, contact_id) for key in names(*contact.name_fields)[1])
                     report.updated += 1
             else:
                 contact_id, next_id = next_id, next_id + 1
                 inserts.append((contact_id, *incoming))
                 known.add(contact_id, incoming)
-                keys.extend((key, contact_id) for key in contact.keys)
+                keys.extend((key, contact_id) for key in names(*contact.name_fields)[1])
                 report.imported += 1
             seen_in_file[contact_id] = contact.row
             activities.extend((contact_id, *activity) for activity in contact.activities)
