@@ -473,6 +473,30 @@ def _cell(values: list[Any], index: int) -> Any:
     return values[index] if index < len(values) else ""
 
 
+def _read_as_is(texts: list[Any]) -> bool:
+    """Whether a row's fields are all text already as it is read (most rows): within the shortest field's length,
+    printable, with no space at either end or doubled. A few checks of the fields joined, not a loop over them."""
+    try:
+        joined = "|".join(texts)
+    except TypeError:  # a workbook's numbers and dates
+        return False
+    return (len(joined) <= limits.NAME_CHARS and joined.isprintable() and "  " not in joined and " |" not in joined
+            and "| " not in joined and joined[:1] != " " and joined[-1:] != " ")
+
+
+def _clean_fields(texts: list[Any], longest: tuple[int, ...], number: int, too_long: list[int]) -> None:
+    """A row's fields as they are read, in place: as text, spaces collapsed, and a field longer than any contact
+    field can be left out (its row reported in ``too_long``, never stored)."""
+    for place, value in enumerate(texts):
+        if value.__class__ is not str:
+            texts[place] = _text(value)
+        elif len(value) > longest[place]:
+            too_long.append(number)
+            texts[place] = ""
+        elif value and (value[0] == " " or value[-1] == " " or "  " in value or not value.isprintable()):
+            texts[place] = " ".join(value.split())
+
+
 def _other_phone(values: list[Any], column: int, number: int, too_long: list[int]) -> str:
     """The text of a phone column the mapping left aside (the first with a number is the contact's); longer than
     any field: left out and reported, as a mapped cell is."""
@@ -527,14 +551,8 @@ def read_contacts(raw: bytes, filename: str, explicit: dict[str, str] | None = N
     for number, values in table.rows:
         width = len(values)
         texts = [values[column] if column < width else "" for column in fields]
-        for place, value in enumerate(texts):
-            if value.__class__ is not str:
-                texts[place] = _text(value)
-            elif len(value) > longest[place]:  # longer than any contact field: left out and reported, never stored
-                too_long.append(number)
-                texts[place] = ""
-            elif value and (value[0] == " " or value[-1] == " " or "  " in value or not value.isprintable()):
-                texts[place] = " ".join(value.split())
+        if not _read_as_is(texts):
+            _clean_fields(texts, longest, number, too_long)
         first, last, full, middle, preferred, external_id, phone_text, raw_email = texts
         if not (first or last or full):
             result.skipped.append(Skipped(number, "no name"))

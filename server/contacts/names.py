@@ -40,7 +40,9 @@ def fold(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Name words, folded; hyphenated names give their parts ("Smith-Jones" → smith, jones)."""
-    return [fold(word) for word in TOKEN.findall(text.replace("-", " ")) if fold(word)]
+    if not text:
+        return []
+    return [folded for word in TOKEN.findall(text.replace("-", " ")) if (folded := fold(word))]
 
 
 @lru_cache(maxsize=1)
