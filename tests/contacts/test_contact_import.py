@@ -211,3 +211,22 @@ def test_a_large_first_import_that_fails_leaves_no_contact_and_every_index(store
         import_contacts(store, ("Contact Id,First Name,Last Name,Phone,Email,Last Visit\n" + rows).encode(), "export.csv", now=IMPORTED_AT)
     assert table_counts(store) == (0, 0, 0)
     assert store.db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts'").fetchall() == declared
+
+
+def test_a_contact_renamed_in_a_reimport_is_found_by_its_new_name_only(store):
+    """A re-import reads the names of new and changed contacts only: a surname changed in the export replaces the
+    keys the contact is found by, and an unchanged contact keeps its own."""
+    from server.contacts.matching import candidates_for
+
+    import_contacts(store, EXPORT, "export.csv", now=IMPORTED_AT)
+    renamed = EXPORT.decode().replace("c1,Robert,Smith,", "c1,Robert,Okafor,").encode()
+    again = import_contacts(store, renamed, "export.csv", now=IMPORTED_AT)
+    assert (again.updated, again.unchanged) == (1, 2)
+
+    def top(reviewer: str) -> str | None:
+        candidates, _ = candidates_for(store, {"id": -1, "reviewer_name": reviewer})
+        return candidates[0].name if candidates else None
+
+    assert top("Robert Okafor") == "Robert Okafor" and top("Bob Okafor") == "Robert Okafor"
+    assert top("Robert Smith") is None
+    assert top("Kofi Mensah") == "Kofi Mensah"  # unchanged: still found
