@@ -500,11 +500,9 @@ def _clean_fields(texts: list[Any], longest: tuple[int, ...], number: int, too_l
 def _other_phone(values: list[Any], column: int, number: int, too_long: list[int]) -> str:
     """The text of a phone column the mapping left aside (the first with a number is the contact's); longer than
     any field: left out and reported, as a mapped cell is."""
-    value = _cell(values, column)
-    if isinstance(value, str) and len(value) > limits.CELL_CHARS:
-        too_long.append(number)
-        return ""
-    return _text(value)
+    texts = [_cell(values, column)]
+    _clean_fields(texts, (limits.CELL_CHARS,), number, too_long)
+    return texts[0]
 
 
 def _text(value: Any) -> str:

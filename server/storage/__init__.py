@@ -73,8 +73,7 @@ class StorePool:
 
     def release(self, store: "Store") -> None:
         if store.db.conn.in_transaction:
-            store.db.conn.execute("ROLLBACK")
-            store._unindexed.clear()  # noqa: SLF001 (rolled back: nothing of it is to be indexed)
+            store.db.conn.execute("ROLLBACK")  # what it had to index is forgotten when its next write begins
         if self._idle.qsize() < self.keep:
             self._idle.put(store)
         else:
@@ -131,12 +130,11 @@ class Store(ReviewQueries, EventQueries, ContactQueries, SessionQueries, FigureQ
             yield
             return
         conn.execute("BEGIN IMMEDIATE")
-        self._unindexed.clear()  # what an earlier transaction left (rolled back elsewhere) is not this one's
+        self._unindexed.clear()  # what a rolled-back transaction left is not this one's
         try:
             yield
             self.index_new_reviews()
         except BaseException:
-            self._unindexed.clear()
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
