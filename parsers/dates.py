@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -65,6 +65,10 @@ class DateRange:
     edited: bool = False
 
     def iso(self) -> tuple[str, str]:
+        return self._iso
+
+    @cached_property
+    def _iso(self) -> tuple[str, str]:  # a capture's reviews share a few shown dates, each read once (see _parse_shown_date)
         return iso_utc(self.start), iso_utc(self.end)
 
 

@@ -150,7 +150,7 @@ def _maps_review(card, capture: Capture, index: h.CardIndex) -> Review | None:
     text, translation_only = original_text(text)
     if translation_only:
         capture.warn(f"{name}'s review shows only Google's translation; open 'See original' before capturing.")
-    if index.find(card, *MAPS_MORE) is not None and is_cut_short(text):
+    if is_cut_short(text) and index.find(card, *MAPS_MORE) is not None:
         truncated = True
     date_text = h.visible_text(index.find(card, *MAPS_DATE)) or None
     stars = next((found for css in MAPS_STARS if (found := index.find_all(card, css))), [])

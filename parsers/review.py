@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -15,6 +16,9 @@ PLATFORMS = ("google", "yelp", "facebook")
 PROFILE_ID_PARAMS = ("userid", "id")
 # Path endings that show a view of a profile, not a different profile.
 PROFILE_VIEW_SUFFIXES = ("/reviews", "/photos")
+# A profile link urlsplit would read as a lower-case host, a plain path and only presentation parameters
+# (none named like PROFILE_ID_PARAMS): "https://www.google.com/maps/contrib/123/reviews?hl=en".
+PLAIN_PROFILE_URL = re.compile(r"https?://([a-z0-9.-]+)(/[A-Za-z0-9/_.~-]*)?(?:\?(?![^#]*\bid=|[^#]*userid=)[A-Za-z0-9=&_.~-]*)?\Z")
 
 
 class _Unknown:
@@ -102,6 +106,13 @@ def normalise_profile_url(url: str | None) -> str | None:
     """
     if not url or not url.strip():
         return None
+    plain = PLAIN_PROFILE_URL.match(url.strip())
+    if plain is not None:  # most links of a capture: read without urllib (a fifth of storing a 200-review capture)
+        host, path = plain.group(1).removeprefix("www."), (plain.group(2) or "").rstrip("/")
+        for suffix in PROFILE_VIEW_SUFFIXES:
+            if path.endswith(suffix):
+                path = path[: -len(suffix)]
+        return f"{host}{path}" or None
     try:
         parts = urlsplit(url.strip())
         host = (parts.hostname or "").removeprefix("www.")

@@ -36,10 +36,11 @@ def strip_more(text: str) -> tuple[str, bool]:
     stripped = text.rstrip()
     lowered = stripped.lower()
     for word in MORE_WORDS:
-        before = stripped[: len(stripped) - len(word)].rstrip()
-        if lowered.endswith(word) and before.endswith(ELLIPSIS):
-            stripped = before
-            break
+        if lowered.endswith(word):
+            before = stripped[: len(stripped) - len(word)].rstrip()
+            if before.endswith(ELLIPSIS):
+                stripped = before
+                break
     return stripped, is_cut_short(stripped)
 
 
