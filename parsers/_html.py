@@ -30,6 +30,7 @@ NOISE_OPENING = re.compile(r"<(svg|style)\b", re.I)
 NOISE_CLOSING = {tag: re.compile(rf"</{tag}\s*>", re.I) for tag in NOISE_BOUNDS}
 NOISE_ATTRIBUTE_NAMES = ("jsaction", "jslog", "jsname", "jscontroller", "jsan", "jstcache", "jsdata")
 NOISE_ATTRIBUTES = re.compile(rf'\s(?:{"|".join(NOISE_ATTRIBUTE_NAMES)})="[^"]*"')
+NOISE_ATTRIBUTE = re.compile(rf'js(?:{"|".join(name.removeprefix("js") for name in NOISE_ATTRIBUTE_NAMES)})="')  # one is there
 
 
 def without_noise(html: str) -> str:
@@ -72,7 +73,7 @@ def parse_html(html: str) -> etree._Element | None:
     if not html or not html.strip():
         return None
     html = without_noise(html.replace("\x00", ""))
-    if '="' in html and any(f'{name}="' in html for name in NOISE_ATTRIBUTE_NAMES):  # the toolbar's cards come without them
+    if NOISE_ATTRIBUTE.search(html):  # the toolbar's cards come without them
         html = NOISE_ATTRIBUTES.sub("", html)
     try:
         return etree.fromstring(html, _parser())
@@ -225,4 +226,14 @@ class CardIndex:
             found = self.find_all(card, css)
             if found:
                 return found[0]
+        return None
+
+    def find_inside(self, card, container, *selectors: str):
+        """Within ``container`` (a part of ``card``, such as its owner's reply), the first match of the first
+        selector that matches there."""
+        for css in selectors:
+            found = next((element for element in self.find_all(card, css)
+                          if element is container or container in element.iterancestors()), None)
+            if found is not None:
+                return found
         return None

@@ -86,11 +86,12 @@ def _stars(card, selectors) -> int | None:
     return _first_rating(el for css in selectors for el in h.select(card, css))
 
 
-def _owner_reply(container, capture: Capture, date_selectors, text_selectors) -> OwnerReply | None:
+def _owner_reply(container, capture: Capture, date_selectors, text_selectors, find=h.select_one) -> OwnerReply | None:
+    """The reply in ``container``: its date and text found with ``find(container, *selectors)``."""
     if container is None:
         return None
-    date_element = h.select_one(container, *date_selectors) if date_selectors else None
-    text_element = h.select_one(container, *text_selectors) if text_selectors else None
+    date_element = find(container, *date_selectors) if date_selectors else None
+    text_element = find(container, *text_selectors) if text_selectors else None
     date_text = h.visible_text(date_element) or None
     if text_element is not None:
         text = h.visible_text(text_element)
@@ -166,7 +167,8 @@ def _maps_review(card, capture: Capture, index: h.CardIndex) -> Review | None:
         url=capture.url,
         place=place_of(capture),
         language=(block.get("lang") if block is not None else None) or None,
-        owner_reply=_owner_reply(reply if reply is not None else _reply_container(card), capture, MAPS_REPLY_DATE, MAPS_REPLY_TEXT),
+        owner_reply=_owner_reply(reply if reply is not None else _reply_container(card), capture, MAPS_REPLY_DATE, MAPS_REPLY_TEXT,
+                                 find=lambda container, *selectors: index.find_inside(card, container, *selectors)),
     ))
 
 
