@@ -108,24 +108,25 @@ def normalise_profile_url(url: str | None) -> str | None:
         return None
     plain = PLAIN_PROFILE_URL.match(url.strip())
     if plain is not None:  # most links of a capture: read without urllib (a fifth of storing a 200-review capture)
-        host, path = plain.group(1).removeprefix("www."), (plain.group(2) or "").rstrip("/")
-        for suffix in PROFILE_VIEW_SUFFIXES:
-            if path.endswith(suffix):
-                path = path[: -len(suffix)]
-        return f"{host}{path}" or None
+        return f"{plain.group(1).removeprefix('www.')}{_profile_path(plain.group(2) or '')}" or None
     try:
         parts = urlsplit(url.strip())
         host = (parts.hostname or "").removeprefix("www.")
     except ValueError:
         return None
-    path = parts.path.rstrip("/")
+    identity = [(k, v) for k, v in parse_qsl(parts.query) if k in PROFILE_ID_PARAMS]
+    query = f"?{urlencode(sorted(identity))}" if identity else ""
+    normalised = f"{host}{_profile_path(parts.path)}{query}"
+    return normalised or None
+
+
+def _profile_path(path: str) -> str:
+    """A profile link's path without its trailing slash and view suffix."""
+    path = path.rstrip("/")
     for suffix in PROFILE_VIEW_SUFFIXES:
         if path.endswith(suffix):
             path = path[: -len(suffix)]
-    identity = [(k, v) for k, v in parse_qsl(parts.query) if k in PROFILE_ID_PARAMS]
-    query = f"?{urlencode(sorted(identity))}" if identity else ""
-    normalised = f"{host}{path}{query}"
-    return normalised or None
+    return path
 
 
 @lru_cache(maxsize=4096)  # a batch asks for each review's fingerprint several times
