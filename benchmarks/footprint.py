@@ -22,8 +22,10 @@ import argparse
 import gc
 import http.client
 import json
+import os
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -50,6 +52,19 @@ CLI_COMMANDS = (["--help"], ["token"], ["report"], ["import-contacts", "--help"]
 
 def rss_mb(status: str, field: str = "VmRSS") -> float:
     return int(re.search(rf"^{field}:\s+(\d+) kB", status, re.MULTILINE).group(1)) / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """The processor time a process has used (user and system, all its threads), from /proc: a capture's own
+    work, without the time it waited for a machine that others share."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds() -> float:
+    """The processor time this process's finished children have used."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def timed_command(command: list[str], runs: int = 3) -> float:
@@ -103,14 +118,14 @@ def main() -> None:
 
         initialise(folder / "reviewdesk.sqlite3")
         with Store.connect(folder / "reviewdesk.sqlite3") as store:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             report = import_contacts(store, raw, export.name, now=IMPORTED_AT)
-            ours = time.perf_counter() - started
+            ours, ours_cpu = time.perf_counter() - started, time.process_time() - cpu_started
         assert report.imported == args.contacts, report.as_json()["skipped"][:3]
         sqlite_utils_cli = shutil.which("sqlite-utils") or str(Path(python).with_name("sqlite-utils"))
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), children_cpu_seconds()
         subprocess.run([sqlite_utils_cli, "insert", str(folder / "peer.db"), "contacts", str(export), "--csv"], check=True)
-        peer = time.perf_counter() - started
+        peer, peer_cpu = time.perf_counter() - started, children_cpu_seconds() - cpu_started
 
         floor_started = time.perf_counter()
         floor_status = subprocess.run([python, "-c", FLASK_FLOOR], check=True, capture_output=True, text=True).stdout
@@ -147,13 +162,16 @@ def main() -> None:
 
             url, make_card = PAGES["google maps"]
             captures, parses, whole = [], [], []
+            server_cpu = 0.0  # the server's processor time over the captures as the toolbar sends them
             for run in range(args.captures):
                 cards = "".join(make_card(run * 1000 + i) for i in range(200))
                 toolbar = f"<!DOCTYPE html>\n<html><head></head><body>\n{cards.replace(ICON, '').replace(' ' + NOISE, '')}\n</body></html>"
                 started = time.perf_counter()
                 parse_page(url, toolbar, CAPTURED, "en")
                 parses.append((time.perf_counter() - started) * 1000)
+                cpu_before = cpu_seconds(process[0].pid)
                 answer, elapsed = client.call("POST", "/api/captures", capture_body(url, toolbar))
+                server_cpu += cpu_seconds(process[0].pid) - cpu_before
                 assert answer["created"] == 200, answer["created"]
                 captures.append(elapsed)
                 cards = "".join(make_card(100_000 + run * 1000 + i) for i in range(200))
@@ -178,8 +196,9 @@ def main() -> None:
     print(f"{args.contacts:,} contacts; {args.matches} matches; {args.captures} captures of 200 new reviews")
     print("| what | measured | goal | |")
     print("|---|---|---|---|")
-    row("import the contacts (CSV)", f"{ours:.2f} s; sqlite-utils {peer:.2f} s: ratio {ours / peer:.2f} (again, unchanged, through the "
-        f"server: {reimport / 1000:.2f} s)", "ratio <= 0.25", ours / peer <= 0.25)
+    row("import the contacts (CSV)", f"{ours:.2f} s; sqlite-utils {peer:.2f} s: ratio {ours / peer:.2f}; in processor time "
+        f"{ours_cpu:.2f} s and {peer_cpu:.2f} s: {ours_cpu / peer_cpu:.2f} (again, unchanged, through the server: "
+        f"{reimport / 1000:.2f} s)", "ratio <= 0.25", ours / peer <= 0.25)
     row("memory once checker_ready", f"{memory_ready:.0f} MB (floor, Python with Flask: {floor_memory:.0f} MB); after all below and "
         f"a re-import of the contacts through the server: {memory_after:.0f} MB, peak {memory_peak:.0f} MB", "<= 200 MB", memory_ready <= 200)
     row("start to checker_ready", f"{ready:.2f} s (floor, Python importing Flask: {floor_start:.2f} s)", "<= 3 s", ready <= 3)
@@ -192,8 +211,9 @@ def main() -> None:
     row("one match over HTTP", f"p50 {statistics.median(matches):.1f} ms, p95 {p95:.1f} ms, max {worst:.1f} ms "
         f"(floor, GET /api/health: p50 {statistics.median(health):.1f} ms)", "p95 <= 10 ms, max <= 50 ms", p95 <= 10 and worst <= 50)
     p50 = statistics.median(captures)
-    row("capture of 200 new reviews over HTTP, as the toolbar sends them", f"p50 {p50:.0f} ms, max {max(captures):.0f} ms "
-        f"(floor, parsing alone: p50 {statistics.median(parses):.0f} ms)", "p50 <= 60 ms", p50 <= 60)
+    row("capture of 200 new reviews over HTTP, as the toolbar sends them", f"p50 {p50:.0f} ms, max {max(captures):.0f} ms; the "
+        f"server's processor time: {server_cpu * 1000 / len(captures):.0f} ms a capture on average (floor, parsing alone: p50 "
+        f"{statistics.median(parses):.0f} ms, fastest {min(parses):.0f} ms)", "p50 <= 60 ms", p50 <= 60)
     print(f"(the same 200 cards sent with their icons and event wiring, 2.1 MB: p50 {statistics.median(whole):.0f} ms, "
           f"max {max(whole):.0f} ms)")
 
