@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
@@ -41,8 +41,10 @@ class ContactQueries:
         return (self.db.conn.execute("SELECT max(id) FROM contacts").fetchone()[0] or 0) + 1
 
     def write_contacts(self, inserts: Sequence[tuple], updates: Sequence[tuple], stale_keys: Sequence[tuple],
-                       keys: Sequence[tuple], at: str) -> None:
-        """Insert (id, *CONTACT_COLUMNS) rows, update (*CONTACT_COLUMNS, id) rows, and replace match keys."""
+                       named: Sequence[tuple[int, int]], name_keys: Iterable[tuple[int, str]], at: str) -> None:
+        """Insert (id, *CONTACT_COLUMNS) rows, update (*CONTACT_COLUMNS, id) rows, and replace match keys: the stale
+        (key, contact id) pairs go, and each (contact id, name number) of ``named`` gets the keys of its name, from
+        the (name number, key) pairs of ``name_keys``."""
         conn = self.db.conn
         placeholders = ", ".join("?" * (len(CONTACT_COLUMNS) + 3))
         first_import = len(inserts) > INDEXES_REBUILT_FROM and conn.execute("SELECT NOT EXISTS (SELECT 1 FROM contacts)").fetchone()[0]
@@ -55,7 +57,21 @@ class ContactQueries:
         conn.executemany(f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?",
                          ((*row[:-1], at, row[-1]) for row in updates))
         conn.executemany("DELETE FROM contact_keys WHERE key = ? AND contact_id = ?", stale_keys)
-        conn.executemany("INSERT OR IGNORE INTO contact_keys (key, contact_id) VALUES (?, ?)", keys)
+        self._add_keys_by_name(named, name_keys)
+
+    def _add_keys_by_name(self, named: Sequence[tuple[int, int]], name_keys: Iterable[tuple[int, str]]) -> None:
+        """Each contact of ``named`` gets its name's keys. Contacts share names: the names' keys go in a temporary
+        table and one joined insert writes the (key, contact) rows, not Python row by row."""
+        conn = self.db.conn
+        conn.execute("CREATE TEMP TABLE imported_name_keys (name INTEGER NOT NULL, key TEXT NOT NULL, PRIMARY KEY (name, key)) "
+                     "WITHOUT ROWID")
+        conn.execute("CREATE TEMP TABLE imported_names (contact_id INTEGER PRIMARY KEY, name INTEGER NOT NULL)")
+        conn.executemany("INSERT OR IGNORE INTO temp.imported_name_keys (name, key) VALUES (?, ?)", name_keys)
+        conn.executemany("INSERT INTO temp.imported_names (contact_id, name) VALUES (?, ?)", named)
+        conn.execute("INSERT OR IGNORE INTO contact_keys (key, contact_id) SELECT keys.key, names.contact_id "
+                     "FROM temp.imported_names AS names JOIN temp.imported_name_keys AS keys ON keys.name = names.name")
+        conn.execute("DROP TABLE temp.imported_names")
+        conn.execute("DROP TABLE temp.imported_name_keys")
 
     def add_activities(self, activities: Sequence[tuple], visits: Sequence[tuple[int, str]]) -> int:
         """Add (contact_id, type, at, summary, staff) activities once each, and move each visited
