@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from server.contacts.names import PersonName, contact_name, name_variants, phonetic
+from server.contacts.names import PersonName, contact_name, name_variants, phonetic, tokens
 
 
 def first_keys(firsts, last: PersonName) -> list[str]:
@@ -76,12 +76,19 @@ def names_and_keys() -> NameAndKeys:
     remembers each distinct name for as long as it is kept: one import, one re-keying. Common names repeat, and
     a 100,000-contact import leaves nothing behind in the server's memory (nor for its garbage collector to walk)."""
     seen: dict[tuple[str, ...], tuple[PersonName, tuple[str, ...]]] = {}
+    seen_words: dict[str, tuple[str, ...]] = {}  # and each field's words: first and last names repeat more than whole names
+
+    def words(text: str) -> tuple[str, ...]:
+        found = seen_words.get(text)
+        if found is None:
+            found = seen_words[text] = tuple(tokens(text))
+        return found
 
     def read(first: str, last: str, full: str, middle: str, preferred: str) -> tuple[PersonName, tuple[str, ...]]:
         fields = (first, last, full, middle, preferred)
         found = seen.get(fields)
         if found is None:
-            name = contact_name(*fields)
+            name = contact_name(*fields, words=words)
             found = seen[fields] = (name, contact_keys(name))
         return found
 
