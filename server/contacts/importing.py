@@ -133,6 +133,7 @@ def _store(store: Store, contacts: Sequence[Contact], now: str, report: ImportRe
             progress(0, len(contacts))
         inserts, updates, stale_keys, activities = [], [], [], []
         named = NamedContacts(names)  # new and changed contacts: what their keys are made from
+        unchanged = 0
         for done, contact in enumerate(contacts):  # ``done`` rows are checked before this one
             if progress and done and done % every == 0:
                 progress(done, len(contacts))
@@ -145,21 +146,20 @@ def _store(store: Store, contacts: Sequence[Contact], now: str, report: ImportRe
                 old = known.rows[contact_id]
                 changed = None if incoming == tuple(old[1:]) else merged(old, incoming)  # a re-import: nothing to compare
                 if changed is None:
-                    report.unchanged += 1
+                    unchanged += 1
                 else:
                     updates.append((*changed.values(), contact_id))
                     stale_keys.extend((key, contact_id) for key in stored_contact_keys(old, names))
                     named.add(contact_id, name_fields(contact))
-                    report.updated += 1
             else:
                 contact_id, next_id = next_id, next_id + 1
                 inserts.append((contact_id, *incoming))
                 known.add(contact_id, incoming)
                 named.add(contact_id, name_fields(contact))
-                report.imported += 1
             seen_in_file[contact_id] = contact.row
             for activity in contact.activities:
                 activities.append((contact_id, activity.type, activity.at, activity.summary, activity.staff))
+        report.imported, report.updated, report.unchanged = len(inserts), len(updates), unchanged
         if progress:
             progress(len(contacts), len(contacts))
         if saving:
