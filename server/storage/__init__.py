@@ -102,13 +102,19 @@ class Store(ReviewQueries, EventQueries, ContactQueries, SessionQueries, FigureQ
     @contextmanager
     def large_write(self) -> Iterator[None]:
         """A write transaction with a page cache big enough that a 100,000-contact import stays in memory until its
-        commit; the connection goes back to the small cache (and gives the memory back) when it ends."""
+        commit; the connection goes back to the small cache (and gives the memory back) when it ends.
+
+        Its foreign keys are not checked: an import writes keys and activities only for the contacts it has just
+        stored or read in the same transaction, and deletes no contact. Checking each row's contact again would cost
+        a look-up per key in an order the keys' table is not in (a first import: half a second)."""
         conn = self.db.conn
         conn.execute(f"PRAGMA cache_size = -{LARGE_WRITE_CACHE_KB}")
+        conn.execute("PRAGMA foreign_keys = OFF")  # outside a transaction only, as SQLite requires
         try:
             with self.write():
                 yield
         finally:
+            conn.execute("PRAGMA foreign_keys = ON")
             conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
             conn.execute("PRAGMA shrink_memory")
 

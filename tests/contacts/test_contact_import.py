@@ -258,3 +258,23 @@ def test_keys_are_the_same_after_a_first_import_and_after_a_reimport_that_rename
         assert keys(store) == keys(fresh)
     assert ("c1", "fl:peggy|s") in keys(store) and ("c2", "fl:peggy|j") in keys(store) and ("c0", "fl:bob|s") in keys(store)
     assert ("c1", "fl:bob|s") not in keys(store)
+
+
+def test_the_connection_checks_foreign_keys_again_after_an_import_even_one_that_failed(store, monkeypatch):
+    """An import's transaction leaves its foreign keys unchecked (it writes rows only for its own contacts); the
+    connection checks them again afterwards, whatever happened."""
+    def checked() -> int:
+        return store.db.conn.execute("PRAGMA foreign_keys").fetchone()[0]
+
+    import_contacts(store, EXPORT, "export.csv", now=IMPORTED_AT)
+    assert checked() == 1
+
+    def disk_full(*_):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Store, "add_activities", disk_full)
+    with pytest.raises(sqlite3.OperationalError):
+        import_contacts(store, EXPORT + b"c10,Noah,Kim,512-555-0110,noah@example.com,2026-11-02\n", "export.csv", now=IMPORTED_AT)
+    assert checked() == 1
+    with pytest.raises(sqlite3.IntegrityError):
+        store.db.conn.execute("INSERT INTO contact_keys (key, contact_id) VALUES ('l:nobody', 999999)")
