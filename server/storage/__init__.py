@@ -100,16 +100,15 @@ class Store(ReviewQueries, EventQueries, ContactQueries, SessionQueries, FigureQ
         return cls(Database(conn))
 
     @contextmanager
-    def large_write(self) -> Iterator[None]:
+    def large_write(self, check_foreign_keys: bool = True) -> Iterator[None]:
         """A write transaction with a page cache big enough that a 100,000-contact import stays in memory until its
-        commit; the connection goes back to the small cache (and gives the memory back) when it ends.
-
-        Its foreign keys are not checked: an import writes keys and activities only for the contacts it has just
-        stored or read in the same transaction, and deletes no contact. Checking each row's contact again would cost
-        a look-up per key in an order the keys' table is not in (a first import: half a second)."""
+        commit; the connection goes back to the small cache (and gives the memory back) when it ends. Without
+        ``check_foreign_keys``, rows are not checked against the rows they refer to (nor are cascades run): for a
+        writer whose rows can only refer to rows it has just read or written, and that deletes none."""
         conn = self.db.conn
         conn.execute(f"PRAGMA cache_size = -{LARGE_WRITE_CACHE_KB}")
-        conn.execute("PRAGMA foreign_keys = OFF")  # outside a transaction only, as SQLite requires
+        if not check_foreign_keys:
+            conn.execute("PRAGMA foreign_keys = OFF")  # set outside a transaction only, as SQLite requires
         try:
             with self.write():
                 yield

@@ -61,9 +61,10 @@ class ContactQueries:
         self._add_keys_by_name(named, name_keys)
 
     def _add_keys_by_name(self, named: Sequence[tuple[int, int]], name_keys: Iterable[tuple[int, str]]) -> None:
-        """Each contact of ``named`` gets its name's keys. Contacts share names: the names' keys go in a temporary
-        table and one joined insert writes the (key, contact) rows, not Python row by row. It walks the keys in
-        order, so each row is appended to the keys' table rather than slotted in (a first import: 0.4 s, not 1)."""
+        """Each contact of ``named`` gets its name's keys, in one joined insert rather than a row from Python per key:
+        the names' keys and the contacts' names go in two temporary tables (each filled in its own order), and the
+        join walks the keys in order (CROSS JOIN keeps them the outer loop), so each (key, contact) row is appended
+        to the keys' table, not slotted in (a first import's 325,000 keys: about 0.4 s instead of 1)."""
         conn = self.db.conn
         conn.execute("CREATE TEMP TABLE imported_name_keys (key TEXT NOT NULL, name INTEGER NOT NULL, PRIMARY KEY (key, name)) "
                      "WITHOUT ROWID")
