@@ -119,11 +119,14 @@ def _check_width(columns: int) -> None:
                                "Export only the contact columns (names, phone, e-mail, id, last visit) and import that.")
 
 
+_TOO_MANY_ROWS = f"The file has more than {limits.ROWS:,} rows; split it into several files and import each."
+
+
 def _rows_capped(rows: Any) -> Any:
     """The rows, refusing a file with more than limits.ROWS of them."""
     for count, row in enumerate(rows, start=1):
         if count > limits.ROWS + 1:  # the header and ROWS contacts
-            raise ContactFileError(f"The file has more than {limits.ROWS:,} rows; split it into several files and import each.")
+            raise ContactFileError(_TOO_MANY_ROWS)
         yield row
 
 
@@ -205,8 +208,10 @@ def read_csv(raw: bytes) -> Table:
     rows: list[tuple[int, list[Any]]] = []
     try:
         # Row numbers as a spreadsheet shows them (the first line is row 1).
-        for number, line in enumerate(_rows_capped(reader), start=1):
-            if not any(cell.strip() for cell in line):
+        for number, line in enumerate(reader, start=1):
+            if number > limits.ROWS + 1:  # the header and ROWS contacts
+                raise ContactFileError(_TOO_MANY_ROWS)
+            if not "".join(line).strip():  # a blank row
                 continue
             if columns is None:
                 _check_width(len(line))
@@ -420,6 +425,8 @@ US_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 def parse_date(value: Any) -> str | None:
     """ISO, US (11/05/2026) and spelled-out dates ("Nov 5, 2026") → "2026-11-05" (or a date-time)."""
+    if value.__class__ is str:  # a CSV's every value
+        return _parse_date_text(value.strip())
     if isinstance(value, datetime):
         return value.isoformat(timespec="minutes") if (value.hour or value.minute) else value.date().isoformat()
     if isinstance(value, date):
@@ -465,7 +472,7 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def email_key(value: Any) -> str | None:
-    text = str(value or "").strip().lower()
+    text = (value if value.__class__ is str else str(value or "")).strip().lower()
     return text if EMAIL.match(text) else None
 
 
@@ -546,6 +553,7 @@ def read_contacts(raw: bytes, filename: str, explicit: dict[str, str] | None = N
     # Each row's fields, in this order, and the longest text each may hold.
     fields = (first_i, last_i, full_i, other["middle_name"], other["preferred_name"], other["external_id"], other["phone"], other["email"])
     longest = (limits.NAME_CHARS,) * 5 + (limits.CELL_CHARS,) * 3
+    contacts, skipped = result.contacts, result.skipped
     for number, values in table.rows:
         width = len(values)
         texts = [values[column] if column < width else "" for column in fields]
@@ -553,11 +561,12 @@ def read_contacts(raw: bytes, filename: str, explicit: dict[str, str] | None = N
             _clean_fields(texts, longest, number, too_long)
         first, last, full, middle, preferred, external_id, phone_text, raw_email = texts
         if not (first or last or full):
-            result.skipped.append(Skipped(number, "no name"))
+            skipped.append(Skipped(number, "no name"))
             continue
-        phone = phone_key(phone_text) or next((key for key in (phone_key(_other_phone(values, i, number, too_long)) for i in phone_columns)
-                                               if key), None)
-        email = email_key(raw_email)
+        phone = phone_key(phone_text)
+        if phone is None and phone_columns:
+            phone = next((key for key in (phone_key(_other_phone(values, i, number, too_long)) for i in phone_columns) if key), None)
+        email = email_key(raw_email) if raw_email else None
         if raw_email and not email:
             bad_emails.append(f"Row {number}: '{raw_email[:80]}' is not an e-mail address; it was left out.")
         if full and not (first or last) and "," in full:  # "GÓMEZ, INÉS", "D'Souza, Mary Ann", 'ROSSI, GIUSEPPE "JOE"'
@@ -566,7 +575,7 @@ def read_contacts(raw: bytes, filename: str, explicit: dict[str, str] | None = N
         contact = Contact(
             row=number,
             external_id=external_id or None,
-            name=full or " ".join(part for part in (first, last) if part),
+            name=full or (f"{first} {last}" if first and last else first or last),
             first_name=first,
             last_name=last,
             middle_name=middle,
@@ -575,16 +584,17 @@ def read_contacts(raw: bytes, filename: str, explicit: dict[str, str] | None = N
             email=email,
         )
         for kind, column, summary in dated:
-            shown = _cell(values, column)
-            if shown in ("", None):
+            shown = values[column] if column < width else ""
+            if shown == "" or shown is None:
                 continue
             when = parse_date(shown)
             if when is None:
                 bad_dates += 1
                 continue
             contact.activities.append(Activity(kind, when, summary=summary, row=number))
-            contact.last_seen_at = max(filter(None, (contact.last_seen_at, when)))
-        result.contacts.append(contact)
+            if contact.last_seen_at is None or when > contact.last_seen_at:
+                contact.last_seen_at = when
+        contacts.append(contact)
     if bad_dates:
         result.warnings.append(f"{bad_dates} date(s) could not be read and were left out; use ISO (2026-11-05) or US (11/05/2026) dates.")
     result.warnings += bad_emails[:WARNINGS_LISTED]

@@ -13,7 +13,7 @@ from typing import Any
 from parsers.contacts import Contact, ContactFileError, ContactPreview, read_activities, read_contacts, read_preview
 from parsers.isotime import iso_utc
 from server.contacts.identity import ContactIdentities, merged
-from server.contacts.keys import NameAndKeys, names_and_keys, stored_contact_keys
+from server.contacts.keys import NameAndKeys, NamedContacts, names_and_keys, stored_contact_keys
 from server.errors import UnreadableFile
 from server.storage import Store
 
@@ -24,36 +24,24 @@ Saving = Callable[[], None]
 PROGRESS_EVERY = 250  # rows between two progress reports, at least (and at least 1% of the rows)
 
 
-@dataclass(slots=True)
-class ContactRow:
-    """One contact to store: ``values`` in CONTACT_COLUMNS order, its name fields as read (first, last, full,
-    middle, preferred: what its keys are made from, only when it is stored or changed), and its activities as
-    (type, at, summary, staff)."""
-
-    row: int
-    values: tuple
-    name_fields: tuple[str, str, str, str, str]
-    activities: list[tuple] = field(default_factory=list)
-
-
-def contact_row(contact: Contact, read: NameAndKeys) -> ContactRow:
-    name_fields = (contact.first_name, contact.last_name, contact.name, contact.middle_name, contact.preferred_name)
-    return ContactRow(
-        contact.row,
-        (  # in CONTACT_COLUMNS order
-            contact.external_id,
-            contact.name,
-            contact.first_name or read(*name_fields)[0].first.capitalize() or None,  # a full name only: its first name
-            contact.last_name or None,
-            contact.middle_name or None,
-            contact.preferred_name or None,
-            contact.phone,
-            contact.email,
-            contact.last_seen_at,
-        ),
-        name_fields,
-        [(a.type, a.at, a.summary, a.staff) for a in contact.activities],
+def contact_values(contact: Contact, read: NameAndKeys) -> tuple:
+    """A contact's values in CONTACT_COLUMNS order (a full name only: its first name is worked out of it)."""
+    return (
+        contact.external_id,
+        contact.name,
+        contact.first_name or read(*name_fields(contact))[0].first.capitalize() or None,
+        contact.last_name or None,
+        contact.middle_name or None,
+        contact.preferred_name or None,
+        contact.phone,
+        contact.email,
+        contact.last_seen_at,
     )
+
+
+def name_fields(contact: Contact) -> tuple[str, str, str, str, str]:
+    """The name fields as read (first, last, full, middle, preferred): what a contact's keys are made from."""
+    return contact.first_name, contact.last_name, contact.name, contact.middle_name, contact.preferred_name
 
 
 @dataclass
@@ -114,8 +102,7 @@ def _imported(store: Store, raw: bytes, filename: str, now: datetime, mapping: d
         report.activity_mapping = used
         report.skipped.extend({"row": s.row, "reason": f"activities file: {s.reason}"} for s in skipped)
         extra = [(a.contact_ref or "", a.type, a.at, a.summary, a.staff, a.row) for a in rows]
-    names = names_and_keys()
-    _store(store, [contact_row(c, names) for c in read.contacts], iso_utc(now), report, progress, saving, extra, names)
+    _store(store, read.contacts, iso_utc(now), report, progress, saving, extra, names_and_keys())
     return report
 
 
@@ -128,7 +115,7 @@ def preview_contacts(raw: bytes, filename: str, mapping: dict[str, str] | None =
         raise UnreadableFile(str(error)) from None
 
 
-def _store(store: Store, contacts: Sequence[ContactRow], now: str, report: ImportReport, progress: Progress | None,
+def _store(store: Store, contacts: Sequence[Contact], now: str, report: ImportReport, progress: Progress | None,
            saving: Saving | None, extra_activities: Sequence[tuple], names: NameAndKeys) -> None:
     """Insert new contacts and update known ones, atomically.
 
@@ -137,18 +124,22 @@ def _store(store: Store, contacts: Sequence[ContactRow], now: str, report: Impor
     reference is. ``progress(done, total)`` is called as rows are checked (every PROGRESS_EVERY rows or 1%
     of them, whichever is more), then ``saving()`` before the writing.
     """
-    with store.large_write():
+    # Its keys and activities refer only to contacts it stores or reads in the same transaction: checking each row's
+    # contact again would cost a look-up per key, in the keys' order a scattered one (half a second for a first import).
+    with store.large_write(check_foreign_keys=False):
         known = ContactIdentities(store.contact_identities())
         next_id = store.next_contact_id()
         seen_in_file: dict[int, int] = {}
         every = max(PROGRESS_EVERY, len(contacts) // 100)
         if progress:
             progress(0, len(contacts))
-        inserts, updates, keys, stale_keys, activities = [], [], [], [], []
+        inserts, updates, stale_keys, activities = [], [], [], []
+        named = NamedContacts(names)  # new and changed contacts: what their keys are made from
+        unchanged = 0
         for done, contact in enumerate(contacts):  # ``done`` rows are checked before this one
             if progress and done and done % every == 0:
                 progress(done, len(contacts))
-            incoming = contact.values
+            incoming = contact_values(contact, names)
             contact_id = known.find(incoming)
             if contact_id and contact_id in seen_in_file:
                 report.skipped.append({"row": contact.row, "reason": f"same contact as row {seen_in_file[contact_id]}"})
@@ -157,25 +148,25 @@ def _store(store: Store, contacts: Sequence[ContactRow], now: str, report: Impor
                 old = known.rows[contact_id]
                 changed = None if incoming == tuple(old[1:]) else merged(old, incoming)  # a re-import: nothing to compare
                 if changed is None:
-                    report.unchanged += 1
+                    unchanged += 1
                 else:
                     updates.append((*changed.values(), contact_id))
                     stale_keys.extend((key, contact_id) for key in stored_contact_keys(old, names))
-                    keys.extend((key, contact_id) for key in names(*contact.name_fields)[1])
-                    report.updated += 1
+                    named.add(contact_id, name_fields(contact))
             else:
                 contact_id, next_id = next_id, next_id + 1
                 inserts.append((contact_id, *incoming))
                 known.add(contact_id, incoming)
-                keys.extend((key, contact_id) for key in names(*contact.name_fields)[1])
-                report.imported += 1
+                named.add(contact_id, name_fields(contact))
             seen_in_file[contact_id] = contact.row
-            activities.extend((contact_id, *activity) for activity in contact.activities)
+            for activity in contact.activities:
+                activities.append((contact_id, activity.type, activity.at, activity.summary, activity.staff))
+        report.imported, report.updated, report.unchanged = len(inserts), len(updates), unchanged
         if progress:
             progress(len(contacts), len(contacts))
         if saving:
             saving()
-        store.write_contacts(inserts, updates, stale_keys, keys, now)
+        store.write_contacts(inserts, updates, stale_keys, named.contacts, named.name_keys(), now)
         visits = []  # a contact row's own dates are in its last_seen_at already; a separate export's visits move it forward
         for reference, *activity, row in extra_activities:
             contact_id = known.find_reference(reference)

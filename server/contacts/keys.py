@@ -7,11 +7,11 @@ becomes look-ups over those keys (:func:`query_plan`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from server.contacts.names import PersonName, contact_name, name_variants, phonetic
+from server.contacts.names import PersonName, contact_name, name_variants, phonetic, tokens
 
 
 def first_keys(firsts, last: PersonName) -> list[str]:
@@ -76,16 +76,44 @@ def names_and_keys() -> NameAndKeys:
     remembers each distinct name for as long as it is kept: one import, one re-keying. Common names repeat, and
     a 100,000-contact import leaves nothing behind in the server's memory (nor for its garbage collector to walk)."""
     seen: dict[tuple[str, ...], tuple[PersonName, tuple[str, ...]]] = {}
+    seen_words: dict[str, tuple[str, ...]] = {}  # and each field's words: first and last names repeat more than whole names
+
+    def words(text: str) -> tuple[str, ...]:
+        found = seen_words.get(text)
+        if found is None:
+            found = seen_words[text] = tuple(tokens(text))
+        return found
 
     def read(first: str, last: str, full: str, middle: str, preferred: str) -> tuple[PersonName, tuple[str, ...]]:
         fields = (first, last, full, middle, preferred)
         found = seen.get(fields)
         if found is None:
-            name = contact_name(*fields)
+            name = contact_name(*fields, words=words)
             found = seen[fields] = (name, contact_keys(name))
         return found
 
     return read
+
+
+class NamedContacts:
+    """The contacts an import stores, by their distinct name fields (first, last, full, middle, preferred): each
+    distinct name is numbered and keyed once, and the store gives its keys to every contact with that name in one
+    statement (a first import of 100,000 contacts has some 43,000 names and 325,000 keys)."""
+
+    def __init__(self, read: NameAndKeys):
+        self.read = read
+        self.numbers: dict[tuple[str, str, str, str, str], int] = {}
+        self.contacts: list[tuple[int, int]] = []  # (contact id, name number)
+
+    def add(self, contact_id: int, name_fields: tuple[str, str, str, str, str]) -> None:
+        self.contacts.append((contact_id, self.numbers.setdefault(name_fields, len(self.numbers))))  # a new name: the next number
+
+    def name_keys(self) -> Iterator[tuple[int, str]]:
+        """(name number, key) for every key of every distinct name."""
+        read = self.read
+        for name_fields, number in self.numbers.items():
+            for key in read(*name_fields)[1]:
+                yield number, key
 
 
 KEYING_BATCH = 5000  # contacts keyed in one transaction

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -111,26 +112,28 @@ class PersonName:
         return len(self.last) == 1
 
 
-def _last_parts(words: list[str]) -> tuple[str, ...]:
+def _last_parts(words: Sequence[str]) -> tuple[str, ...]:
     return tuple(words) + ((("".join(words)),) if len(words) > 1 else ())
 
 
-def contact_name(first: str = "", last: str = "", full: str = "", middle: str = "", preferred: str = "") -> PersonName:
-    """A contact's name from separate fields, or from a full name ("Smith, Robert J.", "Dr. Ana García López")."""
+def contact_name(first: str = "", last: str = "", full: str = "", middle: str = "", preferred: str = "",
+                 words: Callable[[str], Sequence[str]] = tokens) -> PersonName:
+    """A contact's name from separate fields, or from a full name ("Smith, Robert J.", "Dr. Ana García López").
+    ``words`` splits a field into its :func:`tokens` (an import passes one that remembers them)."""
     if not last and full:  # a full name only (the first name may have been derived from it)
         parsed = HumanName(full)
         first, middle, last = first or parsed.first, middle or parsed.middle, parsed.last
         if not last and not first:
             return PersonName()
-    first_words, last_words = tokens(first), tokens(last)
+    first_words, last_words = words(first), words(last)
     if not first_words and len(last_words) > 1:
         first_words, last_words = last_words[:1], last_words[1:]
-    first, middles = (first_words[0] if first_words else ""), tokens(middle) + first_words[1:]
+    first, middles = (first_words[0] if first_words else ""), [*words(middle), *first_words[1:]]
     return PersonName(
         first=first,
         last="".join(last_words),
         middle=" ".join(middles),
-        preferred=(tokens(preferred) or [""])[0],
+        preferred=(words(preferred) or [""])[0],
         last_parts=_last_parts(last_words),
         given_names=_given_names(first, middles),
     )

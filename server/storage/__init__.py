@@ -100,15 +100,20 @@ class Store(ReviewQueries, EventQueries, ContactQueries, SessionQueries, FigureQ
         return cls(Database(conn))
 
     @contextmanager
-    def large_write(self) -> Iterator[None]:
+    def large_write(self, check_foreign_keys: bool = True) -> Iterator[None]:
         """A write transaction with a page cache big enough that a 100,000-contact import stays in memory until its
-        commit; the connection goes back to the small cache (and gives the memory back) when it ends."""
+        commit; the connection goes back to the small cache (and gives the memory back) when it ends. Without
+        ``check_foreign_keys``, rows are not checked against the rows they refer to (nor are cascades run): for a
+        writer whose rows can only refer to rows it has just read or written, and that deletes none."""
         conn = self.db.conn
         conn.execute(f"PRAGMA cache_size = -{LARGE_WRITE_CACHE_KB}")
+        if not check_foreign_keys:
+            conn.execute("PRAGMA foreign_keys = OFF")  # set outside a transaction only, as SQLite requires
         try:
             with self.write():
                 yield
         finally:
+            conn.execute("PRAGMA foreign_keys = ON")
             conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
             conn.execute("PRAGMA shrink_memory")
 

@@ -93,9 +93,12 @@ def test_an_import_that_fails_halfway_leaves_the_database_as_it_was(store, monke
 
         def executemany(self, sql, rows):
             calls.append(sql)
-            if sql.startswith("INSERT OR IGNORE INTO contact_keys"):
-                raise sqlite3.OperationalError("disk I/O error")
             return real_executemany(self._conn, sql, rows)
+
+        def execute(self, sql, *params):
+            if sql.startswith("INSERT OR IGNORE INTO contact_keys"):  # the keys, after the contacts
+                raise sqlite3.OperationalError("disk I/O error")
+            return self._conn.execute(sql, *params)
 
     monkeypatch.setattr(store.db, "conn", FailingConnection(store.db.conn))
     bigger = EXPORT + b"c10,Noah,Kim,512-555-0110,noah@example.com,2026-11-02\n"
@@ -104,6 +107,8 @@ def test_an_import_that_fails_halfway_leaves_the_database_as_it_was(store, monke
     assert any(sql.startswith("INSERT INTO contacts") for sql in calls)  # it did fail halfway
     monkeypatch.undo()
     assert table_counts(store) == before
+    again = import_contacts(store, bigger, "bigger.csv", now=IMPORTED_AT)  # nothing of the failed import is left in the way
+    assert (again.imported, again.unchanged) == (1, 3)
 
 
 def test_separate_activities_file_attaches_to_contacts(store):
@@ -230,3 +235,46 @@ def test_a_contact_renamed_in_a_reimport_is_found_by_its_new_name_only(store):
     assert top("Robert Okafor") == "Robert Okafor" and top("Bob Okafor") == "Robert Okafor"
     assert top("Robert Smith") is None
     assert top("Kofi Mensah") == "Kofi Mensah"  # unchanged: still found
+
+
+def test_keys_are_the_same_after_a_first_import_and_after_a_reimport_that_renames(store, tmp_path):
+    """Contacts sharing a name each get all of its keys, whether the name comes with a first import or with a
+    re-import that renames them: the keys are those of a first import of the renamed file."""
+    from server.storage import initialise
+
+    def keys(opened: Store) -> list[tuple[str, str]]:
+        return [tuple(row) for row in opened.db.conn.execute("SELECT c.external_id, k.key FROM contact_keys AS k JOIN contacts AS c ON c.id = k.contact_id "
+                                      "ORDER BY 1, 2")]
+
+    header = "Contact Id,First Name,Last Name,Preferred Name,Email\n"
+    first = header + "".join(f"c{i},Robert,Smith,Bob,p{i}@example.com\n" for i in range(3)) + "c3,Ana,García López,,ana@example.com\n"
+    renamed = first.replace("c1,Robert,Smith,Bob", "c1,Margaret,Smith-Jones,Peggy").replace("c2,Robert,Smith,Bob", "c2,Margaret,Smith-Jones,Peggy")
+    import_contacts(store, first.encode(), "export.csv", now=IMPORTED_AT)
+    again = import_contacts(store, renamed.encode(), "export.csv", now=IMPORTED_AT)
+    assert (again.updated, again.unchanged) == (2, 2)
+    initialise(tmp_path / "fresh.sqlite3")
+    with Store.connect(tmp_path / "fresh.sqlite3") as fresh:
+        import_contacts(fresh, renamed.encode(), "export.csv", now=IMPORTED_AT)
+        assert keys(store) == keys(fresh)
+    assert ("c1", "fl:peggy|s") in keys(store) and ("c2", "fl:peggy|j") in keys(store) and ("c0", "fl:bob|s") in keys(store)
+    assert ("c1", "fl:bob|s") not in keys(store)
+
+
+def test_the_connection_checks_foreign_keys_again_after_an_import_even_one_that_failed(store, monkeypatch):
+    """An import's transaction leaves its foreign keys unchecked (it writes rows only for its own contacts); the
+    connection checks them again afterwards, whatever happened."""
+    def checked() -> int:
+        return store.db.conn.execute("PRAGMA foreign_keys").fetchone()[0]
+
+    import_contacts(store, EXPORT, "export.csv", now=IMPORTED_AT)
+    assert checked() == 1
+
+    def disk_full(*_):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Store, "add_activities", disk_full)
+    with pytest.raises(sqlite3.OperationalError):
+        import_contacts(store, EXPORT + b"c10,Noah,Kim,512-555-0110,noah@example.com,2026-11-02\n", "export.csv", now=IMPORTED_AT)
+    assert checked() == 1
+    with pytest.raises(sqlite3.IntegrityError):
+        store.db.conn.execute("INSERT INTO contact_keys (key, contact_id) VALUES ('l:nobody', 999999)")
