@@ -72,6 +72,13 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Where ReviewDesk keeps what it can always build again (tables derived from its libraries' data, never
+    patient data): ``REVIEWDESK_CACHE_DIR``, else the platform's user cache directory."""
+    chosen = os.environ.get(ENV_PREFIX + "CACHE_DIR") or platformdirs.user_cache_dir(APP_NAME, appauthor=False)
+    return Path(chosen).expanduser()
+
+
 def resolve_data_dir(explicit: str | os.PathLike | None = None) -> Path:
     """``--data-dir``, else ``REVIEWDESK_DATA_DIR``, else the platform's user data directory."""
     chosen = explicit or os.environ.get(ENV_PREFIX + "DATA_DIR") or default_data_dir()

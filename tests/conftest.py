@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -21,6 +22,20 @@ import pytest
 import waitress
 
 from server.web.app import create_app
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_dir(tmp_path_factory):
+    """The derived tables ReviewDesk caches go in a folder of this test run, not the user's cache (servers started
+    by the tests inherit it)."""
+    folder = tmp_path_factory.mktemp("cache")
+    previous = os.environ.get("REVIEWDESK_CACHE_DIR")
+    os.environ["REVIEWDESK_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("REVIEWDESK_CACHE_DIR", None)
+    else:
+        os.environ["REVIEWDESK_CACHE_DIR"] = previous
 
 
 @pytest.fixture

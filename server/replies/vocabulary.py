@@ -7,11 +7,17 @@ Built once, on first use, into compiled patterns; :mod:`server.replies.policy` a
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import json
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from server.config import cache_dir
 
 # Everyday lay words for conditions and symptoms (ICD-10-CM's formal descriptions rarely use them).
 CONDITIONS_LAY = """
@@ -127,10 +133,33 @@ def icd_conditions() -> frozenset[str]:
     return frozenset(ICD_CONDITIONS.read_text(encoding="utf-8").split("\n")) - {""}
 
 
+DRUG_NAMES_FORMAT = 1  # the cached table's format: raise it when _drug_names_from_package changes
+
+
 @lru_cache(maxsize=1)
 def drug_names() -> dict[str, str]:
-    """Each drug name variant (lower case; brand and generic) → the drug's name, from drug-named-entity-recognition's
-    dictionary, read directly: importing its finder also builds fuzzy-matching indexes this never uses (3 s)."""
+    """Each drug name variant (lower case; brand and generic) → the drug's name.
+
+    Derived from drug-named-entity-recognition's dictionary (1-1.5 s: a bz2 pickle), then kept in the user's cache
+    as JSON, named by the package's version, and read from there on the next start (a tenth of a second). A
+    missing, unreadable or damaged cache is built again; a cache that cannot be written is only not kept."""
+    from importlib.metadata import version
+
+    cached = cache_dir() / f"drug-names-{version('drug-named-entity-recognition')}-{DRUG_NAMES_FORMAT}.json"
+    try:
+        names = json.loads(cached.read_text(encoding="utf-8"))
+        if isinstance(names, dict) and all(isinstance(key, str) and isinstance(value, str) for key, value in names.items()):
+            return names
+    except (OSError, ValueError):
+        pass
+    names = _drug_names_from_package()
+    _keep(cached, json.dumps(names, ensure_ascii=False))
+    return names
+
+
+def _drug_names_from_package() -> dict[str, str]:
+    """The package's dictionary, read directly: importing its finder also builds fuzzy-matching indexes this never
+    uses (3 s)."""
     import bz2
     import importlib.util
     import pickle
@@ -138,9 +167,26 @@ def drug_names() -> dict[str, str]:
     spec = importlib.util.find_spec("drug_named_entity_recognition")
     with bz2.open(Path(spec.origin).parent / "drug_ner_dictionary.pkl.bz2", "rb") as file:
         data = pickle.load(file)  # the package's own data file, which the package itself unpickles the same way
-    canonical = data["drug_canonical_to_data"]
-    return {variant: next((canonical.get(name, {}).get("name") or "" for name in names), "")
+    canonical, no_data = data["drug_canonical_to_data"], {}
+    # the name of each variant's first canonical drug ("" when it has none)
+    return {variant: (canonical.get(names[0], no_data).get("name") or "") if names else ""
             for variant, names in data["drug_variant_to_canonical"].items()}
+
+
+def _keep(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all (another process may be reading it); a cache that cannot be
+    written (a read-only home, a full disk) is not an error."""
+    written = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False) as file:
+            written = Path(file.name)
+            file.write(text)
+        os.replace(written, path)
+    except OSError:
+        if written is not None:
+            with contextlib.suppress(OSError):
+                written.unlink()
 
 
 def drug_spans(text: str) -> list[tuple[str, int, int]]:

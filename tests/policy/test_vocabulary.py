@@ -4,7 +4,11 @@ straight from drug-named-entity-recognition's dictionary (found here exactly as 
 
 from __future__ import annotations
 
+import json
 import time
+from importlib.metadata import version
+
+import pytest
 
 from server.replies import vocabulary
 
@@ -41,3 +45,38 @@ def test_the_vocabularies_are_ready_in_about_a_second():
     vocabulary.term_index()
     vocabulary.drug_spans("warm up")
     assert time.perf_counter() - started < 2.5
+
+
+def test_the_drug_table_is_kept_in_the_cache_and_read_from_it_on_the_next_start(tmp_path, monkeypatch):
+    monkeypatch.setenv("REVIEWDESK_CACHE_DIR", str(tmp_path / "cache"))
+    vocabulary.drug_names.cache_clear()
+    built = vocabulary.drug_names()
+    kept = list((tmp_path / "cache").glob("drug-names-*.json"))
+    assert len(kept) == 1 and built["metformin"] == "Metformin"
+    assert not [path for path in (tmp_path / "cache").iterdir() if path.name.startswith(".")]  # no half-written file left
+
+    monkeypatch.setattr(vocabulary, "_drug_names_from_package", lambda: pytest.fail("the cache was not read"))
+    vocabulary.drug_names.cache_clear()
+    assert vocabulary.drug_names() == built
+    vocabulary.drug_names.cache_clear()
+
+
+@pytest.mark.parametrize("damage", ['{"metformin": ', "[1, 2]", '{"metformin": 3}', "\udcff"])
+def test_a_damaged_drug_cache_is_built_again(damage, tmp_path, monkeypatch):
+    monkeypatch.setenv("REVIEWDESK_CACHE_DIR", str(tmp_path))
+    vocabulary.drug_names.cache_clear()
+    kept = tmp_path / f"drug-names-{version('drug-named-entity-recognition')}-{vocabulary.DRUG_NAMES_FORMAT}.json"
+    kept.write_bytes(damage.encode("utf-8", "surrogateescape"))
+    names = vocabulary.drug_names()
+    assert names["metformin"] == "Metformin"
+    assert json.loads(kept.read_text(encoding="utf-8")) == names  # and kept whole again
+    vocabulary.drug_names.cache_clear()
+
+
+def test_a_cache_that_cannot_be_written_is_only_not_kept(tmp_path, monkeypatch):
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("")
+    monkeypatch.setenv("REVIEWDESK_CACHE_DIR", str(blocked / "cache"))
+    vocabulary.drug_names.cache_clear()
+    assert vocabulary.drug_names()["metformin"] == "Metformin"
+    vocabulary.drug_names.cache_clear()
