@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,9 +39,15 @@ def _string(item: dict, name: str, *, required: bool = False, allow_empty: bool 
     return value
 
 
+# An address urlsplit certainly reads as http(s) with a host: most links of a capture (each reviewer's own).
+PLAIN_WEB_ADDRESS = re.compile(r"https?://[A-Za-z0-9.-]+(?:[/?#]|\Z)")
+
+
 @lru_cache(maxsize=1024)  # a captured page's address is every one of its reviews' link
 def is_web_address(url: str) -> bool:
     """An ``http(s)`` address with a host: what a review's link may be (never ``javascript:`` or ``file:``)."""
+    if PLAIN_WEB_ADDRESS.match(url):
+        return True
     try:
         parts = urlsplit(url)
     except ValueError:
