@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import os
 import re
 import tempfile
@@ -133,33 +132,35 @@ def icd_conditions() -> frozenset[str]:
     return frozenset(ICD_CONDITIONS.read_text(encoding="utf-8").split("\n")) - {""}
 
 
-DRUG_NAMES_FORMAT = 1  # the cached table's format: raise it when _drug_names_from_package changes
+DRUG_NAMES_FORMAT = 2  # the cached table's format: raise it when _drug_names_from_package or the file's lines change
+CACHE_END = "# end of {count} drug names"  # the cache's last line: a file cut short is not read as a shorter table
 
 
 @lru_cache(maxsize=1)
 def drug_names() -> dict[str, str]:
     """Each drug name variant (lower case; brand and generic) → the drug's name.
 
-    Derived from drug-named-entity-recognition's dictionary (1-1.5 s: a bz2 pickle), then kept in the user's cache
-    as JSON, named by the package's version, and read from there on the next start (a tenth of a second). A
-    missing, unreadable or damaged cache is built again; a cache that cannot be written is only not kept."""
+    Derived from drug-named-entity-recognition's dictionary (1-1.5 s: a bz2 pickle), then kept in the user's cache,
+    named by the package's version, and read from there on the next start (a tenth of a second). A missing,
+    unreadable or damaged cache is built again; a cache that cannot be written is only not kept.
+
+    The cache is read and written a line ("variant<TAB>name") at a time: a 5 MB string made and freed at start
+    makes the C allocator keep later large blocks (captured pages) in its heap for good, 30-40 MB more after a
+    morning of captures."""
     from importlib.metadata import version
 
-    cached = cache_dir() / f"drug-names-{version('drug-named-entity-recognition')}-{DRUG_NAMES_FORMAT}.json"
-    try:
-        names = json.loads(cached.read_text(encoding="utf-8"))
-        if isinstance(names, dict) and all(isinstance(key, str) and isinstance(value, str) for key, value in names.items()):
-            return names
-    except (OSError, ValueError):
-        pass
-    names = _drug_names_from_package()
-    _keep(cached, json.dumps(names, ensure_ascii=False))
+    cached = cache_dir() / f"drug-names-{version('drug-named-entity-recognition')}-{DRUG_NAMES_FORMAT}.tsv"
+    names = _read_kept(cached)
+    if names is None:
+        names = _drug_names_from_package()
+        _keep(cached, names)
     return names
 
 
 def _drug_names_from_package() -> dict[str, str]:
     """The package's dictionary, read directly: importing its finder also builds fuzzy-matching indexes this never
-    uses (3 s)."""
+    uses (3 s). Its few variants with a tab or line break in them ("tradename \t= camoquin") are left out: they are
+    never words of a text."""
     import bz2
     import importlib.util
     import pickle
@@ -169,19 +170,39 @@ def _drug_names_from_package() -> dict[str, str]:
         data = pickle.load(file)  # the package's own data file, which the package itself unpickles the same way
     canonical, no_data = data["drug_canonical_to_data"], {}
     # the name of each variant's first canonical drug ("" when it has none)
-    return {variant: (canonical.get(names[0], no_data).get("name") or "") if names else ""
-            for variant, names in data["drug_variant_to_canonical"].items()}
+    return {variant: name for variant, names in data["drug_variant_to_canonical"].items()
+            if not _LINE_BREAKING.search(variant + (name := (canonical.get(names[0], no_data).get("name") or "") if names else ""))}
 
 
-def _keep(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all (another process may be reading it); a cache that cannot be
+_LINE_BREAKING = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # what would split a cache line
+
+
+def _read_kept(path: Path) -> dict[str, str] | None:
+    """The table kept at ``path``; None when there is none, or it is unreadable or not whole."""
+    names: dict[str, str] = {}
+    try:
+        with path.open(encoding="utf-8", newline="\n") as file:
+            for line in file:
+                variant, tab, name = line.rstrip("\n").partition("\t")
+                if not tab:
+                    return names if line == CACHE_END.format(count=len(names)) else None
+                names[variant] = name
+    except (OSError, ValueError):
+        return None
+    return None  # no end line: cut short
+
+
+def _keep(path: Path, names: dict[str, str]) -> None:
+    """Write the table to ``path`` whole or not at all (another process may be reading it); a cache that cannot be
     written (a read-only home, a full disk) is not an error."""
     written = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False) as file:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="\n", dir=path.parent, prefix=f".{path.name}.",
+                                         delete=False) as file:
             written = Path(file.name)
-            file.write(text)
+            file.writelines(f"{variant}\t{name}\n" for variant, name in names.items())
+            file.write(CACHE_END.format(count=len(names)))
         os.replace(written, path)
     except OSError:
         if written is not None:

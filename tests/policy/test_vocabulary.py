@@ -4,7 +4,6 @@ straight from drug-named-entity-recognition's dictionary (found here exactly as 
 
 from __future__ import annotations
 
-import json
 import time
 from importlib.metadata import version
 
@@ -51,7 +50,7 @@ def test_the_drug_table_is_kept_in_the_cache_and_read_from_it_on_the_next_start(
     monkeypatch.setenv("REVIEWDESK_CACHE_DIR", str(tmp_path / "cache"))
     vocabulary.drug_names.cache_clear()
     built = vocabulary.drug_names()
-    kept = list((tmp_path / "cache").glob("drug-names-*.json"))
+    kept = list((tmp_path / "cache").glob("drug-names-*.tsv"))
     assert len(kept) == 1 and built["metformin"] == "Metformin"
     assert not [path for path in (tmp_path / "cache").iterdir() if path.name.startswith(".")]  # no half-written file left
 
@@ -61,15 +60,23 @@ def test_the_drug_table_is_kept_in_the_cache_and_read_from_it_on_the_next_start(
     vocabulary.drug_names.cache_clear()
 
 
-@pytest.mark.parametrize("damage", ['{"metformin": ', "[1, 2]", '{"metformin": 3}', "\udcff"])
+@pytest.mark.parametrize("damage", [
+    b"metformin\tMetformin\n",  # cut short: no end line
+    b"metformin\tMetformin\n# end of 2 drug names",  # an end line that does not count what came before
+    b"metformin Metformin\n# end of 0 drug names",  # a line that is not a variant and a name
+    b"metformin\tMetformin\xff\n# end of 1 drug names",  # not UTF-8
+    b"",
+])
 def test_a_damaged_drug_cache_is_built_again(damage, tmp_path, monkeypatch):
     monkeypatch.setenv("REVIEWDESK_CACHE_DIR", str(tmp_path))
     vocabulary.drug_names.cache_clear()
-    kept = tmp_path / f"drug-names-{version('drug-named-entity-recognition')}-{vocabulary.DRUG_NAMES_FORMAT}.json"
-    kept.write_bytes(damage.encode("utf-8", "surrogateescape"))
+    kept = tmp_path / f"drug-names-{version('drug-named-entity-recognition')}-{vocabulary.DRUG_NAMES_FORMAT}.tsv"
+    kept.write_bytes(damage)
     names = vocabulary.drug_names()
-    assert names["metformin"] == "Metformin"
-    assert json.loads(kept.read_text(encoding="utf-8")) == names  # and kept whole again
+    assert names["metformin"] == "Metformin" and len(names) > 100_000
+    vocabulary.drug_names.cache_clear()
+    monkeypatch.setattr(vocabulary, "_drug_names_from_package", lambda: pytest.fail("the cache was not kept whole again"))
+    assert vocabulary.drug_names() == names
     vocabulary.drug_names.cache_clear()
 
 
