@@ -170,11 +170,12 @@ def _drug_names_from_package() -> dict[str, str]:
         data = pickle.load(file)  # the package's own data file, which the package itself unpickles the same way
     canonical, no_data = data["drug_canonical_to_data"], {}
     # the name of each variant's first canonical drug ("" when it has none)
-    return {variant: name for variant, names in data["drug_variant_to_canonical"].items()
-            if not _LINE_BREAKING.search(variant + (name := (canonical.get(names[0], no_data).get("name") or "") if names else ""))}
+    named = ((variant, (canonical.get(names[0], no_data).get("name") or "") if names else "")
+             for variant, names in data["drug_variant_to_canonical"].items())
+    return {variant: name for variant, name in named if not SPLITS_A_CACHE_LINE.search(variant + name)}
 
 
-_LINE_BREAKING = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # what would split a cache line
+SPLITS_A_CACHE_LINE = re.compile(r"[\t\n]")  # the cache is read with "\n" as its only line break
 
 
 def _read_kept(path: Path) -> dict[str, str] | None:
