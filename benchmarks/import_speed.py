@@ -49,7 +49,8 @@ def timed_imports(database: Path, export: Path) -> None:
 
 def sqlite_floor(imported: Path, empty: Path) -> float:
     """The import's floor: SQLite writing the rows the import stored (read back, nothing left to work out) into an
-    empty database of the same schema, in one transaction, with the import's page cache and no foreign-key checks."""
+    empty database of the same schema, in one transaction, with the import's page cache, no foreign-key checks, and
+    the indexes of the contacts and their activities built after the rows (the keys go in in key order)."""
     with sqlite3.connect(imported) as source:
         rows = {table: source.execute(f"SELECT * FROM {table}").fetchall() for table in STORED_TABLES}
     initialise(empty)
@@ -57,11 +58,17 @@ def sqlite_floor(imported: Path, empty: Path) -> float:
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute(f"PRAGMA cache_size = -{LARGE_WRITE_CACHE_KB}")
     conn.execute("PRAGMA foreign_keys = OFF")
+    indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                           "AND tbl_name IN ('contacts', 'activities')").fetchall()
     started = time.perf_counter()
     conn.execute("BEGIN IMMEDIATE")
+    for name, _ in indexes:
+        conn.execute(f"DROP INDEX {name}")
     for table, table_rows in rows.items():
         if table_rows:
             conn.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(table_rows[0]))})", table_rows)
+    for _, sql in indexes:
+        conn.execute(sql)
     conn.execute("COMMIT")
     elapsed = time.perf_counter() - started
     conn.close()
