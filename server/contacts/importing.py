@@ -13,7 +13,7 @@ from typing import Any
 from parsers.contacts import Contact, ContactFileError, ContactPreview, read_activities, read_contacts, read_preview
 from parsers.isotime import iso_utc
 from server.contacts.identity import ContactIdentities, merged
-from server.contacts.keys import NameAndKeys, NamedContacts, names_and_keys, stored_contact_keys
+from server.contacts.keys import NamedContacts, NameKeys, stored_contact_keys
 from server.errors import UnreadableFile
 from server.storage import Store
 
@@ -24,12 +24,12 @@ Saving = Callable[[], None]
 PROGRESS_EVERY = 250  # rows between two progress reports, at least (and at least 1% of the rows)
 
 
-def contact_values(contact: Contact, read: NameAndKeys) -> tuple:
+def contact_values(contact: Contact, names: NameKeys) -> tuple:
     """A contact's values in CONTACT_COLUMNS order (a full name only: its first name is worked out of it)."""
     return (
         contact.external_id,
         contact.name,
-        contact.first_name or read(*name_fields(contact))[0].first.capitalize() or None,
+        contact.first_name or names.name(*name_fields(contact)).first.capitalize() or None,
         contact.last_name or None,
         contact.middle_name or None,
         contact.preferred_name or None,
@@ -102,7 +102,7 @@ def _imported(store: Store, raw: bytes, filename: str, now: datetime, mapping: d
         report.activity_mapping = used
         report.skipped.extend({"row": s.row, "reason": f"activities file: {s.reason}"} for s in skipped)
         extra = [(a.contact_ref or "", a.type, a.at, a.summary, a.staff, a.row) for a in rows]
-    _store(store, read.contacts, iso_utc(now), report, progress, saving, extra, names_and_keys())
+    _store(store, read.contacts, iso_utc(now), report, progress, saving, extra, NameKeys())
     return report
 
 
@@ -116,7 +116,7 @@ def preview_contacts(raw: bytes, filename: str, mapping: dict[str, str] | None =
 
 
 def _store(store: Store, contacts: Sequence[Contact], now: str, report: ImportReport, progress: Progress | None,
-           saving: Saving | None, extra_activities: Sequence[tuple], names: NameAndKeys) -> None:
+           saving: Saving | None, extra_activities: Sequence[tuple], names: NameKeys) -> None:
     """Insert new contacts and update known ones, atomically.
 
     ``extra_activities`` (reference, type, at, summary, staff, row) come from a separate export and

@@ -7,17 +7,23 @@ becomes look-ups over those keys (:func:`query_plan`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from server.contacts.names import PersonName, contact_name, name_variants, phonetic, tokens
+from server.contacts.names import (PersonName, contact_name, last_parts_of, name_variants, other_given_names, phonetic,
+                                   tokens)
 
 
 def first_keys(firsts, last: PersonName) -> list[str]:
     """``fl:`` keys: a first name with the initial of the last name (or of each of two last names)."""
-    initials = dict.fromkeys(part[:1] for part in (last.last, *last.last_parts) if part)
+    initials = last_initials(last)
     return [f"fl:{first}|{initial}" for first in firsts for initial in initials]
+
+
+def last_initials(name: PersonName) -> tuple[str, ...]:
+    """The initial of the last name, or of each of two last names."""
+    return tuple(dict.fromkeys(part[:1] for part in (name.last, *name.last_parts) if part))
 
 
 def last_keys(name: PersonName) -> list[str]:
@@ -25,9 +31,15 @@ def last_keys(name: PersonName) -> list[str]:
     return list(dict.fromkeys(f"l:{part}" for part in (name.last, *name.last_parts) if len(part) > 1))
 
 
+def sound_stem(last: str) -> str | None:
+    """A ``pf:`` key without its first initial: the last name's sound (None for an initial or no last name)."""
+    return f"pf:{phonetic(last)}|" if len(last) > 1 else None
+
+
 def sound_key(name: PersonName) -> str | None:
     """``pf:`` key: the last name's sound with the first initial, which survives most typos."""
-    return f"pf:{phonetic(name.last)}|{name.first[:1]}" if len(name.last) > 1 and name.first else None
+    stem = sound_stem(name.last)
+    return f"{stem}{name.first[:1]}" if stem is not None and name.first else None
 
 
 def contact_keys(name: PersonName) -> tuple[str, ...]:
@@ -68,31 +80,77 @@ def query_plan(name: PersonName) -> list[Lookup]:
 
 cached_contact_name = lru_cache(maxsize=65536)(contact_name)  # matching: common names repeat across a practice's contacts
 
-NameAndKeys = Callable[[str, str, str, str, str], tuple[PersonName, tuple[str, ...]]]
+class NameKeys:
+    """Reads stored name fields (first, last, full, middle, preferred) into a contact's keys, remembering each distinct
+    name for as long as it is kept: one import, one re-keying. Common names repeat, and a 100,000-contact import leaves
+    nothing behind in the server's memory (nor for its garbage collector to walk).
 
+    A name with a first and a last name (nearly every contact) is keyed from its two halves, each read once per
+    import: the given names (first, middle, preferred) give the ``fl:`` first names, the last name gives its initials,
+    ``l:`` keys and sound. The keys are those of :func:`contact_keys` of :func:`contact_name`, which keys every other
+    name (a full name only, a last name alone)."""
 
-def names_and_keys() -> NameAndKeys:
-    """A reader of stored name fields (first, last, full, middle, preferred) into the parsed name and its keys, which
-    remembers each distinct name for as long as it is kept: one import, one re-keying. Common names repeat, and
-    a 100,000-contact import leaves nothing behind in the server's memory (nor for its garbage collector to walk)."""
-    seen: dict[tuple[str, ...], tuple[PersonName, tuple[str, ...]]] = {}
-    seen_words: dict[str, tuple[str, ...]] = {}  # and each field's words: first and last names repeat more than whole names
+    def __init__(self) -> None:
+        self._keys: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._names: dict[tuple[str, ...], PersonName] = {}
+        self._words: dict[str, tuple[str, ...]] = {}  # each field's words: first and last names repeat more than whole names
+        self._given: dict[tuple[str, str, str], tuple[list[str], str]] = {}
+        self._last: dict[str, tuple[tuple[str, ...], list[str], str | None]] = {}
 
-    def words(text: str) -> tuple[str, ...]:
-        found = seen_words.get(text)
-        if found is None:
-            found = seen_words[text] = tuple(tokens(text))
-        return found
-
-    def read(first: str, last: str, full: str, middle: str, preferred: str) -> tuple[PersonName, tuple[str, ...]]:
+    def __call__(self, first: str, last: str, full: str, middle: str, preferred: str) -> tuple[str, ...]:
+        """The keys of a contact with these name fields."""
         fields = (first, last, full, middle, preferred)
-        found = seen.get(fields)
+        found = self._keys.get(fields)
         if found is None:
-            name = contact_name(*fields, words=words)
-            found = seen[fields] = (name, contact_keys(name))
+            if last and self.words(first):
+                found = self._from_halves(first, last, middle, preferred)
+            else:
+                found = contact_keys(self.name(first, last, full, middle, preferred))
+            self._keys[fields] = found
         return found
 
-    return read
+    def name(self, first: str, last: str, full: str, middle: str, preferred: str) -> PersonName:
+        """The name these fields are read as (:func:`contact_name`)."""
+        fields = (first, last, full, middle, preferred)
+        found = self._names.get(fields)
+        if found is None:
+            found = self._names[fields] = contact_name(*fields, words=self.words)
+        return found
+
+    def words(self, text: str) -> tuple[str, ...]:
+        found = self._words.get(text)
+        if found is None:
+            found = self._words[text] = tuple(tokens(text))
+        return found
+
+    def _from_halves(self, first: str, last: str, middle: str, preferred: str) -> tuple[str, ...]:
+        firsts, initial = self._given_half(first, middle, preferred)
+        initials, keys_of_last, sound = self._last_half(last)
+        keys = [f"fl:{given}|{letter}" for given in firsts for letter in initials]
+        keys += keys_of_last
+        if sound is not None:
+            keys.append(f"{sound}{initial}")
+        return tuple(dict.fromkeys(keys))
+
+    def _given_half(self, first: str, middle: str, preferred: str) -> tuple[list[str], str]:
+        """The first names a contact is keyed by, and its first initial (as contact_name and contact_keys read them)."""
+        found = self._given.get((first, middle, preferred))
+        if found is None:
+            first_words = self.words(first)
+            given = first_words[0]
+            others = other_given_names(given, [*self.words(middle), *first_words[1:]])
+            firsts = list(dict.fromkeys(name for name in (given, (self.words(preferred) or ("",))[0], *others) if len(name) > 1))
+            found = self._given[(first, middle, preferred)] = (firsts, given[:1])
+        return found
+
+    def _last_half(self, last: str) -> tuple[tuple[str, ...], list[str], str | None]:
+        """A last name's initials, ``l:`` keys and sound (:func:`sound_stem`)."""
+        found = self._last.get(last)
+        if found is None:
+            last_words = self.words(last)
+            name = PersonName(last="".join(last_words), last_parts=last_parts_of(last_words))
+            found = self._last[last] = (last_initials(name), last_keys(name), sound_stem(name.last))
+        return found
 
 
 class NamedContacts:
@@ -100,8 +158,8 @@ class NamedContacts:
     distinct name is numbered and keyed once, and the store gives its keys to every contact with that name in one
     statement (a first import of 100,000 contacts has some 43,000 names and 325,000 keys)."""
 
-    def __init__(self, read: NameAndKeys):
-        self.read = read
+    def __init__(self, keys: NameKeys):
+        self.keys = keys
         self.numbers: dict[tuple[str, str, str, str, str], int] = {}
         self.contacts: list[tuple[int, int]] = []  # (contact id, name number)
 
@@ -110,9 +168,9 @@ class NamedContacts:
 
     def name_keys(self) -> Iterator[tuple[int, str]]:
         """(name number, key) for every key of every distinct name."""
-        read = self.read
+        keys = self.keys
         for name_fields, number in self.numbers.items():
-            for key in read(*name_fields)[1]:
+            for key in keys(*name_fields):
                 yield number, key
 
 
@@ -125,15 +183,15 @@ def key_unkeyed_contacts(store) -> int:
     other start it costs two look-ups."""
     if not store.contacts_unkeyed():
         return 0
-    done, after, read = 0, 0, names_and_keys()
+    done, after, keys = 0, 0, NameKeys()
     with store.write():
         while rows := store.contact_names_after(after, KEYING_BATCH):
-            store.add_contact_keys([(key, row["id"]) for row in rows for key in stored_contact_keys(row, read)])
+            store.add_contact_keys([(key, row["id"]) for row in rows for key in stored_contact_keys(row, keys)])
             done, after = done + len(rows), rows[-1]["id"]
     return done
 
 
-def stored_contact_keys(row, read: NameAndKeys) -> tuple[str, ...]:
+def stored_contact_keys(row, keys: NameKeys) -> tuple[str, ...]:
     """The keys a stored contact was given (from its stored name fields)."""
-    return read(row["first_name"] or "", row["last_name"] or "", row["name"] or "", row["middle_name"] or "",
-                row["preferred_name"] or "")[1]
+    return keys(row["first_name"] or "", row["last_name"] or "", row["name"] or "", row["middle_name"] or "",
+                row["preferred_name"] or "")

@@ -101,7 +101,7 @@ class PersonName:
     middle: str = ""
     preferred: str = ""
     last_parts: tuple[str, ...] = field(default=())
-    given_names: tuple[str, ...] = field(default=())  # a contact's other given names (see _given_names)
+    given_names: tuple[str, ...] = field(default=())  # a contact's other given names (see other_given_names)
 
     @property
     def first_is_initial(self) -> bool:
@@ -112,7 +112,7 @@ class PersonName:
         return len(self.last) == 1
 
 
-def _last_parts(words: Sequence[str]) -> tuple[str, ...]:
+def last_parts_of(words: Sequence[str]) -> tuple[str, ...]:
     return tuple(words) + ((("".join(words)),) if len(words) > 1 else ())
 
 
@@ -134,12 +134,12 @@ def contact_name(first: str = "", last: str = "", full: str = "", middle: str = 
         last="".join(last_words),
         middle=" ".join(middles),
         preferred=(words(preferred) or [""])[0],
-        last_parts=_last_parts(last_words),
-        given_names=_given_names(first, middles),
+        last_parts=last_parts_of(last_words),
+        given_names=other_given_names(first, middles),
     )
 
 
-def _given_names(first: str, middles: list[str]) -> tuple[str, ...]:
+def other_given_names(first: str, middles: list[str]) -> tuple[str, ...]:
     """Every given name a person may go by besides the first: each middle name ("Mary Ellen" → ellen; the
     Vietnamese "Thi Mai" → mai) and, for two or more, the names joined ("Seo-Yeon" → seoyeon)."""
     middles = [word for word in middles if len(word) > 1]
@@ -176,7 +176,7 @@ def shown_name(display: str) -> ShownName:
         return ShownName("first_only", PersonName(first=word))
     first, rest = words[0], words[1:]
     # "Bob S." / "Bob S" (Yelp): the last word is an initial; "B. Smith": the first is.
-    name = PersonName(first=first, last="".join(rest), middle="", last_parts=_last_parts(rest))
+    name = PersonName(first=first, last="".join(rest), middle="", last_parts=last_parts_of(rest))
     if len(rest) > 1 and len(rest[-1]) == 1:  # "Mary Ann K."
         name = PersonName(first=first, last=rest[-1], middle=" ".join(rest[:-1]), last_parts=(rest[-1],))
     swapped = None
