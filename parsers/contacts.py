@@ -51,6 +51,7 @@ ACTIVITY_SYNONYMS: dict[str, tuple[str, ...]] = {
     "staff": ("staff", "user", "provider", "assignedto", "owner", "by", "employee"),
 }
 DELIMITERS = ",;\t|"
+MISSING = object()  # a look-up's answer when there is none yet (None is an answer)
 WARNINGS_LISTED = 20  # problems of single rows listed one by one; the rest are counted
 
 
@@ -554,10 +555,12 @@ def read_contacts(raw: bytes, filename: str, explicit: dict[str, str] | None = N
     fields = (first_i, last_i, full_i, other["middle_name"], other["preferred_name"], other["external_id"], other["phone"], other["email"])
     longest = (limits.NAME_CHARS,) * 5 + (limits.CELL_CHARS,) * 3
     contacts, skipped = result.contacts, result.skipped
+    dates: dict[Any, str | None] = {}  # each shown date read once: visits repeat across contacts (and dateutil is slow)
     for number, values in table.rows:
         width = len(values)
         texts = [values[column] if column < width else "" for column in fields]
         if not _read_as_is(texts):
+            texts = list(texts)
             _clean_fields(texts, longest, number, too_long)
         first, last, full, middle, preferred, external_id, phone_text, raw_email = texts
         if not (first or last or full):
@@ -587,7 +590,9 @@ def read_contacts(raw: bytes, filename: str, explicit: dict[str, str] | None = N
             shown = values[column] if column < width else ""
             if shown == "" or shown is None:
                 continue
-            when = parse_date(shown)
+            when = dates.get(shown, MISSING)
+            if when is MISSING:
+                when = dates[shown] = parse_date(shown)
             if when is None:
                 bad_dates += 1
                 continue
