@@ -5,9 +5,12 @@ Each round imports the same generated CSV (benchmarks/contacts.py's population) 
 process of its own, as footprint.py does (so no cache is warm from an earlier round), then imports it again (every
 row unchanged), then runs `sqlite-utils insert --csv` on the file; the ratio compares the first import with
 sqlite-utils in the same round. The floor is SQLite alone writing the rows the first import stored (read back
-from its database) into an empty one: what is left when nothing is read, parsed or keyed. Prints each round, then
-the medians and ranges.
-Run: python benchmarks/import_speed.py [--contacts 100000] [--rounds 5]
+from its database) into an empty one: what is left when nothing is read, parsed or keyed. With --halves, each round
+also measures the best case of an import spread over two processes: each half of the file imported at the same time,
+in a process and database of its own, then the two databases merged into one (rows copied, indexes built, committed);
+that estimate leaves out the work such an import would add (a row of one half may be a contact of the other).
+Prints each round, then the medians and ranges.
+Run: python benchmarks/import_speed.py [--contacts 100000] [--rounds 5] [--halves]
 """
 
 from __future__ import annotations
@@ -75,21 +78,84 @@ def sqlite_floor(imported: Path, empty: Path) -> float:
     return elapsed
 
 
+def timed_import(database: Path, export: Path) -> None:
+    """Import the file into ``database`` (an empty one) once; print the time."""
+    with Store.connect(database) as store:
+        started = time.perf_counter()
+        import_contacts(store, export.read_bytes(), export.name, now=IMPORTED_AT)
+        print(time.perf_counter() - started)
+
+
+def two_halves_merged(folder: Path, halves: tuple[Path, Path], round_number: int) -> tuple[float, float]:
+    """Import each half of the file at the same time, each in a process and database of its own, then merge the two
+    databases into one as a two-process import would have to: the first half's rows copied, the second's renumbered
+    after them, the contacts' and activities' indexes built, committed. Returns (the slower half, the merge)."""
+    databases = [folder / f"half{number}-{round_number}.sqlite3" for number in (1, 2)]
+    for database in databases:
+        initialise(database)
+    imports = [subprocess.Popen([sys.executable, __file__, "--import-once", str(database), str(half)], stdout=subprocess.PIPE,
+                                text=True) for database, half in zip(databases, halves)]
+    slower = max(float(process.communicate()[0]) for process in imports)
+    merged = folder / f"merged-{round_number}.sqlite3"
+    initialise(merged)
+    conn = sqlite3.connect(merged, isolation_level=None)
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute(f"PRAGMA cache_size = -{LARGE_WRITE_CACHE_KB}")
+    conn.execute("PRAGMA foreign_keys = OFF")
+    for number, database in enumerate(databases, start=1):
+        conn.execute(f"ATTACH ? AS half{number}", (str(database),))
+    indexes = conn.execute("SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                           "AND tbl_name IN ('contacts', 'activities')").fetchall()
+    columns = {table: [row[1] for row in conn.execute(f"PRAGMA main.table_info({table})")] for table in STORED_TABLES}
+    started = time.perf_counter()
+    conn.execute("BEGIN IMMEDIATE")
+    for name, _ in indexes:
+        conn.execute(f"DROP INDEX main.{name}")
+    contacts_offset, activities_offset = (conn.execute(f"SELECT max(id) FROM half1.{table}").fetchone()[0] or 0
+                                          for table in ("contacts", "activities"))
+    renumbered = {"id": {"contacts": contacts_offset, "activities": activities_offset}, "contact_id": {"contact_keys": contacts_offset,
+                                                                                                      "activities": contacts_offset}}
+    for table in STORED_TABLES:
+        conn.execute(f"INSERT INTO main.{table} SELECT * FROM half1.{table}")
+        chosen = ", ".join(f"{column} + {renumbered[column][table]}" if table in renumbered.get(column, {}) else column
+                           for column in columns[table])
+        conn.execute(f"INSERT INTO main.{table} SELECT {chosen} FROM half2.{table}")
+    for _, sql in indexes:
+        conn.execute(sql)
+    conn.execute("COMMIT")
+    merge = time.perf_counter() - started
+    for table in STORED_TABLES:  # every row of both halves is in, none twice (the keys' primary key would refuse it)
+        counts = [conn.execute(f"SELECT count(*) FROM {schema}.{table}").fetchone()[0] for schema in ("main", "half1", "half2")]
+        assert counts[0] == counts[1] + counts[2], (table, counts)
+    conn.close()
+    return slower, merge
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--halves", action="store_true", help="also estimate an import spread over two processes")
     parser.add_argument("--import-into", nargs=2, metavar=("DATABASE", "CSV"), help=argparse.SUPPRESS)  # one round's imports
+    parser.add_argument("--import-once", nargs=2, metavar=("DATABASE", "CSV"), help=argparse.SUPPRESS)  # one half's import
     args = parser.parse_args()
     if args.import_into:
         timed_imports(*map(Path, args.import_into))
         return
+    if args.import_once:
+        timed_import(*map(Path, args.import_once))
+        return
     sqlite_utils = shutil.which("sqlite-utils") or str(Path(sys.executable).with_name("sqlite-utils"))
-    firsts, agains, ratios, floors = [], [], [], []
+    firsts, agains, ratios, floors, two_processes = [], [], [], [], []
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         export = folder / "contacts.csv"
-        write_csv(population(args.contacts, random.Random(14)), export)
+        people = population(args.contacts, random.Random(14))
+        write_csv(people, export)
+        halves = (folder / "first-half.csv", folder / "second-half.csv")
+        if args.halves:
+            write_csv(people[:len(people) // 2], halves[0])
+            write_csv(people[len(people) // 2:], halves[1])
         for round_number in range(1, args.rounds + 1):
             database = folder / f"round{round_number}.sqlite3"
             initialise(database)
@@ -103,7 +169,15 @@ def main() -> None:
             firsts.append(first), agains.append(again), ratios.append(first / peer), floors.append(floor / peer)
             print(f"round {round_number}: import {first:.2f} s, again {again:.2f} s; sqlite-utils {peer:.2f} s: ratio {first / peer:.2f}; "
                   f"SQLite alone writing what the import stored: {floor:.2f} s, {floor / peer:.2f} x sqlite-utils")
-    for name, values in (("import", firsts), ("again", agains), ("ratio", ratios), ("SQLite-alone ratio", floors)):
+            if args.halves:
+                slower, merge = two_halves_merged(folder, halves, round_number)
+                two_processes.append((slower + merge) / peer)
+                print(f"  two halves at once: the slower {slower:.2f} s, merging them {merge:.2f} s: a two-process import's best case "
+                      f"{slower + merge:.2f} s, {(slower + merge) / peer:.2f} x sqlite-utils")
+    for name, values in (("import", firsts), ("again", agains), ("ratio", ratios), ("SQLite-alone ratio", floors),
+                         ("two-process best-case ratio", two_processes)):
+        if not values:
+            continue
         print(f"{name}: median {statistics.median(values):.2f}, {min(values):.2f}-{max(values):.2f}")
 
 
