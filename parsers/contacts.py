@@ -560,7 +560,6 @@ def read_contacts(raw: bytes, filename: str, explicit: dict[str, str] | None = N
         width = len(values)
         texts = [values[column] if column < width else "" for column in fields]
         if not _read_as_is(texts):
-            texts = list(texts)
             _clean_fields(texts, longest, number, too_long)
         first, last, full, middle, preferred, external_id, phone_text, raw_email = texts
         if not (first or last or full):

@@ -80,6 +80,7 @@ def query_plan(name: PersonName) -> list[Lookup]:
 
 cached_contact_name = lru_cache(maxsize=65536)(contact_name)  # matching: common names repeat across a practice's contacts
 
+
 class NameKeys:
     """Reads stored name fields (first, last, full, middle, preferred) into a contact's keys, remembering each distinct
     name for as long as it is kept: one import, one re-keying. Common names repeat, and a 100,000-contact import leaves
