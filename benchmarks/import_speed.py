@@ -113,11 +113,11 @@ def two_halves_merged(folder: Path, halves: tuple[Path, Path], round_number: int
         conn.execute(f"DROP INDEX main.{name}")
     contacts_offset, activities_offset = (conn.execute(f"SELECT max(id) FROM half1.{table}").fetchone()[0] or 0
                                           for table in ("contacts", "activities"))
-    renumbered = {"id": {"contacts": contacts_offset, "activities": activities_offset}, "contact_id": {"contact_keys": contacts_offset,
-                                                                                                      "activities": contacts_offset}}
+    offsets = {("contacts", "id"): contacts_offset, ("activities", "id"): activities_offset,
+               ("contact_keys", "contact_id"): contacts_offset, ("activities", "contact_id"): contacts_offset}
     for table in STORED_TABLES:
         conn.execute(f"INSERT INTO main.{table} SELECT * FROM half1.{table}")
-        chosen = ", ".join(f"{column} + {renumbered[column][table]}" if table in renumbered.get(column, {}) else column
+        chosen = ", ".join(f"{column} + {offsets[table, column]}" if (table, column) in offsets else column
                            for column in columns[table])
         conn.execute(f"INSERT INTO main.{table} SELECT {chosen} FROM half2.{table}")
     for _, sql in indexes:

@@ -17,8 +17,17 @@ from server.contacts.names import (PersonName, contact_name, last_parts_of, name
 
 def first_keys(firsts, last: PersonName) -> list[str]:
     """``fl:`` keys: a first name with the initial of the last name (or of each of two last names)."""
-    initials = last_initials(last)
+    return first_keys_with(firsts, last_initials(last))
+
+
+def first_keys_with(firsts, initials) -> list[str]:
+    """``fl:`` keys of first names with these last initials."""
     return [f"fl:{first}|{initial}" for first in firsts for initial in initials]
+
+
+def keyed_firsts(first: str, preferred: str, given_names) -> list[str]:
+    """The names a contact is found by as its first name: its first, preferred and other given names (not initials)."""
+    return list(dict.fromkeys(name for name in (first, preferred, *given_names) if len(name) > 1))
 
 
 def last_initials(name: PersonName) -> tuple[str, ...]:
@@ -44,8 +53,7 @@ def sound_key(name: PersonName) -> str | None:
 
 def contact_keys(name: PersonName) -> tuple[str, ...]:
     """Keys a contact is found by (its first, preferred and other given names as imported; see query_plan)."""
-    firsts = list(dict.fromkeys(first for first in (name.first, name.preferred, *name.given_names) if len(first) > 1))
-    keys = first_keys(firsts, name) + last_keys(name)
+    keys = first_keys(keyed_firsts(name.first, name.preferred, name.given_names), name) + last_keys(name)
     if (sound := sound_key(name)) is not None:
         keys.append(sound)
     return tuple(dict.fromkeys(keys))
@@ -127,8 +135,7 @@ class NameKeys:
     def _from_halves(self, first: str, last: str, middle: str, preferred: str) -> tuple[str, ...]:
         firsts, initial = self._given_half(first, middle, preferred)
         initials, keys_of_last, sound = self._last_half(last)
-        keys = [f"fl:{given}|{letter}" for given in firsts for letter in initials]
-        keys += keys_of_last
+        keys = first_keys_with(firsts, initials) + keys_of_last
         if sound is not None:
             keys.append(f"{sound}{initial}")
         return tuple(dict.fromkeys(keys))
@@ -140,7 +147,7 @@ class NameKeys:
             first_words = self.words(first)
             given = first_words[0]
             others = other_given_names(given, [*self.words(middle), *first_words[1:]])
-            firsts = list(dict.fromkeys(name for name in (given, (self.words(preferred) or ("",))[0], *others) if len(name) > 1))
+            firsts = keyed_firsts(given, (self.words(preferred) or ("",))[0], others)
             found = self._given[(first, middle, preferred)] = (firsts, given[:1])
         return found
 
